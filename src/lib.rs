@@ -1,0 +1,4 @@
+pub mod ast;
+pub mod diagnostic;
+pub mod source;
+pub mod syntax;

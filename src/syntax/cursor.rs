@@ -1,0 +1,81 @@
+//! Typed access to a pest pair's children: a grammar/lowering mismatch becomes an internal-error
+//! diagnostic instead of a panic.
+
+use super::grammar::{is_keyword, Rule};
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+use pest::iterators::{Pair, Pairs};
+use std::iter::Peekable;
+
+pub(super) type Lowered<T> = Result<T, Diagnostic>;
+
+pub(super) struct Cursor<'i> {
+    pairs: Peekable<Pairs<'i, Rule>>,
+    parent: Span,
+}
+
+impl<'i> Cursor<'i> {
+    pub(super) fn new(pair: Pair<'i, Rule>, file: FileId) -> Cursor<'i> {
+        let parent = span_of(&pair, file);
+        Cursor { pairs: pair.into_inner().peekable(), parent }
+    }
+
+    fn skip_keywords(&mut self, wanted: Option<Rule>) {
+        while let Some(next) = self.pairs.peek() {
+            let rule = next.as_rule();
+            if is_keyword(rule) && Some(rule) != wanted {
+                self.pairs.next();
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// The next child, which must be `rule`.
+    pub(super) fn next(&mut self, rule: Rule) -> Lowered<Pair<'i, Rule>> {
+        self.optional(rule).ok_or_else(|| {
+            Diagnostic::internal(Some(self.parent), format!("expected {rule:?} in the parse tree"))
+        })
+    }
+
+    /// The next child if it is `rule`.
+    pub(super) fn optional(&mut self, rule: Rule) -> Option<Pair<'i, Rule>> {
+        self.skip_keywords(Some(rule));
+        match self.pairs.peek() {
+            Some(p) if p.as_rule() == rule => self.pairs.next(),
+            _ => None,
+        }
+    }
+
+    /// The next child, whatever it is.
+    pub(super) fn any(&mut self) -> Lowered<Pair<'i, Rule>> {
+        self.skip_keywords(None);
+        self.pairs
+            .next()
+            .ok_or_else(|| Diagnostic::internal(Some(self.parent), "missing child in the parse tree"))
+    }
+
+    /// The rule of the next non-keyword child.
+    pub(super) fn peek(&mut self) -> Option<Rule> {
+        self.skip_keywords(None);
+        self.pairs.peek().map(|p| p.as_rule())
+    }
+
+    /// Every child must have been used.
+    pub(super) fn finish(mut self) -> Lowered<()> {
+        self.skip_keywords(None);
+        match self.pairs.next() {
+            None => Ok(()),
+            Some(p) if p.as_rule() == Rule::EOI => Ok(()),
+            Some(p) => Err(Diagnostic::internal(
+                Some(self.parent),
+                format!("unexpected {:?} in the parse tree", p.as_rule()),
+            )),
+        }
+    }
+}
+
+pub(super) fn span_of(pair: &Pair<'_, Rule>, file: FileId) -> Span {
+    let s = pair.as_span();
+    Span::new(file, s.start(), s.end())
+}

@@ -1,0 +1,124 @@
+//! pest's errors, turned once into our diagnostics with the expected things said in words.
+
+use super::grammar::Rule;
+use crate::diagnostic::{codes, Diagnostic};
+use crate::source::{FileId, Span};
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+/// What a user calls the thing a grammar rule stands for, or `None` for rules too internal to
+/// mention (their parents are named instead).
+fn describe(rule: Rule) -> Option<String> {
+    let text = match rule {
+        Rule::name | Rule::event_ref => "a name",
+        Rule::decl_name => "a new name",
+        Rule::label | Rule::label_text => "a \"label\"",
+        Rule::number | Rule::number_part | Rule::digits => "a number",
+        Rule::percent => "a percentage",
+        Rule::money | Rule::money_exact | Rule::amount => "an amount of money like `10B USD`",
+        Rule::currency_code => "a currency code like `USD`",
+        Rule::currency_sign => "a currency sign",
+        Rule::scale_suffix | Rule::scale_word => "a scale like `B` or `billion`",
+        Rule::date | Rule::year4 | Rule::date_year => "a date like `2025-11-03`, `2026-Q1` or `2030s`",
+        Rule::two_digits | Rule::one_digit => "a digit",
+        Rule::duration | Rule::duration_part => "a duration like `7 years`",
+        Rule::duration_unit => "a unit (`years`, `months`, `weeks`, `days`)",
+        Rule::point | Rule::sometime | Rule::start_of | Rule::end_of | Rule::earliest | Rule::latest => {
+            "a date or point in time"
+        }
+        Rule::point_shift | Rule::plus | Rule::minus => "`+` or `-` a duration",
+        Rule::item | Rule::as_of | Rule::party_decl | Rule::asset_decl | Rule::action_decl => "a declaration",
+        Rule::channel_decl | Rule::event_decl | Rule::deal | Rule::rule_decl => "a declaration",
+        Rule::asset_name | Rule::asset_ref => "an asset written `Owner.asset`",
+        Rule::term | Rule::term_label | Rule::term_body => "a term (`invest`, `pay`, `lease`, `grant`, …)",
+        Rule::invest | Rule::pay | Rule::lease | Rule::supply | Rule::grant => "a term",
+        Rule::exclusive | Rule::sole | Rule::forbid | Rule::terminate => "a term",
+        Rule::deal_between | Rule::deal_status | Rule::deal_dated | Rule::deal_source => "a deal line",
+        Rule::status | Rule::status_terminated => "a status (`signed`, `announced`, `reported`, `proposed`, `terminated on …`)",
+        Rule::who | Rule::everyone => "a party name or `everyone`",
+        Rule::reference => "a deal or term name",
+        Rule::via => "`via`",
+        Rule::window | Rule::window_on | Rule::window_during | Rule::window_from | Rule::window_until => "a window",
+        Rule::window_for => "`for` a duration",
+        Rule::question | Rule::and_q | Rule::not_q | Rule::paren_q | Rule::primary_q => "a question",
+        Rule::can_q | Rule::active_q | Rule::comparison | Rule::value | Rule::value_fn => "a question",
+        Rule::verdict => "`yes`, `no` or `unknown`",
+        Rule::cmp_op => "a comparison (`<`, `<=`, `>`, `>=`, `==`, `!=`)",
+        Rule::or_op | Rule::and_op => "`and` or `or`",
+        Rule::not_op => "`not`",
+        Rule::always => "`always`",
+        Rule::when | Rule::when_before | Rule::when_after | Rule::when_on | Rule::when_in => {
+            "a time (`before`, `after`, `in`, `on`, `during`, `between`)"
+        }
+        Rule::when_during | Rule::when_between => "a time (`before`, `after`, `in`, `on`, `during`, `between`)",
+        Rule::assuming | Rule::ask | Rule::assert | Rule::rule_item => "`assuming`, `ask` or `assert`",
+        Rule::event_on | Rule::event_expected => "`on` or `expected`",
+        Rule::valuation_clause => "`at valuation`",
+        Rule::for_what => "`for \"what\"`",
+        Rule::worth => "`worth`",
+        Rule::EOI => "end of input",
+        Rule::money_up_to | Rule::money_at_least | Rule::money_between | Rule::money_undisclosed => {
+            "an amount of money"
+        }
+        other => {
+            let debug = format!("{other:?}");
+            if debug.chars().all(|c| c.is_ascii_uppercase()) {
+                return Some(format!("`{}`", debug.to_ascii_lowercase()));
+            }
+            return None;
+        }
+    };
+    Some(text.to_string())
+}
+
+/// Joins `a`, `b` and `c` the way a person would.
+fn one_of(mut items: Vec<String>) -> String {
+    items.sort();
+    items.dedup();
+    match items.len() {
+        0 => "something else".to_string(),
+        1 => items.concat(),
+        _ => {
+            let last = items.pop().unwrap_or_default();
+            format!("{} or {}", items.join(", "), last)
+        }
+    }
+}
+
+pub(super) fn from_pest(error: &Error<Rule>, file: FileId, offset: usize, text: &str) -> Diagnostic {
+    let (start, end) = match error.location {
+        InputLocation::Pos(p) => (p, p),
+        InputLocation::Span((s, e)) => (s, e),
+    };
+    let found = describe_found(text, start);
+    let message = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let expected: Vec<String> = positives.iter().filter_map(|r| describe(*r)).collect();
+            format!("expected {}, found {found}", one_of(expected))
+        }
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let end = end.max(start + found_len(text, start));
+    Diagnostic::error(codes::SYNTAX, Span::new(file, offset + start, offset + end), message)
+        .with_label("not expected here")
+        .with_help("see docs/language.md for the syntax of each item")
+}
+
+fn found_len(text: &str, at: usize) -> usize {
+    let rest = text.get(at..).unwrap_or("");
+    let word: usize = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').map(char::len_utf8).sum();
+    if word > 0 {
+        word
+    } else {
+        rest.chars().next().map_or(0, char::len_utf8)
+    }
+}
+
+fn describe_found(text: &str, at: usize) -> String {
+    let rest = text.get(at..).unwrap_or("");
+    let len = found_len(text, at);
+    match rest.get(..len) {
+        None | Some("") => "end of file".to_string(),
+        Some(s) if s.trim().is_empty() => "white space".to_string(),
+        Some(s) => format!("`{s}`"),
+    }
+}

@@ -1,0 +1,707 @@
+//! pest pairs → typed AST. One `lower_<rule>` function per grammar rule, same shape each time:
+//! take the span, walk the children with the cursor, build the node, `finish()`.
+//!
+//! Lexical problems (bad amounts, fractional durations) are collected and lowering goes on, so
+//! one file reports all of them; only a grammar/lowering mismatch stops a node.
+
+use super::cursor::{span_of, Cursor, Lowered};
+use super::grammar::Rule;
+use crate::ast::*;
+use crate::diagnostic::{codes, Diagnostic};
+use crate::source::{FileId, Span, Spanned};
+use pest::iterators::Pair;
+use rust_decimal::Decimal;
+
+pub(super) struct Lowerer<'s> {
+    pub(super) file: FileId,
+    pub(super) text: &'s str,
+    pub(super) diagnostics: Vec<Diagnostic>,
+}
+
+type P<'i> = Pair<'i, Rule>;
+
+impl<'s> Lowerer<'s> {
+    pub(super) fn pair_span(&self, pair: &P<'_>) -> Span {
+        span_of(pair, self.file)
+    }
+
+    fn cursor<'i>(&self, pair: P<'i>) -> Cursor<'i> {
+        Cursor::new(pair, self.file)
+    }
+
+    fn name(&self, pair: P<'_>) -> Name {
+        Spanned::new(pair.as_str().to_string(), self.pair_span(&pair))
+    }
+
+    pub(super) fn lower_file(&mut self, pair: P<'_>) -> Lowered<File> {
+        let mut items = Vec::new();
+        for child in pair.into_inner() {
+            if child.as_rule() == Rule::EOI {
+                continue;
+            }
+            match self.lower_item(child) {
+                Ok(item) => items.push(item),
+                Err(d) => self.diagnostics.push(d),
+            }
+        }
+        Ok(File { items })
+    }
+
+    fn lower_item(&mut self, pair: P<'_>) -> Lowered<Item> {
+        let doc = doc_before(self.text, pair.as_span().start());
+        Ok(match pair.as_rule() {
+            Rule::as_of => {
+                let mut c = self.cursor(pair);
+                let date = self.lower_date(c.next(Rule::date)?)?;
+                c.finish()?;
+                Item::AsOf(date)
+            }
+            Rule::party_decl => Item::Party(self.lower_party_decl(pair, doc)?),
+            Rule::asset_decl => Item::Asset(self.lower_asset_decl(pair, doc)?),
+            Rule::action_decl => Item::Action(self.lower_simple_decl(pair, doc)?),
+            Rule::channel_decl => Item::Channel(self.lower_simple_decl(pair, doc)?),
+            Rule::event_decl => Item::Event(self.lower_event_decl(pair, doc)?),
+            Rule::deal => Item::Deal(self.lower_deal(pair, doc)?),
+            Rule::rule_decl => Item::Rule(self.lower_rule(pair, doc)?),
+            other => {
+                return Err(Diagnostic::internal(Some(self.pair_span(&pair)), format!("unexpected item {other:?}")))
+            }
+        })
+    }
+
+    pub(super) fn lower_label(&mut self, pair: P<'_>) -> Lowered<String> {
+        let span = self.pair_span(&pair);
+        let mut c = self.cursor(pair);
+        let text = c.next(Rule::label_text)?;
+        c.finish()?;
+        let mut out = String::with_capacity(text.as_str().len());
+        let mut chars = text.as_str().chars();
+        while let Some(ch) = chars.next() {
+            if ch != '\\' {
+                out.push(ch);
+                continue;
+            }
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('"') => out.push('"'),
+                Some('\\') => out.push('\\'),
+                Some(other) => {
+                    self.diagnostics.push(
+                        Diagnostic::error(codes::SYNTAX, span, format!("unknown escape `\\{other}` in a label"))
+                            .with_label("in this label")
+                            .with_help("the escapes are `\\\"`, `\\\\` and `\\n`"),
+                    );
+                    out.push(other);
+                }
+                None => {}
+            }
+        }
+        Ok(out)
+    }
+
+    fn optional_label(&mut self, c: &mut Cursor<'_>) -> Lowered<Option<String>> {
+        c.optional(Rule::label).map(|p| self.lower_label(p)).transpose()
+    }
+
+    fn lower_party_decl(&mut self, pair: P<'_>, doc: Option<String>) -> Lowered<PartyDecl> {
+        let mut c = self.cursor(pair);
+        let name = self.name(c.next(Rule::decl_name)?);
+        let label = self.optional_label(&mut c)?;
+        let part_of = c.optional(Rule::name).map(|p| self.name(p));
+        c.finish()?;
+        Ok(PartyDecl { name, label, part_of, doc })
+    }
+
+    fn lower_asset_decl(&mut self, pair: P<'_>, doc: Option<String>) -> Lowered<AssetDecl> {
+        let mut c = self.cursor(pair);
+        let mut n = self.cursor(c.next(Rule::asset_name)?);
+        let owner = self.name(n.next(Rule::name)?);
+        let name = self.name(n.next(Rule::decl_name)?);
+        n.finish()?;
+        let label = self.optional_label(&mut c)?;
+        c.finish()?;
+        Ok(AssetDecl { owner, name, label, doc })
+    }
+
+    fn lower_simple_decl(&mut self, pair: P<'_>, doc: Option<String>) -> Lowered<SimpleDecl> {
+        let mut c = self.cursor(pair);
+        let name = self.name(c.next(Rule::decl_name)?);
+        let label = self.optional_label(&mut c)?;
+        c.finish()?;
+        Ok(SimpleDecl { name, label, doc })
+    }
+
+    fn lower_event_decl(&mut self, pair: P<'_>, doc: Option<String>) -> Lowered<EventDecl> {
+        let mut c = self.cursor(pair);
+        let name = self.name(c.next(Rule::decl_name)?);
+        let label = self.optional_label(&mut c)?;
+        let when = if let Some(on) = c.optional(Rule::event_on) {
+            let mut w = self.cursor(on);
+            let date = self.lower_date(w.next(Rule::date)?)?;
+            w.finish()?;
+            Some(EventWhen::On(date))
+        } else if let Some(exp) = c.optional(Rule::event_expected) {
+            let mut w = self.cursor(exp);
+            let date = self.lower_date(w.next(Rule::date)?)?;
+            w.finish()?;
+            Some(EventWhen::Expected(date))
+        } else {
+            None
+        };
+        c.finish()?;
+        Ok(EventDecl { name, label, when, doc })
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Deals and terms
+
+    fn lower_deal(&mut self, pair: P<'_>, doc: Option<String>) -> Lowered<Deal> {
+        let span = self.pair_span(&pair);
+        let mut c = self.cursor(pair);
+        let name = self.name(c.next(Rule::decl_name)?);
+        let label = self.optional_label(&mut c)?;
+        let mut deal = Deal {
+            name,
+            label,
+            doc,
+            parties: Vec::new(),
+            statuses: Vec::new(),
+            dated: Vec::new(),
+            sources: Vec::new(),
+            terms: Vec::new(),
+            span,
+        };
+        while c.peek().is_some() {
+            let item = c.any()?;
+            match item.as_rule() {
+                Rule::deal_between => {
+                    for p in item.into_inner().filter(|p| p.as_rule() == Rule::name) {
+                        deal.parties.push(self.name(p));
+                    }
+                }
+                Rule::deal_status => {
+                    let mut s = self.cursor(item);
+                    let status = self.lower_status(s.next(Rule::status)?)?;
+                    s.finish()?;
+                    deal.statuses.push(status);
+                }
+                Rule::deal_dated => {
+                    let mut s = self.cursor(item);
+                    deal.dated.push(self.lower_date(s.next(Rule::date)?)?);
+                    s.finish()?;
+                }
+                Rule::deal_source => {
+                    let mut s = self.cursor(item);
+                    let label = s.next(Rule::label)?;
+                    deal.sources.push(self.lower_label(label)?);
+                    s.finish()?;
+                }
+                Rule::term => match self.lower_term(item) {
+                    Ok(term) => deal.terms.push(term),
+                    Err(d) => self.diagnostics.push(d),
+                },
+                other => {
+                    return Err(Diagnostic::internal(Some(span), format!("unexpected {other:?} in a deal")))
+                }
+            }
+        }
+        c.finish()?;
+        Ok(deal)
+    }
+
+    fn lower_status(&mut self, pair: P<'_>) -> Lowered<Spanned<Status>> {
+        let span = self.pair_span(&pair);
+        let inner = pair.into_inner().next();
+        let status = match inner.as_ref().map(|p| p.as_rule()) {
+            Some(Rule::SIGNED) => Status::Signed,
+            Some(Rule::ANNOUNCED) => Status::Announced,
+            Some(Rule::REPORTED) => Status::Reported,
+            Some(Rule::PROPOSED) => Status::Proposed,
+            Some(Rule::status_terminated) => {
+                let Some(p) = inner else { return Err(Diagnostic::internal(Some(span), "empty status")) };
+                let mut c = self.cursor(p);
+                let point = self.lower_point(c.next(Rule::point)?)?;
+                c.finish()?;
+                Status::TerminatedOn(point)
+            }
+            _ => return Err(Diagnostic::internal(Some(span), "unexpected status")),
+        };
+        Ok(Spanned::new(status, span))
+    }
+
+    fn lower_term(&mut self, pair: P<'_>) -> Lowered<Term> {
+        let span = self.pair_span(&pair);
+        let mut c = self.cursor(pair);
+        let label = match c.optional(Rule::term_label) {
+            Some(l) => {
+                let mut lc = self.cursor(l);
+                let name = self.name(lc.next(Rule::decl_name)?);
+                lc.finish()?;
+                Some(name)
+            }
+            None => None,
+        };
+        let body = c.any()?;
+        c.finish()?;
+        let kind = match body.as_rule() {
+            Rule::invest => self.lower_invest(body)?,
+            Rule::pay => self.lower_pay(body)?,
+            Rule::lease => self.lower_lease_or_supply(body, FlowKind::Lease)?,
+            Rule::supply => self.lower_lease_or_supply(body, FlowKind::Supply)?,
+            Rule::grant => self.lower_right(body, RightKind::Grant)?,
+            Rule::exclusive => self.lower_right(body, RightKind::Exclusive)?,
+            Rule::sole => self.lower_right(body, RightKind::Sole)?,
+            Rule::forbid => self.lower_right(body, RightKind::Forbid)?,
+            Rule::terminate => self.lower_terminate(body)?,
+            other => return Err(Diagnostic::internal(Some(span), format!("unexpected term {other:?}"))),
+        };
+        Ok(Term { label, kind, span })
+    }
+
+    fn lower_invest(&mut self, pair: P<'_>) -> Lowered<TermKind> {
+        let mut c = self.cursor(pair);
+        let amount = self.lower_money(c.next(Rule::money)?)?;
+        let from = self.name(c.next(Rule::name)?);
+        let to = self.name(c.next(Rule::name)?);
+        let window = self.lower_window(c.next(Rule::window)?)?;
+        let valuation = match c.optional(Rule::valuation_clause) {
+            Some(v) => {
+                let mut vc = self.cursor(v);
+                let money = self.lower_money(vc.next(Rule::money)?)?;
+                vc.finish()?;
+                Some(money)
+            }
+            None => None,
+        };
+        c.finish()?;
+        Ok(TermKind::Flow { kind: FlowKind::Invest, amount: Some(amount), from, to, what: None, window, valuation })
+    }
+
+    fn lower_pay(&mut self, pair: P<'_>) -> Lowered<TermKind> {
+        let mut c = self.cursor(pair);
+        let amount = self.lower_money(c.next(Rule::money)?)?;
+        let from = self.name(c.next(Rule::name)?);
+        let to = self.name(c.next(Rule::name)?);
+        let what = match c.optional(Rule::for_what) {
+            Some(f) => {
+                let mut fc = self.cursor(f);
+                let label = self.lower_label(fc.next(Rule::label)?)?;
+                fc.finish()?;
+                Some(label)
+            }
+            None => None,
+        };
+        let window = self.lower_window(c.next(Rule::window)?)?;
+        c.finish()?;
+        Ok(TermKind::Flow { kind: FlowKind::Pay, amount: Some(amount), from, to, what, window, valuation: None })
+    }
+
+    fn lower_lease_or_supply(&mut self, pair: P<'_>, kind: FlowKind) -> Lowered<TermKind> {
+        let mut c = self.cursor(pair);
+        let what = Some(self.lower_label(c.next(Rule::label)?)?);
+        let from = self.name(c.next(Rule::name)?);
+        let to = self.name(c.next(Rule::name)?);
+        let window = self.lower_window(c.next(Rule::window)?)?;
+        let amount = match c.optional(Rule::worth) {
+            Some(w) => {
+                let mut wc = self.cursor(w);
+                let money = self.lower_money(wc.next(Rule::money)?)?;
+                wc.finish()?;
+                Some(money)
+            }
+            None => None,
+        };
+        c.finish()?;
+        Ok(TermKind::Flow { kind, amount, from, to, what, window, valuation: None })
+    }
+
+    fn lower_right(&mut self, pair: P<'_>, kind: RightKind) -> Lowered<TermKind> {
+        let mut c = self.cursor(pair);
+        let who = match c.optional(Rule::who) {
+            Some(w) => self.lower_who(w)?,
+            None => Who::Party(self.name(c.next(Rule::name)?)),
+        };
+        let action = self.name(c.next(Rule::name)?);
+        let asset = self.lower_asset_ref(c.next(Rule::asset_ref)?)?;
+        let via = match c.optional(Rule::via) {
+            Some(v) => {
+                let mut vc = self.cursor(v);
+                let name = self.name(vc.next(Rule::name)?);
+                vc.finish()?;
+                Some(name)
+            }
+            None => None,
+        };
+        let window = self.lower_window(c.next(Rule::window)?)?;
+        c.finish()?;
+        Ok(TermKind::Right { kind, who, action, asset, via, window })
+    }
+
+    fn lower_who(&mut self, pair: P<'_>) -> Lowered<Who> {
+        let mut c = self.cursor(pair);
+        let who = if let Some(everyone) = c.optional(Rule::everyone) {
+            let except = everyone.into_inner().filter(|p| p.as_rule() == Rule::name).map(|p| self.name(p)).collect();
+            Who::Everyone { except }
+        } else {
+            Who::Party(self.name(c.next(Rule::name)?))
+        };
+        c.finish()?;
+        Ok(who)
+    }
+
+    fn lower_terminate(&mut self, pair: P<'_>) -> Lowered<TermKind> {
+        let mut c = self.cursor(pair);
+        let target = self.lower_reference(c.next(Rule::reference)?)?;
+        let on = c.optional(Rule::point).map(|p| self.lower_point(p)).transpose()?;
+        c.finish()?;
+        Ok(TermKind::Terminate { target, on })
+    }
+
+    pub(super) fn lower_asset_ref(&mut self, pair: P<'_>) -> Lowered<AssetRef> {
+        let span = self.pair_span(&pair);
+        let mut c = self.cursor(pair);
+        let owner = self.name(c.next(Rule::name)?);
+        let name = self.name(c.next(Rule::name)?);
+        c.finish()?;
+        Ok(AssetRef { owner, name, span })
+    }
+
+    pub(super) fn lower_reference(&mut self, pair: P<'_>) -> Lowered<Reference> {
+        let span = self.pair_span(&pair);
+        let mut c = self.cursor(pair);
+        let first = self.name(c.next(Rule::name)?);
+        let second = c.optional(Rule::name).map(|p| self.name(p));
+        c.finish()?;
+        Ok(Reference { first, second, span })
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Windows and points
+
+    pub(super) fn lower_window(&mut self, pair: P<'_>) -> Lowered<Window> {
+        let mut c = self.cursor(pair);
+        let window = if let Some(on) = c.optional(Rule::window_on) {
+            Window::On(self.lower_wrapped_point(on)?)
+        } else if let Some(during) = c.optional(Rule::window_during) {
+            Window::During(self.lower_wrapped_point(during)?)
+        } else {
+            let from = c.optional(Rule::window_from).map(|p| self.lower_wrapped_point(p)).transpose()?;
+            let end = if let Some(until) = c.optional(Rule::window_until) {
+                Some(WindowEnd::Until(self.lower_wrapped_point(until)?))
+            } else if let Some(f) = c.optional(Rule::window_for) {
+                let mut fc = self.cursor(f);
+                let d = self.lower_duration(fc.next(Rule::duration)?)?;
+                fc.finish()?;
+                Some(WindowEnd::For(d))
+            } else {
+                None
+            };
+            Window::Range { from, end }
+        };
+        c.finish()?;
+        Ok(window)
+    }
+
+    /// A rule whose only child is a point (`from X`, `before X`, …).
+    pub(super) fn lower_wrapped_point(&mut self, pair: P<'_>) -> Lowered<Spanned<Point>> {
+        let mut c = self.cursor(pair);
+        let point = self.lower_point(c.next(Rule::point)?)?;
+        c.finish()?;
+        Ok(point)
+    }
+
+    pub(super) fn lower_point(&mut self, pair: P<'_>) -> Lowered<Spanned<Point>> {
+        let span = self.pair_span(&pair);
+        let mut c = self.cursor(pair);
+        let atom = c.any()?;
+        let mut point = self.lower_point_atom(atom)?;
+        while let Some(shift) = c.optional(Rule::point_shift) {
+            let shift_span = self.pair_span(&shift);
+            let mut sc = self.cursor(shift);
+            let sign = if sc.optional(Rule::plus).is_some() {
+                Shift::Plus
+            } else {
+                sc.next(Rule::minus)?;
+                Shift::Minus
+            };
+            let duration = self.lower_duration(sc.next(Rule::duration)?)?;
+            sc.finish()?;
+            let whole = point.span.to(shift_span);
+            point = Spanned::new(Point::Shift(Box::new(point), sign, duration.node), whole);
+        }
+        c.finish()?;
+        point.span = span;
+        Ok(point)
+    }
+
+    fn lower_point_atom(&mut self, pair: P<'_>) -> Lowered<Spanned<Point>> {
+        let span = self.pair_span(&pair);
+        let rule = pair.as_rule();
+        let point = match rule {
+            Rule::date => Point::Date(self.lower_date(pair)?.node),
+            Rule::sometime => {
+                let mut c = self.cursor(pair);
+                let date = self.lower_date(c.next(Rule::date)?)?;
+                c.finish()?;
+                Point::Sometime(date.node)
+            }
+            Rule::event_ref => {
+                let mut c = self.cursor(pair);
+                let name = self.name(c.next(Rule::name)?);
+                c.finish()?;
+                Point::Event(name)
+            }
+            Rule::start_of | Rule::end_of => {
+                let mut c = self.cursor(pair);
+                let reference = self.lower_reference(c.next(Rule::reference)?)?;
+                c.finish()?;
+                if rule == Rule::start_of {
+                    Point::Start(reference)
+                } else {
+                    Point::End(reference)
+                }
+            }
+            Rule::earliest | Rule::latest => {
+                let mut points = Vec::new();
+                for p in pair.into_inner().filter(|p| p.as_rule() == Rule::point) {
+                    points.push(self.lower_point(p)?);
+                }
+                if rule == Rule::earliest {
+                    Point::Earliest(points)
+                } else {
+                    Point::Latest(points)
+                }
+            }
+            other => return Err(Diagnostic::internal(Some(span), format!("unexpected point {other:?}"))),
+        };
+        Ok(Spanned::new(point, span))
+    }
+
+    pub(super) fn lower_date(&mut self, pair: P<'_>) -> Lowered<Spanned<DateLit>> {
+        let span = self.pair_span(&pair);
+        let mut c = self.cursor(pair);
+        let form = c.any()?;
+        c.finish()?;
+        let rule = form.as_rule();
+        let parts: Vec<&str> = form.into_inner().map(|p| p.as_str()).collect();
+        let num = |i: usize| -> u8 { parts.get(i).and_then(|s| s.parse().ok()).unwrap_or(0) };
+        let year: i32 = parts.first().and_then(|s| s.parse().ok()).unwrap_or(0);
+        let date = match rule {
+            Rule::date_day => DateLit::Day { year, month: num(1), day: num(2) },
+            Rule::date_month => DateLit::Month { year, month: num(1) },
+            Rule::date_quarter => DateLit::Quarter { year, quarter: num(1) },
+            Rule::date_half => DateLit::Half { year, half: num(1) },
+            Rule::date_decade => DateLit::Decade { year },
+            Rule::date_year => DateLit::Year { year },
+            other => return Err(Diagnostic::internal(Some(span), format!("unexpected date {other:?}"))),
+        };
+        Ok(Spanned::new(date, span))
+    }
+
+    pub(super) fn lower_duration(&mut self, pair: P<'_>) -> Lowered<Spanned<Duration>> {
+        let span = self.pair_span(&pair);
+        let mut duration = Duration::default();
+        for part in pair.into_inner() {
+            let part_span = self.pair_span(&part);
+            let mut c = self.cursor(part);
+            let number = c.next(Rule::number_part)?;
+            let unit = c.next(Rule::duration_unit)?;
+            c.finish()?;
+            let Some(count) = self.whole_number(number.as_str(), part_span) else { continue };
+            let unit = unit.as_str().trim_end_matches('s');
+            let added = match unit {
+                "year" => count.checked_mul(12).map(|m| (m, 0)),
+                "month" => Some((count, 0)),
+                "week" => count.checked_mul(7).map(|d| (0, d)),
+                _ => Some((0, count)),
+            };
+            let total = added.and_then(|(m, d)| {
+                Some((duration.months.checked_add(m)?, duration.days.checked_add(d)?))
+            });
+            match total {
+                Some((months, days)) if months <= MAX_DURATION_MONTHS && days <= MAX_DURATION_DAYS => {
+                    duration = Duration { months, days }
+                }
+                _ => self.diagnostics.push(
+                    Diagnostic::error(codes::INVALID_DURATION, span, "duration is too long")
+                        .with_label("more than 10,000 years")
+                        .with_help("durations are limited to 10,000 years"),
+                ),
+            }
+        }
+        Ok(Spanned::new(duration, span))
+    }
+
+    fn whole_number(&mut self, text: &str, span: Span) -> Option<i64> {
+        let clean: String = text.chars().filter(|&c| c != '_').collect();
+        if clean.contains('.') {
+            self.diagnostics.push(
+                Diagnostic::error(codes::INVALID_DURATION, span, format!("durations are whole numbers, not `{text}`"))
+                    .with_label("fractional duration")
+                    .with_help("use a smaller unit: `18 months` instead of `1.5 years`"),
+            );
+            return None;
+        }
+        match clean.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.diagnostics.push(
+                    Diagnostic::error(codes::INVALID_DURATION, span, "duration is too long")
+                        .with_label("this number is too large")
+                        .with_help("durations are limited to 10,000 years"),
+                );
+                None
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Numbers and money
+
+    /// Parses an exact decimal; too many digits is an error, never a rounding.
+    pub(super) fn decimal(&mut self, text: &str, span: Span) -> Decimal {
+        let clean: String = text.chars().filter(|&c| c != '_').collect();
+        match Decimal::from_str_exact(&clean) {
+            Ok(d) => d,
+            Err(_) => {
+                self.diagnostics.push(too_large_amount(span, text));
+                Decimal::ZERO
+            }
+        }
+    }
+
+    fn lower_amount(&mut self, pair: P<'_>) -> Lowered<Decimal> {
+        let span = self.pair_span(&pair);
+        let mut c = self.cursor(pair);
+        let number = c.next(Rule::number_part)?;
+        let scale = c.optional(Rule::scale_suffix).or_else(|| c.optional(Rule::scale_word));
+        c.finish()?;
+        let base = self.decimal(number.as_str(), span);
+        let factor: i64 = match scale.as_ref().map(|s| s.as_str()) {
+            Some("k" | "thousand") => 1_000,
+            Some("M" | "million") => 1_000_000,
+            Some("B" | "billion") => 1_000_000_000,
+            Some("T" | "trillion") => 1_000_000_000_000,
+            _ => 1,
+        };
+        match base.checked_mul(Decimal::from(factor)) {
+            Some(v) => Ok(v.normalize()),
+            None => {
+                self.diagnostics.push(too_large_amount(span, self.text.get(span.start as usize..span.end as usize).unwrap_or("")));
+                Ok(Decimal::ZERO)
+            }
+        }
+    }
+
+    fn lower_money_exact(&mut self, pair: P<'_>) -> Lowered<(Decimal, String, Span)> {
+        let span = self.pair_span(&pair);
+        let mut c = self.cursor(pair);
+        let (amount, currency) = if let Some(sign) = c.optional(Rule::currency_sign) {
+            (self.lower_amount(c.next(Rule::amount)?)?, currency_of_sign(sign.as_str()))
+        } else {
+            let amount = self.lower_amount(c.next(Rule::amount)?)?;
+            (amount, c.next(Rule::currency_code)?.as_str().to_string())
+        };
+        c.finish()?;
+        Ok((amount, currency, span))
+    }
+
+    pub(super) fn lower_money(&mut self, pair: P<'_>) -> Lowered<Spanned<Money>> {
+        let span = self.pair_span(&pair);
+        let mut c = self.cursor(pair);
+        let form = c.any()?;
+        c.finish()?;
+        let rule = form.as_rule();
+        let money = match rule {
+            Rule::money_exact => {
+                let (value, currency, _) = self.lower_money_exact(form)?;
+                Money { amount: Amount::Exact(value), currency }
+            }
+            Rule::money_up_to | Rule::money_at_least => {
+                let mut fc = self.cursor(form);
+                let (value, currency, _) = self.lower_money_exact(fc.next(Rule::money_exact)?)?;
+                fc.finish()?;
+                let amount = if rule == Rule::money_up_to { Amount::UpTo(value) } else { Amount::AtLeast(value) };
+                Money { amount, currency }
+            }
+            Rule::money_between => {
+                let mut fc = self.cursor(form);
+                let (low, currency, _) = self.lower_money_exact(fc.next(Rule::money_exact)?)?;
+                let (high, other, high_span) = self.lower_money_exact(fc.next(Rule::money_exact)?)?;
+                fc.finish()?;
+                if other != currency {
+                    self.diagnostics.push(
+                        Diagnostic::error(codes::CURRENCY, high_span, format!("a range from {currency} to {other}"))
+                            .with_label(format!("this amount is in {other}, the range starts in {currency}"))
+                            .with_help("both ends of a range take the same currency; dealcheck never converts"),
+                    );
+                }
+                if low > high {
+                    self.diagnostics.push(
+                        Diagnostic::error(codes::INVALID_AMOUNT, span, "the range ends below where it starts")
+                            .with_label("low end is above the high end")
+                            .with_help("write `between LOW and HIGH`"),
+                    );
+                }
+                Money { amount: Amount::Between(low, high), currency }
+            }
+            Rule::money_undisclosed => {
+                let mut fc = self.cursor(form);
+                let currency = match fc.optional(Rule::currency_code) {
+                    Some(code) => code.as_str().to_string(),
+                    None => currency_of_sign(fc.next(Rule::currency_sign)?.as_str()),
+                };
+                fc.finish()?;
+                Money { amount: Amount::Undisclosed, currency }
+            }
+            other => return Err(Diagnostic::internal(Some(span), format!("unexpected money {other:?}"))),
+        };
+        Ok(Spanned::new(money, span))
+    }
+}
+
+/// Durations beyond this many months or days are refused: dates stop at year 9999 anyway.
+const MAX_DURATION_MONTHS: i64 = 120_000;
+const MAX_DURATION_DAYS: i64 = 3_660_000;
+
+fn too_large_amount(span: Span, text: &str) -> Diagnostic {
+    Diagnostic::error(codes::INVALID_AMOUNT, span, format!("`{text}` cannot be held exactly"))
+        .with_label("too many digits or too large")
+        .with_help("amounts are exact decimals of at most 28 significant digits; use a scale like `B` or `T`")
+}
+
+fn currency_of_sign(sign: &str) -> String {
+    match sign {
+        "€" => "EUR",
+        "£" => "GBP",
+        _ => "USD",
+    }
+    .to_string()
+}
+
+/// The `///` lines right above `offset`, without their markers.
+pub(super) fn doc_before(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    if !before.get(line_start..)?.trim().is_empty() {
+        return None;
+    }
+    let mut lines = Vec::new();
+    let mut rest = before.get(..line_start)?;
+    while !rest.is_empty() {
+        let body = rest.strip_suffix('\n').unwrap_or(rest);
+        let body = body.strip_suffix('\r').unwrap_or(body);
+        let start = body.rfind('\n').map_or(0, |i| i + 1);
+        let line = body.get(start..)?.trim();
+        match line.strip_prefix("///") {
+            Some(doc) if !doc.starts_with('/') => lines.push(doc.strip_prefix(' ').unwrap_or(doc).to_string()),
+            _ => break,
+        }
+        rest = body.get(..start)?;
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    lines.reverse();
+    Some(lines.join("\n"))
+}

@@ -1,0 +1,79 @@
+//! pest in, typed AST out. The only module that names pest's `Rule`.
+
+mod cursor;
+mod depth;
+mod error;
+mod grammar;
+mod lower;
+mod lower_rule;
+
+pub use depth::MAX_NESTING;
+
+use crate::ast;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Spanned};
+use grammar::{DealParser, Rule};
+use lower::Lowerer;
+use pest::Parser;
+
+/// Parses one file. Returns the tree (as much as could be lowered) and every diagnostic.
+pub fn parse_file(file: FileId, text: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
+    if let Err(d) = depth::check_nesting(text, file, 0) {
+        return (None, vec![d]);
+    }
+    let mut pairs = match DealParser::parse(Rule::file, text) {
+        Ok(pairs) => pairs,
+        Err(e) => return (None, vec![error::from_pest(&e, file, 0, text)]),
+    };
+    let Some(root) = pairs.next() else {
+        return (None, vec![Diagnostic::internal(None, "the parser returned nothing")]);
+    };
+    let mut lowerer = Lowerer { file, text, diagnostics: Vec::new() };
+    match lowerer.lower_file(root) {
+        Ok(tree) => (Some(tree), lowerer.diagnostics),
+        Err(d) => {
+            lowerer.diagnostics.push(d);
+            (None, lowerer.diagnostics)
+        }
+    }
+}
+
+/// Parses a lone question (the Q of reference §6). `offset` is where `text` starts in `file`.
+pub fn parse_question(
+    file: FileId,
+    text: &str,
+) -> Result<(Spanned<ast::Question>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    depth::check_nesting(text, file, 0).map_err(|d| vec![d])?;
+    let mut pairs = DealParser::parse(Rule::question_only, text).map_err(|e| vec![error::from_pest(&e, file, 0, text)])?;
+    let root = pairs.next().ok_or_else(|| vec![Diagnostic::internal(None, "the parser returned nothing")])?;
+    let question = root.into_inner().find(|p| p.as_rule() == Rule::question);
+    let question = question.ok_or_else(|| vec![Diagnostic::internal(None, "the parser returned no question")])?;
+    let mut lowerer = Lowerer { file, text, diagnostics: Vec::new() };
+    match lowerer.lower_question(question) {
+        Ok(q) => Ok((q, lowerer.diagnostics)),
+        Err(d) => {
+            lowerer.diagnostics.push(d);
+            Err(lowerer.diagnostics)
+        }
+    }
+}
+
+/// Every reserved word of the language (reference §2).
+pub const KEYWORDS: &[&str] = &[
+    "as", "of", "party", "part", "asset", "action", "channel", "event", "expected", "deal", "between", "and", "status", "signed", "announced", "reported", "proposed", "terminated", "terminate", "dated", "source", "invest", "invested", "from", "in", "at", "valuation", "pay", "paid", "to", "for", "lease", "supply", "worth", "grant", "may", "via", "exclusive", "sole", "forbid", "everyone", "except", "until", "during", "sometime", "start", "end", "earliest", "latest", "rule", "assuming", "ask", "expect", "assert", "or", "not", "yes", "no", "unknown", "can", "always", "active", "before", "after", "on", "flow", "roundtrip", "undisclosed", "up", "least", "thousand", "million", "billion", "trillion", "years", "year", "months", "month", "weeks", "week", "days", "day"
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_seed_files() {
+        for path in ["rules/seed/parties.deal", "rules/seed/microsoft.deal"] {
+            let text = std::fs::read_to_string(path).unwrap();
+            let (tree, diags) = parse_file(FileId(0), &text);
+            assert!(diags.is_empty(), "{path}: {diags:#?}");
+            assert!(tree.is_some());
+        }
+    }
+}
