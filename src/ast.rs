@@ -115,7 +115,8 @@ pub enum Point {
     End(Reference),
     Earliest(Vec<Spanned<Point>>),
     Latest(Vec<Spanned<Point>>),
-    Shift(Box<Spanned<Point>>, Shift, Duration),
+    /// `POINT ± DURATION ± …`, applied left to right (a flat list, so long chains never recurse).
+    Shifted(Box<Spanned<Point>>, Vec<(Shift, Duration)>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

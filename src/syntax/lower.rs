@@ -415,8 +415,8 @@ impl<'s> Lowerer<'s> {
         let mut c = self.cursor(pair);
         let atom = c.any()?;
         let mut point = self.lower_point_atom(atom)?;
+        let mut shifts = Vec::new();
         while let Some(shift) = c.optional(Rule::point_shift) {
-            let shift_span = self.pair_span(&shift);
             let mut sc = self.cursor(shift);
             let sign = if sc.optional(Rule::plus).is_some() {
                 Shift::Plus
@@ -426,8 +426,10 @@ impl<'s> Lowerer<'s> {
             };
             let duration = self.lower_duration(sc.next(Rule::duration)?)?;
             sc.finish()?;
-            let whole = point.span.to(shift_span);
-            point = Spanned::new(Point::Shift(Box::new(point), sign, duration.node), whole);
+            shifts.push((sign, duration.node));
+        }
+        if !shifts.is_empty() {
+            point = Spanned::new(Point::Shifted(Box::new(point), shifts), span);
         }
         c.finish()?;
         point.span = span;

@@ -1,0 +1,218 @@
+//! Declarations: every name declared exactly once, no keyword as a name, assets under real
+//! owners, and no `part of` cycles.
+
+use super::{Program, Symbol};
+use crate::ast::{self, Item, Name};
+use crate::diagnostic::{codes, Diagnostic};
+use crate::syntax::KEYWORDS;
+
+pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) -> Program {
+    let mut program = Program::default();
+    for item in files.into_iter().flat_map(|f| f.items) {
+        match item {
+            Item::AsOf(date) => match &program.as_of {
+                Some(first) => diagnostics.push(
+                    Diagnostic::error(codes::MULTIPLE_AS_OF, date.span, "more than one `as of` in the rule set")
+                        .with_label("second `as of`")
+                        .with_other(first.span, "first `as of` here")
+                        .with_help("keep one `as of` line; the command line's `--as-of` overrides it"),
+                ),
+                None => program.as_of = Some(date),
+            },
+            Item::Party(p) => {
+                let id = program.parties.len();
+                add_name(&mut program, &p.name, Symbol::Party(id), diagnostics);
+                program.parties.push(p);
+            }
+            Item::Asset(a) => {
+                keyword_check(&a.name, diagnostics);
+                program.assets.push(a);
+            }
+            Item::Action(a) => {
+                let id = program.actions.len();
+                add_name(&mut program, &a.name, Symbol::Action(id), diagnostics);
+                program.actions.push(a);
+            }
+            Item::Channel(c) => {
+                let id = program.channels.len();
+                add_name(&mut program, &c.name, Symbol::Channel(id), diagnostics);
+                program.channels.push(c);
+            }
+            Item::Event(e) => {
+                let id = program.events.len();
+                add_name(&mut program, &e.name, Symbol::Event(id), diagnostics);
+                program.events.push(e);
+            }
+            Item::Deal(d) => {
+                let id = program.deals.len();
+                add_name(&mut program, &d.name, Symbol::Deal(id), diagnostics);
+                declare_labels(&mut program, id, &d, diagnostics);
+                program.deals.push(d);
+            }
+            Item::Rule(r) => {
+                let id = program.rules.len();
+                add_name(&mut program, &r.name, Symbol::Rule(id), diagnostics);
+                program.rules.push(r);
+            }
+        }
+    }
+    declare_assets(&mut program, diagnostics);
+    resolve_groups(&mut program, diagnostics);
+    program
+}
+
+fn keyword_check(name: &Name, diagnostics: &mut Vec<Diagnostic>) -> bool {
+    if KEYWORDS.contains(&name.node.as_str()) {
+        diagnostics.push(
+            Diagnostic::error(codes::KEYWORD_NAME, name.span, format!("`{}` is a keyword and cannot be a name", name.node))
+                .with_label("reserved word")
+                .with_help(format!("choose another name, e.g. `{}_`", name.node)),
+        );
+        return false;
+    }
+    true
+}
+
+fn add_name(program: &mut Program, name: &Name, symbol: Symbol, diagnostics: &mut Vec<Diagnostic>) {
+    if !keyword_check(name, diagnostics) {
+        return;
+    }
+    match program.names.get(&name.node) {
+        Some(existing) => {
+            let mut d = Diagnostic::error(
+                codes::DUPLICATE_NAME,
+                name.span,
+                format!("`{}` is declared more than once", name.node),
+            )
+            .with_label(format!("declared again here, as {}", symbol.kind()))
+            .with_help("every name is declared exactly once in the whole rule set; rename one of them");
+            if let Some(first) = program.spans.get(&name.node) {
+                d = d.with_other(*first, format!("first declared here, as {}", existing.kind()));
+            }
+            diagnostics.push(d);
+        }
+        None => {
+            program.names.insert(name.node.clone(), symbol);
+            program.spans.insert(name.node.clone(), name.span);
+        }
+    }
+}
+
+fn declare_labels(program: &mut Program, deal: usize, d: &ast::Deal, diagnostics: &mut Vec<Diagnostic>) {
+    for (index, term) in d.terms.iter().enumerate() {
+        let Some(label) = &term.label else { continue };
+        if !keyword_check(label, diagnostics) {
+            continue;
+        }
+        let key = (deal, label.node.clone());
+        if let Some(&first) = program.labels.get(&key) {
+            let mut diag = Diagnostic::error(
+                codes::DUPLICATE_NAME,
+                label.span,
+                format!("`{}.{}` labels two terms", d.name.node, label.node),
+            )
+            .with_label("second term with this label")
+            .with_help("labels name one term each within a deal");
+            if let Some(other) = d.terms.get(first).and_then(|t| t.label.as_ref()) {
+                diag = diag.with_other(other.span, "first labelled here");
+            }
+            diagnostics.push(diag);
+        } else {
+            program.labels.insert(key, index);
+        }
+    }
+}
+
+fn declare_assets(program: &mut Program, diagnostics: &mut Vec<Diagnostic>) {
+    let mut owners = Vec::with_capacity(program.assets.len());
+    for (id, asset) in program.assets.iter().enumerate() {
+        let owner = super::resolve::expect_party(program, &asset.owner, diagnostics);
+        owners.push(owner.unwrap_or(usize::MAX));
+        let Some(owner) = owner else { continue };
+        let key = (owner, asset.name.node.clone());
+        match program.assets_by_name.get(&key) {
+            Some(&first) => {
+                let mut d = Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    asset.name.span,
+                    format!("asset `{}.{}` is declared more than once", asset.owner.node, asset.name.node),
+                )
+                .with_label("declared again here")
+                .with_help("declare each asset once");
+                if let Some(other) = program.assets.get(first) {
+                    d = d.with_other(other.name.span, "first declared here");
+                }
+                diagnostics.push(d);
+            }
+            None => {
+                program.assets_by_name.insert(key, id);
+            }
+        }
+    }
+    program.asset_owner = owners;
+}
+
+fn resolve_groups(program: &mut Program, diagnostics: &mut Vec<Diagnostic>) {
+    let mut parent = Vec::with_capacity(program.parties.len());
+    for party in &program.parties {
+        let group = party.part_of.as_ref().and_then(|g| super::resolve::expect_party(program, g, diagnostics));
+        parent.push(group);
+    }
+    // A cycle of `part of`: walk up from each party not seen yet, marking the path; meeting the
+    // current path again is a cycle, meeting a finished party is not. Linear in the parties.
+    let n = parent.len();
+    let mut state = vec![0u8; n]; // 0 unseen, 1 on the current path, 2 finished
+    let mut in_cycle = vec![false; n];
+    for start in 0..n {
+        let mut path = Vec::new();
+        let mut current = Some(start);
+        while let Some(p) = current {
+            match state.get(p).copied() {
+                Some(0) => {
+                    if let Some(s) = state.get_mut(p) {
+                        *s = 1;
+                    }
+                    path.push(p);
+                    current = parent.get(p).copied().flatten();
+                }
+                Some(1) => {
+                    let at = path.iter().position(|&m| m == p).unwrap_or(0);
+                    let members = path.get(at..).unwrap_or(&[]);
+                    for &m in members {
+                        if let Some(c) = in_cycle.get_mut(m) {
+                            *c = true;
+                        }
+                    }
+                    let names: Vec<&str> = members.iter().map(|&m| program.party_name(m)).collect();
+                    let span = program.parties.get(p).map(|d| d.name.span).unwrap_or_default();
+                    diagnostics.push(
+                        Diagnostic::error(
+                            codes::PART_OF_CYCLE,
+                            span,
+                            format!("`part of` goes round in a circle: {} → {}", names.join(" → "), program.party_name(p)),
+                        )
+                        .with_label("this party ends up part of itself")
+                        .with_help("a group cannot be part of one of its own units; remove one `part of`"),
+                    );
+                    break;
+                }
+                _ => break,
+            }
+        }
+        for m in path {
+            if let Some(s) = state.get_mut(m) {
+                *s = 2;
+            }
+        }
+    }
+    let reported = in_cycle;
+    // Break the cycles so later stages can walk groups safely.
+    for (i, r) in reported.iter().enumerate() {
+        if *r {
+            if let Some(slot) = parent.get_mut(i) {
+                *slot = None;
+            }
+        }
+    }
+    program.parent = parent;
+}

@@ -1,0 +1,201 @@
+//! Names, duplicates, dates and types: from parsed files to a [`Program`] every later stage can
+//! trust, with every problem reported (not just the first).
+
+mod declare;
+mod resolve;
+
+use crate::ast::{self, DateLit};
+use crate::diagnostic::Diagnostic;
+use crate::source::{Span, Spanned};
+use std::collections::HashMap;
+
+pub use resolve::check_question;
+
+pub type PartyId = usize;
+pub type AssetId = usize;
+pub type ActionId = usize;
+pub type ChannelId = usize;
+pub type EventId = usize;
+pub type DealId = usize;
+
+/// A term: its deal and its position in that deal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct TermId {
+    pub deal: DealId,
+    pub index: usize,
+}
+
+/// What a top-level name stands for. Parties, actions, channels, events, deals and rules
+/// share one namespace (reference §1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Symbol {
+    Party(PartyId),
+    Action(ActionId),
+    Channel(ChannelId),
+    Event(EventId),
+    Deal(DealId),
+    Rule(usize),
+}
+
+impl Symbol {
+    pub fn kind(self) -> &'static str {
+        match self {
+            Symbol::Party(_) => "a party",
+            Symbol::Action(_) => "an action",
+            Symbol::Channel(_) => "a channel",
+            Symbol::Event(_) => "an event",
+            Symbol::Deal(_) => "a deal",
+            Symbol::Rule(_) => "a rule",
+        }
+    }
+}
+
+/// What a `deal` or `deal.label` reference points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Deal(DealId),
+    Term(TermId),
+}
+
+/// A checked rule set: the declarations of every file, in file order, and their names.
+#[derive(Debug, Default)]
+pub struct Program {
+    pub as_of: Option<Spanned<DateLit>>,
+    pub parties: Vec<ast::PartyDecl>,
+    pub assets: Vec<ast::AssetDecl>,
+    pub actions: Vec<ast::SimpleDecl>,
+    pub channels: Vec<ast::SimpleDecl>,
+    pub events: Vec<ast::EventDecl>,
+    pub deals: Vec<ast::Deal>,
+    pub rules: Vec<ast::Rule>,
+    /// Each party's group (`part of`), resolved.
+    pub parent: Vec<Option<PartyId>>,
+    /// Each asset's owner, resolved.
+    pub asset_owner: Vec<PartyId>,
+    names: HashMap<String, Symbol>,
+    assets_by_name: HashMap<(PartyId, String), AssetId>,
+    labels: HashMap<(DealId, String), usize>,
+    spans: HashMap<String, Span>,
+}
+
+impl Program {
+    pub fn symbol(&self, name: &str) -> Option<Symbol> {
+        self.names.get(name).copied()
+    }
+
+    pub fn party(&self, name: &str) -> Option<PartyId> {
+        match self.symbol(name) {
+            Some(Symbol::Party(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn action(&self, name: &str) -> Option<ActionId> {
+        match self.symbol(name) {
+            Some(Symbol::Action(a)) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn channel(&self, name: &str) -> Option<ChannelId> {
+        match self.symbol(name) {
+            Some(Symbol::Channel(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn event(&self, name: &str) -> Option<EventId> {
+        match self.symbol(name) {
+            Some(Symbol::Event(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn deal(&self, name: &str) -> Option<DealId> {
+        match self.symbol(name) {
+            Some(Symbol::Deal(d)) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn asset(&self, asset: &ast::AssetRef) -> Option<AssetId> {
+        let owner = self.party(&asset.owner.node)?;
+        self.assets_by_name.get(&(owner, asset.name.node.clone())).copied()
+    }
+
+    pub fn target(&self, reference: &ast::Reference) -> Option<Target> {
+        let deal = self.deal(&reference.first.node)?;
+        match &reference.second {
+            None => Some(Target::Deal(deal)),
+            Some(label) => {
+                self.labels.get(&(deal, label.node.clone())).map(|&index| Target::Term(TermId { deal, index }))
+            }
+        }
+    }
+
+    pub fn term(&self, id: TermId) -> Option<&ast::Term> {
+        self.deals.get(id.deal)?.terms.get(id.index)
+    }
+
+    /// Every term of every deal, in rule-set order.
+    pub fn terms(&self) -> impl Iterator<Item = (TermId, &ast::Term)> {
+        self.deals.iter().enumerate().flat_map(|(deal, d)| {
+            d.terms.iter().enumerate().map(move |(index, t)| (TermId { deal, index }, t))
+        })
+    }
+
+    /// `deal.label`, or `deal#N` (1-based) for an unlabelled term.
+    pub fn term_name(&self, id: TermId) -> String {
+        let deal = self.deals.get(id.deal).map_or("?", |d| d.name.node.as_str());
+        match self.term(id).and_then(|t| t.label.as_ref()) {
+            Some(label) => format!("{deal}.{}", label.node),
+            None => format!("{deal}#{}", id.index + 1),
+        }
+    }
+
+    pub fn party_name(&self, party: PartyId) -> &str {
+        self.parties.get(party).map_or("?", |p| p.name.node.as_str())
+    }
+
+    /// The party's groups, innermost first (never loops: cycles are refused by the checker).
+    pub fn groups_of(&self, party: PartyId) -> Vec<PartyId> {
+        let mut out = Vec::new();
+        let mut current = self.parent.get(party).copied().flatten();
+        while let Some(group) = current {
+            if out.contains(&group) || out.len() > self.parties.len() {
+                break;
+            }
+            out.push(group);
+            current = self.parent.get(group).copied().flatten();
+        }
+        out
+    }
+
+    /// The outermost group a party belongs to (itself when it belongs to none).
+    pub fn root(&self, party: PartyId) -> PartyId {
+        self.groups_of(party).last().copied().unwrap_or(party)
+    }
+
+    /// Whether `unit` is `group` or (transitively) part of it.
+    pub fn within(&self, unit: PartyId, group: PartyId) -> bool {
+        unit == group || self.groups_of(unit).contains(&group)
+    }
+
+    /// Where a top-level name was declared.
+    pub fn declared_at(&self, name: &str) -> Option<Span> {
+        self.spans.get(name).copied()
+    }
+
+    /// All declared names of one kind, for "did you mean" suggestions.
+    fn names_where(&self, keep: impl Fn(Symbol) -> bool) -> impl Iterator<Item = &str> {
+        self.names.iter().filter(move |(_, s)| keep(**s)).map(|(n, _)| n.as_str())
+    }
+}
+
+/// Checks parsed files as one rule set.
+pub fn check(files: Vec<ast::File>) -> (Program, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut program = declare::declare(files, &mut diagnostics);
+    resolve::resolve(&mut program, &mut diagnostics);
+    (program, diagnostics)
+}

@@ -1,0 +1,3 @@
+//! What deals mean: days and windows, which terms are in force, rights and money.
+
+pub mod time;

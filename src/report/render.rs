@@ -1,0 +1,175 @@
+//! Diagnostics rendered with miette's graphical handler. Sources are attached here, late: the
+//! diagnostic carries spans; this module looks up each span's file in the source map.
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::source::{SourceMap, Span};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use std::fmt;
+
+/// One file's text under its path, without copying the text.
+struct FileSource<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl SourceCode for FileSource<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// A diagnostic joined with its sources, ready for miette.
+struct Rendered<'a> {
+    message: String,
+    code: &'static str,
+    severity: Severity,
+    help: Option<&'a str>,
+    source: Option<FileSource<'a>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Rendered<'a>>,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Advice => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+        }
+    }
+}
+
+fn labeled(span: Span, text: &str, primary: bool) -> LabeledSpan {
+    let label = if text.is_empty() { None } else { Some(text.to_string()) };
+    let at = SourceSpan::new((span.start as usize).into(), span.len());
+    if primary {
+        LabeledSpan::new_primary_with_span(label, at)
+    } else {
+        LabeledSpan::new_with_span(label, at)
+    }
+}
+
+fn source<'a>(sources: &'a SourceMap, span: Span) -> Option<FileSource<'a>> {
+    sources.get(span.file).map(|f| FileSource { name: &f.path, text: &f.text })
+}
+
+fn prepare<'a>(diagnostic: &'a Diagnostic, sources: &'a SourceMap) -> Rendered<'a> {
+    let mut rendered = Rendered {
+        message: diagnostic.message.clone(),
+        code: diagnostic.code,
+        severity: diagnostic.severity,
+        help: diagnostic.help.as_deref(),
+        source: None,
+        labels: Vec::new(),
+        related: Vec::new(),
+    };
+    match &diagnostic.location {
+        Location::Span(span) if sources.get(span.file).is_some() => {
+            rendered.source = source(sources, *span);
+            rendered.labels.push(labeled(*span, &diagnostic.label, true));
+            for other in &diagnostic.others {
+                if other.span.file == span.file {
+                    rendered.labels.push(labeled(other.span, &other.text, false));
+                } else {
+                    rendered.related.push(Rendered {
+                        message: other.text.clone(),
+                        code: diagnostic.code,
+                        severity: Severity::Advice,
+                        help: None,
+                        source: source(sources, other.span),
+                        labels: vec![labeled(other.span, "", true)],
+                        related: Vec::new(),
+                    });
+                }
+            }
+        }
+        Location::File { path, line: Some(line) } if !diagnostic.message.contains(path.as_str()) => {
+            rendered.message = format!("{path}:{line}: {}", diagnostic.message);
+        }
+        Location::File { path, line: None } if !diagnostic.message.contains(path.as_str()) => {
+            rendered.message = format!("{path}: {}", diagnostic.message);
+        }
+        _ => {}
+    }
+    rendered
+}
+
+/// How to draw diagnostics.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderOptions {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { color: false, width: 80 }
+    }
+}
+
+/// A diagnostic as miette draws it, with its source lines.
+pub fn render_diagnostic(diagnostic: &Diagnostic, sources: &SourceMap, options: RenderOptions) -> String {
+    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width).with_links(false);
+    let rendered = prepare(diagnostic, sources);
+    let mut out = String::new();
+    if handler.render_report(&mut out, &rendered).is_err() {
+        out = format!("{}: {}\n", diagnostic.code, diagnostic.message);
+    }
+    out
+}
