@@ -150,5 +150,6 @@ pub mod codes {
     pub const INEFFECTIVE_GRANT: &str = "ineffective-grant";
     pub const CIRCULAR_FLOW: &str = "circular-flow";
     pub const USAGE: &str = "usage";
+    pub const EMPTY_FILE: &str = "empty-file";
     pub const INTERNAL: &str = "internal";
 }

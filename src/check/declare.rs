@@ -214,5 +214,12 @@ fn resolve_groups(program: &mut Program, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
     }
+    let mut units = vec![Vec::new(); parent.len()];
+    for (unit, group) in parent.iter().enumerate() {
+        if let Some(list) = group.and_then(|g| units.get_mut(g)) {
+            list.push(unit);
+        }
+    }
     program.parent = parent;
+    program.units = units;
 }

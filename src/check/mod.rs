@@ -72,6 +72,8 @@ pub struct Program {
     pub parent: Vec<Option<PartyId>>,
     /// Each asset's owner, resolved.
     pub asset_owner: Vec<PartyId>,
+    /// Each party's direct units (the inverse of `parent`).
+    pub units: Vec<Vec<PartyId>>,
     names: HashMap<String, Symbol>,
     assets_by_name: HashMap<(PartyId, String), AssetId>,
     labels: HashMap<(DealId, String), usize>,
@@ -179,6 +181,21 @@ impl Program {
     /// Whether `unit` is `group` or (transitively) part of it.
     pub fn within(&self, unit: PartyId, group: PartyId) -> bool {
         unit == group || self.groups_of(unit).contains(&group)
+    }
+
+    /// The party and all its units, at any depth.
+    pub fn family(&self, party: PartyId) -> Vec<PartyId> {
+        let mut out = vec![party];
+        let mut i = 0;
+        while let Some(&p) = out.get(i) {
+            for &u in self.units.get(p).map_or(&[][..], |v| v.as_slice()) {
+                if !out.contains(&u) {
+                    out.push(u);
+                }
+            }
+            i += 1;
+        }
+        out
     }
 
     /// Where a top-level name was declared.

@@ -194,8 +194,13 @@ impl Interval {
     pub const EMPTY: Interval = Interval { start: Day::NEVER, end: Day::PAST };
     pub const ALL: Interval = Interval { start: Day::PAST, end: Day::NEVER };
 
+    /// `[start, end]`; empty when it holds no real day (a start of "never", an end before time).
     pub fn new(start: Day, end: Day) -> Interval {
-        Interval { start, end }
+        if start == Day::NEVER || end == Day::PAST || start > end {
+            Interval::EMPTY
+        } else {
+            Interval { start, end }
+        }
     }
 
     pub fn is_empty(self) -> bool {

@@ -1,5 +1,136 @@
-//! Text and JSON renderings of results and diagnostics (reference §8).
+//! The report of a check (reference §8): rule outcomes, diagnostics and a summary, rendered as
+//! text or serialised as JSON with stable field names (see `docs/report.md`).
 
 mod render;
+mod text;
 
-pub use render::{render_diagnostic, RenderOptions};
+pub use render::{render_diagnostic, render_with, Lookup, RenderOptions};
+pub use text::{render_answer, render_rules, summary_line};
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::eval::rules::RuleOutcome;
+use crate::source::SourceMap;
+use serde::Serialize;
+
+/// Everything a check of a rule set found.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// The as-of date the rules were evaluated at.
+    pub as_of: String,
+    pub rules: Vec<RuleOutcome>,
+    pub diagnostics: Vec<DiagnosticRecord>,
+    pub summary: Summary,
+    /// The diagnostics themselves, for rendering with their sources.
+    #[serde(skip)]
+    pub raw_diagnostics: Vec<Diagnostic>,
+}
+
+/// The counts of the summary line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub rules: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub advice: usize,
+}
+
+/// A diagnostic as JSON: where, what, and how to fix it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DiagnosticRecord {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub label: Option<String>,
+    pub help: Option<String>,
+    /// Other places involved (the first declaration of a duplicate, the other licence…).
+    pub related: Vec<RelatedRecord>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RelatedRecord {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl DiagnosticRecord {
+    pub fn new(d: &Diagnostic, sources: &SourceMap) -> DiagnosticRecord {
+        let (file, line, column) = match &d.location {
+            Location::Span(span) => match sources.get(span.file) {
+                Some(f) => {
+                    let (line, col) = f.line_col(span.start);
+                    (Some(f.path.clone()), Some(line), Some(col))
+                }
+                None => (None, None, None),
+            },
+            Location::File { path, line } => (Some(path.clone()), *line, None),
+            Location::Nowhere => (None, None, None),
+        };
+        DiagnosticRecord {
+            code: d.code,
+            severity: d.severity,
+            message: d.message.clone(),
+            file,
+            line,
+            column,
+            label: (!d.label.is_empty()).then(|| d.label.clone()),
+            help: d.help.clone(),
+            related: d
+                .others
+                .iter()
+                .map(|o| {
+                    let (file, line) = sources.location(o.span);
+                    RelatedRecord { file, line, message: o.text.clone() }
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Report {
+    /// Assembles a report; diagnostics are sorted by file, position and code.
+    pub fn new(as_of: String, rules: Vec<RuleOutcome>, mut diagnostics: Vec<Diagnostic>, sources: &SourceMap) -> Report {
+        diagnostics.sort_by_key(|d| match &d.location {
+            Location::Span(s) => (sources.path(s.file).to_string(), s.start, d.code),
+            Location::File { path, line } => (path.clone(), line.map_or(0, |l| l as u32), d.code),
+            Location::Nowhere => (String::new(), 0, d.code),
+        });
+        diagnostics.dedup();
+        let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+        let passed = rules.iter().filter(|r| r.passed).count();
+        let summary = Summary {
+            rules: rules.len(),
+            passed,
+            failed: rules.len() - passed,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            advice: count(Severity::Advice),
+        };
+        let records = diagnostics.iter().map(|d| DiagnosticRecord::new(d, sources)).collect();
+        Report { as_of, rules, diagnostics: records, summary, raw_diagnostics: diagnostics }
+    }
+
+    /// Exit status of reference §8: 0 all passed and no error, 1 a check failed (or a built-in
+    /// check found an error), 2 the rule set is invalid.
+    pub fn exit_code(&self) -> u8 {
+        if self.raw_diagnostics.iter().any(|d| d.is_error() && is_invalidating(d.code)) {
+            2
+        } else if self.summary.failed > 0 || self.summary.errors > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Errors that make a rule set invalid (syntax, names, types, unreadable files), as opposed to
+/// findings of the built-in checks about a valid rule set.
+pub fn is_invalidating(code: &str) -> bool {
+    use crate::diagnostic::codes::*;
+    !matches!(code, c if c == EXCLUSIVE_CONFLICT || c == INEFFECTIVE_GRANT || c == CIRCULAR_FLOW || c == WINDOW || c == CURRENCY)
+}

@@ -2,7 +2,7 @@
 //! diagnostic carries spans; this module looks up each span's file in the source map.
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::source::{SourceMap, Span};
+use crate::source::{SourceFile, SourceMap, Span};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::fmt;
 
@@ -104,11 +104,27 @@ fn labeled(span: Span, text: &str, primary: bool) -> LabeledSpan {
     }
 }
 
-fn source<'a>(sources: &'a SourceMap, span: Span) -> Option<FileSource<'a>> {
+/// The files a diagnostic may point into: a rule set's, plus perhaps a question being asked.
+#[derive(Clone, Copy)]
+pub struct Lookup<'a> {
+    pub map: &'a SourceMap,
+    pub extra: Option<(crate::source::FileId, &'a SourceFile)>,
+}
+
+impl<'a> Lookup<'a> {
+    fn get(&self, id: crate::source::FileId) -> Option<&'a SourceFile> {
+        match self.extra {
+            Some((extra, file)) if extra == id => Some(file),
+            _ => self.map.get(id),
+        }
+    }
+}
+
+fn source<'a>(sources: Lookup<'a>, span: Span) -> Option<FileSource<'a>> {
     sources.get(span.file).map(|f| FileSource { name: &f.path, text: &f.text })
 }
 
-fn prepare<'a>(diagnostic: &'a Diagnostic, sources: &'a SourceMap) -> Rendered<'a> {
+fn prepare<'a>(diagnostic: &'a Diagnostic, sources: Lookup<'a>) -> Rendered<'a> {
     let mut rendered = Rendered {
         message: diagnostic.message.clone(),
         code: diagnostic.code,
@@ -164,6 +180,11 @@ impl Default for RenderOptions {
 
 /// A diagnostic as miette draws it, with its source lines.
 pub fn render_diagnostic(diagnostic: &Diagnostic, sources: &SourceMap, options: RenderOptions) -> String {
+    render_with(diagnostic, Lookup { map: sources, extra: None }, options)
+}
+
+/// Like [`render_diagnostic`], with one more file (a question being asked) to point into.
+pub fn render_with(diagnostic: &Diagnostic, sources: Lookup<'_>, options: RenderOptions) -> String {
     let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width).with_links(false);
     let rendered = prepare(diagnostic, sources);

@@ -1,0 +1,28 @@
+//! `dealcheck [check] PATH…`
+
+use super::{err, out, Common, Format};
+use dealcheck::report::render_diagnostic;
+use dealcheck::RuleSet;
+use std::path::PathBuf;
+
+pub fn run(common: &Common, mut paths: Vec<PathBuf>) -> u8 {
+    if paths.is_empty() {
+        paths.push(PathBuf::from("rules"));
+    }
+    let rule_set = RuleSet::load_paths(&paths);
+    let report = rule_set.check(&common.options());
+    match common.format {
+        Format::Json => match serde_json::to_string_pretty(&report) {
+            Ok(json) => out(&format!("{json}\n")),
+            Err(e) => err(&format!("internal error: cannot serialise the report: {e}\n")),
+        },
+        Format::Text | Format::Dot => {
+            let render = common.render();
+            for d in &report.raw_diagnostics {
+                err(&render_diagnostic(d, rule_set.sources(), render));
+            }
+            out(&report.render_text());
+        }
+    }
+    report.exit_code()
+}

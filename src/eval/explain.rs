@@ -1,0 +1,102 @@
+//! Explanations: the deciding terms with where they are, their deal's status and sources, and
+//! what each did over which days (reference §8).
+
+use crate::ast::Status;
+use crate::check::{Program, TermId};
+use crate::model::time::Interval;
+use crate::model::world::World;
+use crate::source::SourceMap;
+use serde::Serialize;
+
+/// Why an answer is what it is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Explanation {
+    /// One sentence a person can read.
+    pub summary: String,
+    /// The terms that bore on the answer.
+    pub terms: Vec<TermNote>,
+    /// Everything else worth knowing (deals left out, assumptions, parts of a compound question).
+    pub notes: Vec<String>,
+}
+
+/// What one term did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TermNote {
+    /// `deal.label`, or `deal#N` for an unlabelled term.
+    pub term: String,
+    pub file: String,
+    pub line: usize,
+    pub deal: String,
+    pub status: String,
+    pub sources: Vec<String>,
+    /// `permits`, `blocks`, `owns`, `applies`, `counts`.
+    pub effect: String,
+    /// Whom the effect is on, where that matters.
+    pub party: Option<String>,
+    /// `certainly` or `possibly`.
+    pub certainty: String,
+    /// The days, as text: `2025-11-03 .. 2032-11-02`.
+    pub days: String,
+}
+
+impl Explanation {
+    pub fn with_summary(summary: impl Into<String>) -> Explanation {
+        Explanation { summary: summary.into(), ..Explanation::default() }
+    }
+
+    /// Folds a sub-answer into a compound one.
+    pub fn absorb(&mut self, part: Explanation, label: String) {
+        self.notes.push(format!("{label}: {}", part.summary));
+        self.notes.extend(part.notes);
+        for term in part.terms {
+            if !self.terms.contains(&term) {
+                self.terms.push(term);
+            }
+        }
+    }
+}
+
+/// The status word of a deal as the report shows it.
+pub fn status_word(world: &World<'_>, deal: usize) -> String {
+    let Some(d) = world.program.deals.get(deal) else { return String::new() };
+    let word = match d.statuses.first().map(|s| &s.node) {
+        None | Some(Status::Signed) => "signed".to_string(),
+        Some(Status::Announced) => "announced".to_string(),
+        Some(Status::Reported) => "reported".to_string(),
+        Some(Status::Proposed) => "proposed".to_string(),
+        Some(Status::TerminatedOn(p)) => format!("terminated on {}", world.point(p, crate::model::world::Reading::First)),
+    };
+    if world.context().assumed_deals.contains(&deal) {
+        format!("{word} (assumed)")
+    } else {
+        word
+    }
+}
+
+/// A note about one term.
+pub fn term_note(
+    world: &World<'_>,
+    sources: &SourceMap,
+    id: TermId,
+    effect: &str,
+    party: Option<String>,
+    certainty: &str,
+    days: Interval,
+) -> TermNote {
+    let program: &Program = world.program;
+    let span = program.term(id).map(|t| t.span).unwrap_or_default();
+    let (file, line) = sources.location(span);
+    let deal = program.deals.get(id.deal);
+    TermNote {
+        term: program.term_name(id),
+        file,
+        line,
+        deal: deal.map_or(String::new(), |d| d.name.node.clone()),
+        status: status_word(world, id.deal),
+        sources: deal.map_or(Vec::new(), |d| d.sources.clone()),
+        effect: effect.to_string(),
+        party,
+        certainty: certainty.to_string(),
+        days: days.to_string(),
+    }
+}

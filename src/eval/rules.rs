@@ -1,0 +1,126 @@
+//! Rules (reference §6, §8): each check evaluated in its rule's world; a check that cannot be
+//! evaluated becomes an error outcome and every other check is still answered.
+
+use super::explain::Explanation;
+use super::logic::Verdict;
+use super::question::Evaluator;
+use crate::ast::{Assumption, CheckKind};
+use crate::check::Program;
+use crate::diagnostic::Diagnostic;
+use crate::model::rights::RightsIndex;
+use crate::model::world::{Reading, World};
+use crate::source::{SourceMap, Span};
+use serde::Serialize;
+
+/// One rule's outcome.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RuleOutcome {
+    pub name: String,
+    pub label: Option<String>,
+    pub file: String,
+    pub line: usize,
+    /// Every check passed.
+    pub passed: bool,
+    pub checks: Vec<CheckOutcome>,
+}
+
+/// One `ask` or `assert`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CheckOutcome {
+    /// `ask` or `assert`.
+    pub kind: &'static str,
+    /// The question as written.
+    pub question: String,
+    pub line: usize,
+    pub answer: Verdict,
+    /// What `expect` says; `yes` for an `assert`; null for an `ask` without `expect`.
+    pub expected: Option<Verdict>,
+    pub passed: bool,
+    pub explanation: Explanation,
+    /// Why the check could not be evaluated, when it could not.
+    pub error: Option<String>,
+}
+
+/// Evaluates every rule; diagnostics from checks that could not be evaluated go to `diagnostics`.
+pub fn evaluate_rules(
+    program: &Program,
+    index: &RightsIndex,
+    sources: &SourceMap,
+    base: &World<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<RuleOutcome> {
+    let text = |span: Span| sources.slice(span).split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut outcomes = Vec::with_capacity(program.rules.len());
+    for rule in &program.rules {
+        let own_world;
+        let world = if rule.assumptions.is_empty() {
+            base
+        } else {
+            let mut context = base.context().clone();
+            context.as_of = Some(base.as_of);
+            for assumption in &rule.assumptions {
+                match assumption {
+                    Assumption::Deal(name) => {
+                        if let Some(d) = program.deal(&name.node) {
+                            context.assumed_deals.insert(d);
+                        }
+                    }
+                    Assumption::Event(name, point) => {
+                        if let Some(e) = program.event(&name.node) {
+                            context.fixed_events.insert(e, base.point(point, Reading::First));
+                        }
+                    }
+                }
+            }
+            own_world = World::new(program, context, base.as_of);
+            &own_world
+        };
+        let evaluator = Evaluator::new(world, index, sources, &text);
+        let (file, line) = sources.location(rule.name.span);
+        let mut checks = Vec::with_capacity(rule.checks.len());
+        for check in &rule.checks {
+            let expected = match check.kind {
+                CheckKind::Ask { expect } => expect,
+                CheckKind::Assert => Some(Verdict::Yes),
+            };
+            let kind = if matches!(check.kind, CheckKind::Assert) { "assert" } else { "ask" };
+            let (_, line) = sources.location(check.span);
+            let outcome = match evaluator.question(&check.question) {
+                Ok(answer) => CheckOutcome {
+                    kind,
+                    question: check.text.clone(),
+                    line,
+                    answer: answer.verdict,
+                    expected,
+                    passed: expected.is_none_or(|e| e == answer.verdict),
+                    explanation: answer.explanation,
+                    error: None,
+                },
+                Err(diagnostic) => {
+                    let message = diagnostic.message.clone();
+                    diagnostics.push(diagnostic);
+                    CheckOutcome {
+                        kind,
+                        question: check.text.clone(),
+                        line,
+                        answer: Verdict::Unknown,
+                        expected,
+                        passed: false,
+                        explanation: Explanation::with_summary(format!("could not be evaluated: {message}")),
+                        error: Some(message),
+                    }
+                }
+            };
+            checks.push(outcome);
+        }
+        outcomes.push(RuleOutcome {
+            name: rule.name.node.clone(),
+            label: rule.label.clone(),
+            file,
+            line,
+            passed: checks.iter().all(|c| c.passed),
+            checks,
+        });
+    }
+    outcomes
+}

@@ -1,0 +1,163 @@
+//! Exact decimal ranges with open or closed ends, for amounts stated loosely (reference §2) and
+//! the three-valued comparisons on them (§6).
+
+use crate::ast::{Amount, CmpOp};
+use crate::eval::logic::Verdict;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::fmt;
+
+/// Some value in `lo..hi`; `hi: None` means no upper bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Range {
+    pub lo: Decimal,
+    pub lo_open: bool,
+    pub hi: Option<Decimal>,
+    pub hi_open: bool,
+}
+
+impl Range {
+    pub const ZERO: Range = Range { lo: Decimal::ZERO, lo_open: false, hi: Some(Decimal::ZERO), hi_open: false };
+
+    pub fn exact(value: Decimal) -> Range {
+        Range { lo: value, lo_open: false, hi: Some(value), hi_open: false }
+    }
+
+    pub fn closed(lo: Decimal, hi: Decimal) -> Range {
+        Range { lo, lo_open: false, hi: Some(hi), hi_open: false }
+    }
+
+    pub fn from_amount(amount: &Amount) -> Range {
+        match amount {
+            Amount::Exact(v) => Range::exact(*v),
+            Amount::UpTo(v) => Range { lo: Decimal::ZERO, lo_open: true, hi: Some(*v), hi_open: false },
+            Amount::AtLeast(v) => Range { lo: *v, lo_open: false, hi: None, hi_open: false },
+            Amount::Between(a, b) => Range::closed(*a, *b),
+            Amount::Undisclosed => Range { lo: Decimal::ZERO, lo_open: true, hi: None, hi_open: false },
+        }
+    }
+
+    pub fn is_exact(&self) -> bool {
+        self.hi == Some(self.lo) && !self.lo_open && !self.hi_open
+    }
+
+    /// The sum of a value from each range; `None` when it overflows.
+    pub fn add(&self, other: &Range) -> Option<Range> {
+        let hi = match (self.hi, other.hi) {
+            (Some(a), Some(b)) => Some(a.checked_add(b)?),
+            _ => None,
+        };
+        Some(Range {
+            lo: self.lo.checked_add(other.lo)?,
+            lo_open: self.lo_open || other.lo_open,
+            hi,
+            hi_open: hi.is_some() && (self.hi_open || other.hi_open),
+        })
+    }
+
+    /// Every value here is below every value there.
+    fn always_lt(&self, other: &Range) -> bool {
+        match self.hi {
+            Some(hi) => hi < other.lo || (hi == other.lo && (self.hi_open || other.lo_open)),
+            None => false,
+        }
+    }
+
+    /// Every value here is at most every value there.
+    fn always_le(&self, other: &Range) -> bool {
+        self.hi.is_some_and(|hi| hi <= other.lo)
+    }
+
+    /// `self OP other`, three-valued: yes if it holds for every pair of values, no if for none.
+    pub fn compare(&self, op: CmpOp, other: &Range) -> Verdict {
+        match op {
+            CmpOp::Lt => three(self.always_lt(other), other.always_le(self)),
+            CmpOp::Le => three(self.always_le(other), other.always_lt(self)),
+            CmpOp::Gt => other.compare(CmpOp::Lt, self),
+            CmpOp::Ge => other.compare(CmpOp::Le, self),
+            CmpOp::Eq => {
+                let same = self.is_exact() && other.is_exact() && self.lo == other.lo;
+                three(same, self.always_lt(other) || other.always_lt(self))
+            }
+            CmpOp::Ne => self.compare(CmpOp::Eq, other).not(),
+        }
+    }
+}
+
+fn three(yes: bool, no: bool) -> Verdict {
+    if yes {
+        Verdict::Yes
+    } else if no {
+        Verdict::No
+    } else {
+        Verdict::Unknown
+    }
+}
+
+/// An amount the way people write it: `38B`, `2.5T`, `400M`, `12,345`.
+pub fn short_amount(value: Decimal) -> String {
+    for (scale, suffix) in [(1_000_000_000_000i64, "T"), (1_000_000_000, "B"), (1_000_000, "M")] {
+        let scale = Decimal::from(scale);
+        if value.abs() >= scale {
+            if let Some(v) = value.checked_div(scale) {
+                let v = v.normalize();
+                if v.scale() <= 3 {
+                    return format!("{v}{suffix}");
+                }
+            }
+        }
+    }
+    value.normalize().to_string()
+}
+
+impl fmt::Display for Range {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.hi {
+            _ if self.is_exact() => write!(f, "{}", short_amount(self.lo)),
+            None if self.lo.is_zero() => f.write_str("some amount above 0"),
+            None => write!(f, "at least {}", short_amount(self.lo)),
+            Some(hi) if self.lo.is_zero() && self.lo_open => write!(f, "up to {}", short_amount(hi)),
+            Some(hi) => write!(f, "between {} and {}", short_amount(self.lo), short_amount(hi)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal as D;
+
+    fn d(n: i64) -> D {
+        D::from(n)
+    }
+
+    #[test]
+    fn comparisons_are_three_valued() {
+        let up_to_50 = Range::from_amount(&Amount::UpTo(d(50)));
+        assert_eq!(up_to_50.compare(CmpOp::Le, &Range::exact(d(50))), Verdict::Yes);
+        assert_eq!(up_to_50.compare(CmpOp::Lt, &Range::exact(d(50))), Verdict::Unknown);
+        assert_eq!(up_to_50.compare(CmpOp::Gt, &Range::exact(d(0))), Verdict::Yes);
+        let at_least = Range::from_amount(&Amount::AtLeast(d(6)));
+        assert_eq!(at_least.compare(CmpOp::Ge, &Range::exact(d(6))), Verdict::Yes);
+        assert_eq!(at_least.compare(CmpOp::Gt, &Range::exact(d(6))), Verdict::Unknown);
+        assert_eq!(at_least.compare(CmpOp::Lt, &Range::exact(d(5))), Verdict::No);
+        assert_eq!(Range::exact(d(3)).compare(CmpOp::Eq, &Range::exact(d(3))), Verdict::Yes);
+        assert_eq!(Range::closed(d(1), d(3)).compare(CmpOp::Ne, &Range::exact(d(5))), Verdict::Yes);
+    }
+
+    #[test]
+    fn sums_of_ranges_are_ranges() {
+        let a = Range::from_amount(&Amount::UpTo(d(10)));
+        let b = Range::from_amount(&Amount::Between(d(1), d(2)));
+        let s = a.add(&b).unwrap();
+        assert_eq!((s.lo, s.lo_open, s.hi), (d(1), true, Some(d(12))));
+        assert_eq!(s.add(&Range::from_amount(&Amount::Undisclosed)).unwrap().hi, None);
+    }
+
+    #[test]
+    fn short_amounts() {
+        assert_eq!(short_amount(d(38_000_000_000)), "38B");
+        assert_eq!(short_amount(d(2_500_000_000_000)), "2.5T");
+        assert_eq!(short_amount(d(1234)), "1234");
+    }
+}

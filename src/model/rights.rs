@@ -1,0 +1,100 @@
+//! Licences and prohibitions (reference §4, §6): an index from (action, asset) to the terms that
+//! can decide a question about them, and who each term covers.
+
+use crate::ast::{RightKind, TermKind, Who};
+use crate::check::{ActionId, AssetId, ChannelId, PartyId, Program, TermId};
+use std::collections::HashMap;
+
+/// Whom a right names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Holder {
+    Party(PartyId),
+    Everyone { except: Vec<PartyId> },
+}
+
+/// A `grant`, `exclusive`, `sole` or `forbid` term, names resolved.
+#[derive(Clone, Debug)]
+pub struct Right {
+    pub id: TermId,
+    pub kind: RightKind,
+    pub holder: Holder,
+    pub action: ActionId,
+    pub asset: AssetId,
+    /// `None`: every channel.
+    pub via: Option<ChannelId>,
+}
+
+/// Every right of a rule set, by (action, asset), in rule-set order. Built once per rule set.
+#[derive(Debug, Default)]
+pub struct RightsIndex {
+    by_key: HashMap<(ActionId, AssetId), Vec<Right>>,
+}
+
+impl RightsIndex {
+    pub fn build(program: &Program) -> RightsIndex {
+        let mut by_key: HashMap<(ActionId, AssetId), Vec<Right>> = HashMap::new();
+        for (id, term) in program.terms() {
+            let TermKind::Right { kind, who, action, asset, via, .. } = &term.kind else { continue };
+            let (Some(action), Some(asset)) = (program.action(&action.node), program.asset(asset)) else { continue };
+            let holder = match who {
+                Who::Party(p) => match program.party(&p.node) {
+                    Some(p) => Holder::Party(p),
+                    None => continue,
+                },
+                Who::Everyone { except } => {
+                    Holder::Everyone { except: except.iter().filter_map(|p| program.party(&p.node)).collect() }
+                }
+            };
+            let via = via.as_ref().and_then(|c| program.channel(&c.node));
+            by_key.entry((action, asset)).or_default().push(Right { id, kind: *kind, holder, action, asset, via });
+        }
+        RightsIndex { by_key }
+    }
+
+    /// The rights over one action on one asset.
+    pub fn rights(&self, action: ActionId, asset: AssetId) -> &[Right] {
+        self.by_key.get(&(action, asset)).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Every (action, asset) with its rights, for whole-rule-set checks.
+    pub fn groups(&self) -> impl Iterator<Item = (&(ActionId, AssetId), &Vec<Right>)> {
+        self.by_key.iter()
+    }
+}
+
+/// How a right bears on one party.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Permits,
+    Blocks,
+}
+
+impl Right {
+    /// Whether the right covers channel `channel` (`None`: a channel no term names).
+    pub fn on_channel(&self, channel: Option<ChannelId>) -> bool {
+        self.via.is_none() || self.via == channel
+    }
+
+    /// What this right does to `actor` (if anything). `owner` owns the asset.
+    pub fn effect_on(&self, program: &Program, actor: PartyId, owner: PartyId) -> Option<Effect> {
+        let excepted = |except: &[PartyId]| except.iter().any(|&e| program.within(actor, e));
+        match (self.kind, &self.holder) {
+            (RightKind::Forbid, Holder::Party(p)) => program.within(actor, *p).then_some(Effect::Blocks),
+            (RightKind::Forbid, Holder::Everyone { except }) => (!excepted(except)).then_some(Effect::Blocks),
+            (RightKind::Grant, Holder::Party(p)) => (actor == *p).then_some(Effect::Permits),
+            (RightKind::Grant, Holder::Everyone { except }) => (!excepted(except)).then_some(Effect::Permits),
+            (RightKind::Exclusive | RightKind::Sole, Holder::Party(holder)) => {
+                if actor == *holder {
+                    Some(Effect::Permits)
+                } else if program.root(actor) == program.root(*holder) {
+                    None
+                } else if self.kind == RightKind::Sole && program.root(actor) == program.root(owner) {
+                    None
+                } else {
+                    Some(Effect::Blocks)
+                }
+            }
+            (RightKind::Exclusive | RightKind::Sole, Holder::Everyone { .. }) => None,
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! One evaluation context: the as-of date, the assumed deals and fixed events, and from them
+//! which deals are in force and every term's window (reference §4–§5).
+
+use super::time::{period, Day, Interval, Point};
+use crate::ast::{self, DateLit, EventWhen, Status, TermKind, Window, WindowEnd};
+use crate::check::{DealId, EventId, Program, Target, TermId};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+/// What a rule or the command line assumes on top of the rule set.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Context {
+    pub as_of: Option<Day>,
+    pub assumed_deals: HashSet<DealId>,
+    pub fixed_events: HashMap<EventId, Point>,
+}
+
+/// Which day of a period a date literal means where one day is needed (§5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    First,
+    Last,
+}
+
+/// A term's window: it starts on `start` and ends on `end` (inclusive), each possibly uncertain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TermWindow {
+    pub start: Point,
+    pub end: Point,
+}
+
+impl TermWindow {
+    pub const ALWAYS: TermWindow =
+        TermWindow { start: Point { lo: Day::PAST, hi: Day::PAST }, end: Point { lo: Day::NEVER, hi: Day::NEVER } };
+
+    /// Days inside however the points turn out.
+    pub fn certain(self) -> Interval {
+        Interval::new(self.start.hi, self.end.lo)
+    }
+
+    /// Days inside for some choice of the points.
+    pub fn possible(self) -> Interval {
+        Interval::new(self.start.lo, self.end.hi)
+    }
+
+    /// Stops applying from `from` on (`terminate … on`, `terminated on`).
+    pub fn cut(self, from: Point) -> TermWindow {
+        let end = Point { lo: self.end.lo.min(from.lo.pred()), hi: self.end.hi.min(from.hi.pred()) };
+        TermWindow { start: self.start, end }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Slot {
+    Pending,
+    InProgress,
+    Done(TermWindow),
+}
+
+/// The rule set seen from one context.
+pub struct World<'p> {
+    pub program: &'p Program,
+    pub as_of: Day,
+    context: Context,
+    in_force: Vec<bool>,
+    /// Windows as written (before terminations), computed on demand: `start(x)` may refer to
+    /// another term, so order is not known in advance.
+    written: RefCell<Vec<Vec<Slot>>>,
+    /// Where each term stops applying, from in-force terminations.
+    cuts: Vec<Vec<Option<Point>>>,
+}
+
+impl<'p> World<'p> {
+    pub fn new(program: &'p Program, context: Context, today: Day) -> World<'p> {
+        let as_of = context
+            .as_of
+            .or_else(|| program.as_of.as_ref().and_then(|d| period(d.node)).map(|(first, _)| first))
+            .unwrap_or(today);
+        let in_force = program
+            .deals
+            .iter()
+            .enumerate()
+            .map(|(id, deal)| deal_in_force(deal, id, &context, as_of))
+            .collect();
+        let written = RefCell::new(program.deals.iter().map(|d| vec![Slot::Pending; d.terms.len()]).collect());
+        let cuts = program.deals.iter().map(|d| vec![None; d.terms.len()]).collect();
+        let mut world = World { program, as_of, context, in_force, written, cuts };
+        world.apply_terminations();
+        world
+    }
+
+    pub fn deal_in_force(&self, deal: DealId) -> bool {
+        self.in_force.get(deal).copied().unwrap_or(false)
+    }
+
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// The first day of a deal's `dated` line.
+    pub fn dated(&self, deal: DealId) -> Option<Day> {
+        self.program.deals.get(deal)?.dated.first().and_then(|d| period(d.node)).map(|(first, _)| first)
+    }
+
+    fn apply_terminations(&mut self) {
+        let program = self.program;
+        for (deal_id, deal) in program.deals.iter().enumerate() {
+            if !self.deal_in_force(deal_id) {
+                continue;
+            }
+            if let Some(Status::TerminatedOn(point)) = deal.statuses.first().map(|s| &s.node) {
+                let at = self.point(point, Reading::First);
+                for index in 0..deal.terms.len() {
+                    self.add_cut(TermId { deal: deal_id, index }, at);
+                }
+            }
+            for term in &deal.terms {
+                let TermKind::Terminate { target, on } = &term.kind else { continue };
+                let at = match on {
+                    Some(p) => self.point(p, Reading::First),
+                    None => Point::exact(self.dated(deal_id).unwrap_or(self.as_of)),
+                };
+                match program.target(target) {
+                    Some(Target::Term(id)) => self.add_cut(id, at),
+                    Some(Target::Deal(d)) => {
+                        let count = program.deals.get(d).map_or(0, |d| d.terms.len());
+                        for index in 0..count {
+                            self.add_cut(TermId { deal: d, index }, at);
+                        }
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+
+    fn add_cut(&mut self, id: TermId, at: Point) {
+        if let Some(slot) = self.cuts.get_mut(id.deal).and_then(|d| d.get_mut(id.index)) {
+            *slot = Some(match *slot {
+                Some(prev) => prev.earliest(at),
+                None => at,
+            });
+        }
+    }
+
+    /// When a term applies, terminations included; `None` when its deal is not in force.
+    pub fn window(&self, id: TermId) -> Option<TermWindow> {
+        if !self.deal_in_force(id.deal) {
+            return None;
+        }
+        let written = self.written_window(id);
+        Some(match self.cuts.get(id.deal).and_then(|d| d.get(id.index)).copied().flatten() {
+            Some(at) => written.cut(at),
+            None => written,
+        })
+    }
+
+    /// When a term applies as written, whether or not its deal is in force.
+    pub fn written_window(&self, id: TermId) -> TermWindow {
+        let slot = self.written.borrow().get(id.deal).and_then(|d| d.get(id.index)).copied();
+        match slot {
+            Some(Slot::Done(w)) => return w,
+            // A window that depends on itself (`from start(this)`): unknown from end to end.
+            Some(Slot::InProgress) | None => {
+                return TermWindow { start: Point { lo: Day::PAST, hi: Day::NEVER }, end: Point { lo: Day::PAST, hi: Day::NEVER } }
+            }
+            Some(Slot::Pending) => {}
+        }
+        self.set_slot(id, Slot::InProgress);
+        let window = match self.program.term(id) {
+            Some(term) => self.compute_window(id.deal, term),
+            None => TermWindow::ALWAYS,
+        };
+        self.set_slot(id, Slot::Done(window));
+        window
+    }
+
+    fn set_slot(&self, id: TermId, slot: Slot) {
+        if let Some(s) = self.written.borrow_mut().get_mut(id.deal).and_then(|d| d.get_mut(id.index)) {
+            *s = slot;
+        }
+    }
+
+    fn compute_window(&self, deal: DealId, term: &ast::Term) -> TermWindow {
+        let window = match &term.kind {
+            TermKind::Flow { window, .. } | TermKind::Right { window, .. } => window,
+            TermKind::Terminate { .. } => return TermWindow::ALWAYS,
+        };
+        match window {
+            Window::On(p) | Window::During(p) => {
+                TermWindow { start: self.point(p, Reading::First), end: self.point(p, Reading::Last) }
+            }
+            Window::Range { from, end } => {
+                let start = match from {
+                    Some(p) => self.point(p, Reading::First),
+                    None => Point::exact(self.dated(deal).unwrap_or(Day::PAST)),
+                };
+                let end = match end {
+                    Some(WindowEnd::Until(p)) => self.point(p, Reading::Last),
+                    Some(WindowEnd::For(d)) => {
+                        let after = start.shift(d.node, 1);
+                        Point { lo: after.lo.pred(), hi: after.hi.pred() }
+                    }
+                    None => Point::exact(Day::NEVER),
+                };
+                TermWindow { start, end }
+            }
+        }
+    }
+
+    /// The day a point stands for, as a range of possible days.
+    pub fn point(&self, point: &crate::source::Spanned<ast::Point>, reading: Reading) -> Point {
+        self.point_node(&point.node, reading)
+    }
+
+    pub fn point_node(&self, point: &ast::Point, reading: Reading) -> Point {
+        match point {
+            ast::Point::Date(d) => date_point(*d, reading),
+            ast::Point::Sometime(d) => match period(*d) {
+                Some((first, last)) => Point { lo: first, hi: last },
+                None => Point { lo: Day::PAST, hi: Day::NEVER },
+            },
+            ast::Point::Event(name) => match self.program.event(&name.node) {
+                Some(id) => self.event(id),
+                None => Point { lo: Day::PAST, hi: Day::NEVER },
+            },
+            ast::Point::Start(r) => self.target_bounds(r).0,
+            ast::Point::End(r) => self.target_bounds(r).1,
+            ast::Point::Earliest(points) => {
+                let mut it = points.iter().map(|p| self.point(p, reading));
+                let first = it.next().unwrap_or(Point::exact(Day::NEVER));
+                it.fold(first, Point::earliest)
+            }
+            ast::Point::Latest(points) => {
+                let mut it = points.iter().map(|p| self.point(p, reading));
+                let first = it.next().unwrap_or(Point::exact(Day::PAST));
+                it.fold(first, Point::latest)
+            }
+            ast::Point::Shifted(base, shifts) => {
+                let mut p = self.point(base, reading);
+                for (sign, duration) in shifts {
+                    p = p.shift(*duration, if *sign == ast::Shift::Plus { 1 } else { -1 });
+                }
+                p
+            }
+        }
+    }
+
+    /// An event's day: fixed by an assumption, `on`, `expected`, or any day after the as-of date
+    /// (or never).
+    pub fn event(&self, id: EventId) -> Point {
+        if let Some(p) = self.context.fixed_events.get(&id) {
+            return *p;
+        }
+        match self.program.events.get(id).and_then(|e| e.when.as_ref()) {
+            Some(EventWhen::On(d)) => date_point(d.node, Reading::First),
+            Some(EventWhen::Expected(d)) => match period(d.node) {
+                Some((first, last)) => Point { lo: first, hi: last },
+                None => Point { lo: Day::PAST, hi: Day::NEVER },
+            },
+            None => Point { lo: self.as_of.succ(), hi: Day::NEVER },
+        }
+    }
+
+    /// `start(REF)` and `end(REF)`: of a term, its window's first and last day (terminations
+    /// included); of a deal, the earliest start and latest end of its terms.
+    pub fn target_bounds(&self, reference: &ast::Reference) -> (Point, Point) {
+        let window_of = |id: TermId| {
+            let w = self.written_window(id);
+            match self.cuts.get(id.deal).and_then(|d| d.get(id.index)).copied().flatten() {
+                Some(at) if self.deal_in_force(id.deal) => w.cut(at),
+                _ => w,
+            }
+        };
+        match self.program.target(reference) {
+            Some(Target::Term(id)) => {
+                let w = window_of(id);
+                (w.start, w.end)
+            }
+            Some(Target::Deal(d)) => {
+                let count = self.program.deals.get(d).map_or(0, |deal| deal.terms.len());
+                let windows: Vec<TermWindow> = (0..count)
+                    .filter(|&index| {
+                        !matches!(self.program.term(TermId { deal: d, index }).map(|t| &t.kind), Some(TermKind::Terminate { .. }))
+                    })
+                    .map(|index| window_of(TermId { deal: d, index }))
+                    .collect();
+                let start = windows.iter().map(|w| w.start).reduce(Point::earliest);
+                let end = windows.iter().map(|w| w.end).reduce(Point::latest);
+                (start.unwrap_or(Point::exact(Day::PAST)), end.unwrap_or(Point::exact(Day::NEVER)))
+            }
+            None => (Point { lo: Day::PAST, hi: Day::NEVER }, Point { lo: Day::PAST, hi: Day::NEVER }),
+        }
+    }
+}
+
+/// A date literal read as one day.
+pub fn date_point(date: DateLit, reading: Reading) -> Point {
+    match period(date) {
+        Some((first, last)) => Point::exact(if reading == Reading::First { first } else { last }),
+        None => Point { lo: Day::PAST, hi: Day::NEVER },
+    }
+}
+
+fn deal_in_force(deal: &ast::Deal, id: DealId, context: &Context, as_of: Day) -> bool {
+    if context.assumed_deals.contains(&id) {
+        return true;
+    }
+    let status_in = match deal.statuses.first().map(|s| &s.node) {
+        None | Some(Status::Signed | Status::Announced | Status::TerminatedOn(_)) => true,
+        Some(Status::Reported | Status::Proposed) => false,
+    };
+    let dated = deal.dated.first().and_then(|d| period(d.node)).map(|(first, _)| first);
+    status_in && dated.is_none_or(|d| d <= as_of)
+}

@@ -1,0 +1,210 @@
+//! The embedding API: load a rule set once, then check it or ask it questions.
+
+use crate::check::{self, Program};
+use crate::diagnostic::{codes, Diagnostic, Location, Severity};
+use crate::eval::question::{Answer, Evaluator};
+use crate::eval::rules::evaluate_rules;
+use crate::model::rights::RightsIndex;
+use crate::model::time::Day;
+use crate::model::world::{Context, World};
+use crate::report::{render_with, Lookup, RenderOptions, Report};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use std::path::{Path, PathBuf};
+
+/// How to evaluate: the as-of date and deals to count as in force.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Overrides the rule set's `as of`; without either, today.
+    pub as_of: Option<Day>,
+    /// Deals to count as in force (`--assume NAME`).
+    pub assume: Vec<String>,
+}
+
+/// A loaded, checked rule set. Immutable, `Send + Sync`: load once, share between threads.
+#[derive(Debug)]
+pub struct RuleSet {
+    sources: SourceMap,
+    program: Program,
+    index: RightsIndex,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a question could not be answered: it does not parse, or names what is not declared.
+#[derive(Debug)]
+pub struct AskError {
+    pub question: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl std::fmt::Display for AskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let messages: Vec<&str> = self.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        write!(f, "invalid question: {}", messages.join("; "))
+    }
+}
+
+impl std::error::Error for AskError {}
+
+impl RuleSet {
+    /// Every `.deal` file under a directory (recursively, sorted by path), or one file.
+    pub fn load(path: impl AsRef<Path>) -> RuleSet {
+        RuleSet::load_paths(&[path.as_ref().to_path_buf()])
+    }
+
+    /// Several directories and files as one rule set.
+    pub fn load_paths(paths: &[PathBuf]) -> RuleSet {
+        let (files, mut diagnostics) = crate::load::load_paths(paths);
+        let mut rule_set = RuleSet::from_sources(files.into_iter().map(|f| (f.path, f.text)));
+        diagnostics.append(&mut rule_set.diagnostics);
+        rule_set.diagnostics = diagnostics;
+        rule_set
+    }
+
+    /// A rule set from texts in memory, each with the name to show in diagnostics.
+    pub fn from_sources<N: Into<String>, T: Into<String>>(files: impl IntoIterator<Item = (N, T)>) -> RuleSet {
+        let mut sources = SourceMap::default();
+        let mut trees = Vec::new();
+        let mut diagnostics = Vec::new();
+        for (name, text) in files {
+            let mut text: String = text.into();
+            if text.starts_with('\u{feff}') {
+                text.replace_range(..3, "   ");
+            }
+            let id = sources.add(name.into(), text);
+            let Some(file) = sources.get(id) else { continue };
+            let (tree, mut found) = crate::syntax::parse_file(id, &file.text);
+            diagnostics.append(&mut found);
+            if let Some(tree) = tree {
+                if tree.items.is_empty() {
+                    diagnostics.push(Diagnostic::new(
+                        codes::EMPTY_FILE,
+                        Severity::Warning,
+                        Location::File { path: file.path.clone(), line: None },
+                        format!("`{}` declares nothing", file.path),
+                    ));
+                }
+                trees.push(tree);
+            }
+        }
+        let (program, mut found) = check::check(trees);
+        diagnostics.append(&mut found);
+        let index = RightsIndex::build(&program);
+        RuleSet { sources, program, index, diagnostics }
+    }
+
+    /// Problems found while loading, parsing and checking names and types.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Whether the rule set is invalid (any error so far).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn sources(&self) -> &SourceMap {
+        &self.sources
+    }
+
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    pub fn rights_index(&self) -> &RightsIndex {
+        &self.index
+    }
+
+    /// The world the options describe; `Err` names what the options got wrong.
+    pub fn world(&self, options: &Options) -> Result<World<'_>, Vec<Diagnostic>> {
+        let mut context = Context { as_of: options.as_of, ..Context::default() };
+        let mut errors = Vec::new();
+        for name in &options.assume {
+            match self.program.deal(name) {
+                Some(d) => {
+                    context.assumed_deals.insert(d);
+                }
+                None => errors.push(
+                    Diagnostic::new(codes::USAGE, Severity::Error, Location::Nowhere, format!("`--assume {name}`: no deal is named `{name}`"))
+                        .with_help("`--assume` takes the name of a deal of the rule set"),
+                ),
+            }
+        }
+        if errors.is_empty() {
+            Ok(World::new(&self.program, context, today()))
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Checks the rule set: every rule answered, every built-in check run (reference §7–§8).
+    pub fn check(&self, options: &Options) -> Report {
+        let mut diagnostics = self.diagnostics.clone();
+        let (rules, as_of) = match self.world(options) {
+            Ok(world) if !self.has_errors() => {
+                let rules = evaluate_rules(&self.program, &self.index, &self.sources, &world, &mut diagnostics);
+                crate::model::checks::run(&world, &self.index, &mut diagnostics);
+                (rules, world.as_of.to_string())
+            }
+            Ok(world) => (Vec::new(), world.as_of.to_string()),
+            Err(mut errors) => {
+                diagnostics.append(&mut errors);
+                (Vec::new(), String::new())
+            }
+        };
+        Report::new(as_of, rules, diagnostics, &self.sources)
+    }
+
+    /// Answers one question (the Q of reference §6) against the rule set.
+    pub fn ask(&self, question: &str, options: &Options) -> Result<Answer, AskError> {
+        let fail = |diagnostics| AskError { question: question.to_string(), diagnostics };
+        let file = self.question_file();
+        let (parsed, lowering) = crate::syntax::parse_question(file, question).map_err(fail)?;
+        let mut diagnostics = lowering;
+        diagnostics.extend(check::check_question(&self.program, &parsed));
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(fail(diagnostics));
+        }
+        let world = self.world(options).map_err(fail)?;
+        let text = |span: Span| {
+            let t = if span.file == file { question.get(span.start as usize..span.end as usize).unwrap_or("") } else { self.sources.slice(span) };
+            t.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        let evaluator = Evaluator::new(&world, &self.index, &self.sources, &text);
+        evaluator.question(&parsed).map_err(|d| fail(vec![d]))
+    }
+
+    /// The file id a question being asked gets: one past the rule set's files.
+    fn question_file(&self) -> FileId {
+        FileId(u32::try_from(self.sources.files().count()).unwrap_or(u32::MAX))
+    }
+
+    /// Renders an [`AskError`]'s diagnostics, pointing into the question and the rule set.
+    pub fn render_ask_error(&self, error: &AskError, options: RenderOptions) -> String {
+        let question = SourceFile::new("<question>".to_string(), error.question.clone());
+        let lookup = Lookup { map: &self.sources, extra: Some((self.question_file(), &question)) };
+        error.diagnostics.iter().map(|d| render_with(d, lookup, options)).collect()
+    }
+}
+
+/// Today, for rule sets without `as of` (tests pin the date with `as of`).
+fn today() -> Day {
+    let now = jiff::Zoned::now().date();
+    Day::from_ymd(i32::from(now.year()), now.month().unsigned_abs(), now.day().unsigned_abs()).unwrap_or(Day(0))
+}
+
+/// Parses a date literal given on the command line (`2025-12-17`, `2026-Q1`…) as its first day.
+pub fn parse_date(text: &str) -> Option<Day> {
+    let file = FileId(0);
+    let wrapped = format!("{text} == {text}");
+    let (q, diags) = crate::syntax::parse_question(file, &wrapped).ok()?;
+    if !diags.is_empty() {
+        return None;
+    }
+    match q.node {
+        crate::ast::Question::Compare { left, .. } => match left.node {
+            crate::ast::Value::Point(crate::ast::Point::Date(d)) => crate::model::time::period(d).map(|(first, _)| first),
+            _ => None,
+        },
+        _ => None,
+    }
+}
