@@ -136,7 +136,10 @@ pub struct Reference {
 /// When a term applies (§5).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum Window {
-    Range { from: Option<Spanned<Point>>, end: Option<WindowEnd> },
+    Range {
+        from: Option<Spanned<Point>>,
+        end: Option<WindowEnd>,
+    },
     On(Spanned<Point>),
     During(Spanned<Point>),
 }
@@ -214,7 +217,10 @@ pub enum TermKind {
         via: Option<Name>,
         window: Window,
     },
-    Terminate { target: Reference, on: Option<Spanned<Point>> },
+    Terminate {
+        target: Reference,
+        on: Option<Spanned<Point>>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -286,8 +292,15 @@ pub enum Question {
         via: Option<Name>,
         when: Option<Spanned<When>>,
     },
-    Active { target: Reference, when: Option<Spanned<When>> },
-    Compare { left: Spanned<Value>, op: CmpOp, right: Spanned<Value> },
+    Active {
+        target: Reference,
+        when: Option<Spanned<When>>,
+    },
+    Compare {
+        left: Spanned<Value>,
+        op: CmpOp,
+        right: Spanned<Value>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

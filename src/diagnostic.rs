@@ -29,7 +29,10 @@ impl fmt::Display for Severity {
 pub enum Location {
     Span(Span),
     /// A file that has no text in the source map (unreadable, not UTF-8…), with a line if known.
-    File { path: String, line: Option<usize> },
+    File {
+        path: String,
+        line: Option<usize>,
+    },
     /// Not about any file (a bad command-line value, an internal error).
     Nowhere,
 }
@@ -87,15 +90,33 @@ impl Diagnostic {
     }
 
     /// An error about a whole file that has no text to point into.
-    pub fn file_error(code: &'static str, path: &str, line: Option<usize>, msg: impl Into<String>) -> Self {
-        Diagnostic::new(code, Severity::Error, Location::File { path: path.to_string(), line }, msg)
+    pub fn file_error(
+        code: &'static str,
+        path: &str,
+        line: Option<usize>,
+        msg: impl Into<String>,
+    ) -> Self {
+        Diagnostic::new(
+            code,
+            Severity::Error,
+            Location::File {
+                path: path.to_string(),
+                line,
+            },
+            msg,
+        )
     }
 
     /// A failure of dealcheck itself, reported instead of panicking.
     pub fn internal(span: Option<Span>, what: impl fmt::Display) -> Diagnostic {
         let location = span.map_or(Location::Nowhere, Location::Span);
-        Diagnostic::new("internal", Severity::Error, location, format!("internal error: {what}"))
-            .with_help("this is a bug in dealcheck; please report it with the input that caused it")
+        Diagnostic::new(
+            "internal",
+            Severity::Error,
+            location,
+            format!("internal error: {what}"),
+        )
+        .with_help("this is a bug in dealcheck; please report it with the input that caused it")
     }
 
     pub fn with_label(mut self, text: impl Into<String>) -> Self {
@@ -104,7 +125,10 @@ impl Diagnostic {
     }
 
     pub fn with_other(mut self, span: Span, text: impl Into<String>) -> Self {
-        self.others.push(Label { span, text: text.into() });
+        self.others.push(Label {
+            span,
+            text: text.into(),
+        });
         self
     }
 

@@ -30,7 +30,10 @@ pub fn load_paths(paths: &[PathBuf]) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
                     diagnostics.push(Diagnostic::new(
                         codes::IO,
                         Severity::Warning,
-                        Location::File { path: display(path), line: None },
+                        Location::File {
+                            path: display(path),
+                            line: None,
+                        },
                         format!("no `.deal` files under `{}`", display(path)),
                     ));
                 }
@@ -46,14 +49,20 @@ pub fn load_paths(paths: &[PathBuf]) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
             codes::TOO_LARGE,
             Severity::Error,
             Location::Nowhere,
-            format!("{} files is more than the limit of {MAX_FILES}", found.len()),
+            format!(
+                "{} files is more than the limit of {MAX_FILES}",
+                found.len()
+            ),
         ));
         found.truncate(MAX_FILES);
     }
     let mut files = Vec::with_capacity(found.len());
     for path in found {
         match read(&path) {
-            Ok(text) => files.push(LoadedFile { path: display(&path), text }),
+            Ok(text) => files.push(LoadedFile {
+                path: display(&path),
+                text,
+            }),
             Err(d) => diagnostics.push(d),
         }
     }
@@ -65,20 +74,38 @@ fn display(path: &Path) -> String {
 }
 
 fn io_error(path: &Path, error: &std::io::Error) -> Diagnostic {
-    Diagnostic::file_error(codes::IO, &display(path), None, format!("cannot read `{}`: {error}", display(path)))
-        .with_help("check that the path exists and is readable")
+    Diagnostic::file_error(
+        codes::IO,
+        &display(path),
+        None,
+        format!("cannot read `{}`: {error}", display(path)),
+    )
+    .with_help("check that the path exists and is readable")
 }
 
 /// Every `.deal` file under `dir`; a directory reached twice through links is a loop.
-fn walk(dir: &Path, visited: &mut HashSet<PathBuf>, found: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>) {
+fn walk(
+    dir: &Path,
+    visited: &mut HashSet<PathBuf>,
+    found: &mut Vec<PathBuf>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let canonical = match std::fs::canonicalize(dir) {
         Ok(c) => c,
         Err(e) => return diagnostics.push(io_error(dir, &e)),
     };
     if !visited.insert(canonical) {
         diagnostics.push(
-            Diagnostic::file_error(codes::IO, &display(dir), None, format!("`{}` leads back to a directory already read (a symlink loop)", display(dir)))
-                .with_help("remove the link that points back up the tree"),
+            Diagnostic::file_error(
+                codes::IO,
+                &display(dir),
+                None,
+                format!(
+                    "`{}` leads back to a directory already read (a symlink loop)",
+                    display(dir)
+                ),
+            )
+            .with_help("remove the link that points back up the tree"),
         );
         return;
     }
@@ -93,14 +120,21 @@ fn walk(dir: &Path, visited: &mut HashSet<PathBuf>, found: &mut Vec<PathBuf>, di
             Ok(meta) if meta.is_dir() => walk(&path, visited, found, diagnostics),
             Ok(_) if path.extension().is_some_and(|e| e == "deal") => found.push(path),
             Ok(_) => {}
-            Err(e) if path.extension().is_some_and(|e| e == "deal") => diagnostics.push(io_error(&path, &e)),
+            Err(e) if path.extension().is_some_and(|e| e == "deal") => {
+                diagnostics.push(io_error(&path, &e))
+            }
             Err(e) => {
                 if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
                     // A dangling or looping link: only worth a word when it could be a rule file.
                     if e.raw_os_error() == Some(40) {
                         diagnostics.push(
-                            Diagnostic::file_error(codes::IO, &display(&path), None, format!("`{}` is a symlink loop", display(&path)))
-                                .with_help("remove the link"),
+                            Diagnostic::file_error(
+                                codes::IO,
+                                &display(&path),
+                                None,
+                                format!("`{}` is a symlink loop", display(&path)),
+                            )
+                            .with_help("remove the link"),
                         );
                     }
                 }
@@ -118,7 +152,10 @@ fn read(path: &Path) -> Result<String, Diagnostic> {
             codes::TOO_LARGE,
             &name,
             None,
-            format!("`{name}` is {} bytes, more than the limit of {MAX_FILE_BYTES}", meta.len()),
+            format!(
+                "`{name}` is {} bytes, more than the limit of {MAX_FILE_BYTES}",
+                meta.len()
+            ),
         )
         .with_help("split the rule set into several files"));
     }
@@ -128,11 +165,18 @@ fn read(path: &Path) -> Result<String, Diagnostic> {
 
 /// UTF-8 without NUL bytes, or a diagnostic naming the file and line.
 pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    let line_at = |bytes: &[u8], offset: usize| bytes.iter().take(offset).filter(|&&b| b == b'\n').count() + 1;
+    let line_at = |bytes: &[u8], offset: usize| {
+        bytes.iter().take(offset).filter(|&&b| b == b'\n').count() + 1
+    };
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         let line = line_at(&bytes, nul);
-        return Err(Diagnostic::file_error(codes::ENCODING, name, Some(line), format!("`{name}` contains a NUL byte on line {line}"))
-            .with_help("`.deal` files are UTF-8 text; is this a binary file?"));
+        return Err(Diagnostic::file_error(
+            codes::ENCODING,
+            name,
+            Some(line),
+            format!("`{name}` contains a NUL byte on line {line}"),
+        )
+        .with_help("`.deal` files are UTF-8 text; is this a binary file?"));
     }
     match String::from_utf8(bytes) {
         Ok(mut text) => {

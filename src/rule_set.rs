@@ -38,7 +38,11 @@ pub struct AskError {
 
 impl std::fmt::Display for AskError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let messages: Vec<&str> = self.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        let messages: Vec<&str> = self
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
         write!(f, "invalid question: {}", messages.join("; "))
     }
 }
@@ -61,7 +65,9 @@ impl RuleSet {
     }
 
     /// A rule set from texts in memory, each with the name to show in diagnostics.
-    pub fn from_sources<N: Into<String>, T: Into<String>>(files: impl IntoIterator<Item = (N, T)>) -> RuleSet {
+    pub fn from_sources<N: Into<String>, T: Into<String>>(
+        files: impl IntoIterator<Item = (N, T)>,
+    ) -> RuleSet {
         let mut sources = SourceMap::default();
         let mut trees = Vec::new();
         let mut diagnostics = Vec::new();
@@ -71,7 +77,9 @@ impl RuleSet {
                 text.replace_range(..3, "   ");
             }
             let id = sources.add(name.into(), text);
-            let Some(file) = sources.get(id) else { continue };
+            let Some(file) = sources.get(id) else {
+                continue;
+            };
             let (tree, mut found) = crate::syntax::parse_file(id, &file.text);
             diagnostics.append(&mut found);
             if let Some(tree) = tree {
@@ -79,7 +87,10 @@ impl RuleSet {
                     diagnostics.push(Diagnostic::new(
                         codes::EMPTY_FILE,
                         Severity::Warning,
-                        Location::File { path: file.path.clone(), line: None },
+                        Location::File {
+                            path: file.path.clone(),
+                            line: None,
+                        },
                         format!("`{}` declares nothing", file.path),
                     ));
                 }
@@ -89,7 +100,12 @@ impl RuleSet {
         let (program, mut found) = check::check(trees);
         diagnostics.append(&mut found);
         let index = RightsIndex::build(&program);
-        RuleSet { sources, program, index, diagnostics }
+        RuleSet {
+            sources,
+            program,
+            index,
+            diagnostics,
+        }
     }
 
     /// Problems found while loading, parsing and checking names and types.
@@ -116,7 +132,10 @@ impl RuleSet {
 
     /// The world the options describe; `Err` names what the options got wrong.
     pub fn world(&self, options: &Options) -> Result<World<'_>, Vec<Diagnostic>> {
-        let mut context = Context { as_of: options.as_of, ..Context::default() };
+        let mut context = Context {
+            as_of: options.as_of,
+            ..Context::default()
+        };
         let mut errors = Vec::new();
         for name in &options.assume {
             match self.program.deal(name) {
@@ -124,8 +143,13 @@ impl RuleSet {
                     context.assumed_deals.insert(d);
                 }
                 None => errors.push(
-                    Diagnostic::new(codes::USAGE, Severity::Error, Location::Nowhere, format!("`--assume {name}`: no deal is named `{name}`"))
-                        .with_help("`--assume` takes the name of a deal of the rule set"),
+                    Diagnostic::new(
+                        codes::USAGE,
+                        Severity::Error,
+                        Location::Nowhere,
+                        format!("`--assume {name}`: no deal is named `{name}`"),
+                    )
+                    .with_help("`--assume` takes the name of a deal of the rule set"),
                 ),
             }
         }
@@ -141,7 +165,13 @@ impl RuleSet {
         let mut diagnostics = self.diagnostics.clone();
         let (rules, as_of) = match self.world(options) {
             Ok(world) if !self.has_errors() => {
-                let rules = evaluate_rules(&self.program, &self.index, &self.sources, &world, &mut diagnostics);
+                let rules = evaluate_rules(
+                    &self.program,
+                    &self.index,
+                    &self.sources,
+                    &world,
+                    &mut diagnostics,
+                );
                 crate::model::checks::run(&world, &self.index, &mut diagnostics);
                 (rules, world.as_of.to_string())
             }
@@ -156,7 +186,10 @@ impl RuleSet {
 
     /// Answers one question (the Q of reference §6) against the rule set.
     pub fn ask(&self, question: &str, options: &Options) -> Result<Answer, AskError> {
-        let fail = |diagnostics| AskError { question: question.to_string(), diagnostics };
+        let fail = |diagnostics| AskError {
+            question: question.to_string(),
+            diagnostics,
+        };
         let file = self.question_file();
         let (parsed, lowering) = crate::syntax::parse_question(file, question).map_err(fail)?;
         let mut diagnostics = lowering;
@@ -166,7 +199,13 @@ impl RuleSet {
         }
         let world = self.world(options).map_err(fail)?;
         let text = |span: Span| {
-            let t = if span.file == file { question.get(span.start as usize..span.end as usize).unwrap_or("") } else { self.sources.slice(span) };
+            let t = if span.file == file {
+                question
+                    .get(span.start as usize..span.end as usize)
+                    .unwrap_or("")
+            } else {
+                self.sources.slice(span)
+            };
             t.split_whitespace().collect::<Vec<_>>().join(" ")
         };
         let evaluator = Evaluator::new(&world, &self.index, &self.sources, &text);
@@ -181,15 +220,27 @@ impl RuleSet {
     /// Renders an [`AskError`]'s diagnostics, pointing into the question and the rule set.
     pub fn render_ask_error(&self, error: &AskError, options: RenderOptions) -> String {
         let question = SourceFile::new("<question>".to_string(), error.question.clone());
-        let lookup = Lookup { map: &self.sources, extra: Some((self.question_file(), &question)) };
-        error.diagnostics.iter().map(|d| render_with(d, lookup, options)).collect()
+        let lookup = Lookup {
+            map: &self.sources,
+            extra: Some((self.question_file(), &question)),
+        };
+        error
+            .diagnostics
+            .iter()
+            .map(|d| render_with(d, lookup, options))
+            .collect()
     }
 }
 
 /// Today, for rule sets without `as of` (tests pin the date with `as of`).
 fn today() -> Day {
     let now = jiff::Zoned::now().date();
-    Day::from_ymd(i32::from(now.year()), now.month().unsigned_abs(), now.day().unsigned_abs()).unwrap_or(Day(0))
+    Day::from_ymd(
+        i32::from(now.year()),
+        now.month().unsigned_abs(),
+        now.day().unsigned_abs(),
+    )
+    .unwrap_or(Day(0))
 }
 
 /// Parses a date literal given on the command line (`2025-12-17`, `2026-Q1`…) as its first day.
@@ -202,7 +253,9 @@ pub fn parse_date(text: &str) -> Option<Day> {
     }
     match q.node {
         crate::ast::Question::Compare { left, .. } => match left.node {
-            crate::ast::Value::Point(crate::ast::Point::Date(d)) => crate::model::time::period(d).map(|(first, _)| first),
+            crate::ast::Value::Point(crate::ast::Point::Date(d)) => {
+                crate::model::time::period(d).map(|(first, _)| first)
+            }
             _ => None,
         },
         _ => None,

@@ -12,10 +12,14 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
         match item {
             Item::AsOf(date) => match &program.as_of {
                 Some(first) => diagnostics.push(
-                    Diagnostic::error(codes::MULTIPLE_AS_OF, date.span, "more than one `as of` in the rule set")
-                        .with_label("second `as of`")
-                        .with_other(first.span, "first `as of` here")
-                        .with_help("keep one `as of` line; the command line's `--as-of` overrides it"),
+                    Diagnostic::error(
+                        codes::MULTIPLE_AS_OF,
+                        date.span,
+                        "more than one `as of` in the rule set",
+                    )
+                    .with_label("second `as of`")
+                    .with_other(first.span, "first `as of` here")
+                    .with_help("keep one `as of` line; the command line's `--as-of` overrides it"),
                 ),
                 None => program.as_of = Some(date),
             },
@@ -64,9 +68,13 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
 fn keyword_check(name: &Name, diagnostics: &mut Vec<Diagnostic>) -> bool {
     if KEYWORDS.contains(&name.node.as_str()) {
         diagnostics.push(
-            Diagnostic::error(codes::KEYWORD_NAME, name.span, format!("`{}` is a keyword and cannot be a name", name.node))
-                .with_label("reserved word")
-                .with_help(format!("choose another name, e.g. `{}_`", name.node)),
+            Diagnostic::error(
+                codes::KEYWORD_NAME,
+                name.span,
+                format!("`{}` is a keyword and cannot be a name", name.node),
+            )
+            .with_label("reserved word")
+            .with_help(format!("choose another name, e.g. `{}_`", name.node)),
         );
         return false;
     }
@@ -85,9 +93,14 @@ fn add_name(program: &mut Program, name: &Name, symbol: Symbol, diagnostics: &mu
                 format!("`{}` is declared more than once", name.node),
             )
             .with_label(format!("declared again here, as {}", symbol.kind()))
-            .with_help("every name is declared exactly once in the whole rule set; rename one of them");
+            .with_help(
+                "every name is declared exactly once in the whole rule set; rename one of them",
+            );
             if let Some(first) = program.spans.get(&name.node) {
-                d = d.with_other(*first, format!("first declared here, as {}", existing.kind()));
+                d = d.with_other(
+                    *first,
+                    format!("first declared here, as {}", existing.kind()),
+                );
             }
             diagnostics.push(d);
         }
@@ -98,7 +111,12 @@ fn add_name(program: &mut Program, name: &Name, symbol: Symbol, diagnostics: &mu
     }
 }
 
-fn declare_labels(program: &mut Program, deal: usize, d: &ast::Deal, diagnostics: &mut Vec<Diagnostic>) {
+fn declare_labels(
+    program: &mut Program,
+    deal: usize,
+    d: &ast::Deal,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     for (index, term) in d.terms.iter().enumerate() {
         let Some(label) = &term.label else { continue };
         if !keyword_check(label, diagnostics) {
@@ -135,7 +153,10 @@ fn declare_assets(program: &mut Program, diagnostics: &mut Vec<Diagnostic>) {
                 let mut d = Diagnostic::error(
                     codes::DUPLICATE_NAME,
                     asset.name.span,
-                    format!("asset `{}.{}` is declared more than once", asset.owner.node, asset.name.node),
+                    format!(
+                        "asset `{}.{}` is declared more than once",
+                        asset.owner.node, asset.name.node
+                    ),
                 )
                 .with_label("declared again here")
                 .with_help("declare each asset once");
@@ -155,7 +176,10 @@ fn declare_assets(program: &mut Program, diagnostics: &mut Vec<Diagnostic>) {
 fn resolve_groups(program: &mut Program, diagnostics: &mut Vec<Diagnostic>) {
     let mut parent = Vec::with_capacity(program.parties.len());
     for party in &program.parties {
-        let group = party.part_of.as_ref().and_then(|g| super::resolve::expect_party(program, g, diagnostics));
+        let group = party
+            .part_of
+            .as_ref()
+            .and_then(|g| super::resolve::expect_party(program, g, diagnostics));
         parent.push(group);
     }
     // A cycle of `part of`: walk up from each party not seen yet, marking the path; meeting the
@@ -184,15 +208,25 @@ fn resolve_groups(program: &mut Program, diagnostics: &mut Vec<Diagnostic>) {
                         }
                     }
                     let names: Vec<&str> = members.iter().map(|&m| program.party_name(m)).collect();
-                    let span = program.parties.get(p).map(|d| d.name.span).unwrap_or_default();
+                    let span = program
+                        .parties
+                        .get(p)
+                        .map(|d| d.name.span)
+                        .unwrap_or_default();
                     diagnostics.push(
                         Diagnostic::error(
                             codes::PART_OF_CYCLE,
                             span,
-                            format!("`part of` goes round in a circle: {} → {}", names.join(" → "), program.party_name(p)),
+                            format!(
+                                "`part of` goes round in a circle: {} → {}",
+                                names.join(" → "),
+                                program.party_name(p)
+                            ),
                         )
                         .with_label("this party ends up part of itself")
-                        .with_help("a group cannot be part of one of its own units; remove one `part of`"),
+                        .with_help(
+                            "a group cannot be part of one of its own units; remove one `part of`",
+                        ),
                     );
                     break;
                 }

@@ -122,16 +122,19 @@ impl Program {
 
     pub fn asset(&self, asset: &ast::AssetRef) -> Option<AssetId> {
         let owner = self.party(&asset.owner.node)?;
-        self.assets_by_name.get(&(owner, asset.name.node.clone())).copied()
+        self.assets_by_name
+            .get(&(owner, asset.name.node.clone()))
+            .copied()
     }
 
     pub fn target(&self, reference: &ast::Reference) -> Option<Target> {
         let deal = self.deal(&reference.first.node)?;
         match &reference.second {
             None => Some(Target::Deal(deal)),
-            Some(label) => {
-                self.labels.get(&(deal, label.node.clone())).map(|&index| Target::Term(TermId { deal, index }))
-            }
+            Some(label) => self
+                .labels
+                .get(&(deal, label.node.clone()))
+                .map(|&index| Target::Term(TermId { deal, index })),
         }
     }
 
@@ -142,13 +145,19 @@ impl Program {
     /// Every term of every deal, in rule-set order.
     pub fn terms(&self) -> impl Iterator<Item = (TermId, &ast::Term)> {
         self.deals.iter().enumerate().flat_map(|(deal, d)| {
-            d.terms.iter().enumerate().map(move |(index, t)| (TermId { deal, index }, t))
+            d.terms
+                .iter()
+                .enumerate()
+                .map(move |(index, t)| (TermId { deal, index }, t))
         })
     }
 
     /// `deal.label`, or `deal#N` (1-based) for an unlabelled term.
     pub fn term_name(&self, id: TermId) -> String {
-        let deal = self.deals.get(id.deal).map_or("?", |d| d.name.node.as_str());
+        let deal = self
+            .deals
+            .get(id.deal)
+            .map_or("?", |d| d.name.node.as_str());
         match self.term(id).and_then(|t| t.label.as_ref()) {
             Some(label) => format!("{deal}.{}", label.node),
             None => format!("{deal}#{}", id.index + 1),
@@ -156,7 +165,9 @@ impl Program {
     }
 
     pub fn party_name(&self, party: PartyId) -> &str {
-        self.parties.get(party).map_or("?", |p| p.name.node.as_str())
+        self.parties
+            .get(party)
+            .map_or("?", |p| p.name.node.as_str())
     }
 
     /// The party's groups, innermost first (never loops: cycles are refused by the checker).
@@ -205,7 +216,10 @@ impl Program {
 
     /// All declared names of one kind, for "did you mean" suggestions.
     fn names_where(&self, keep: impl Fn(Symbol) -> bool) -> impl Iterator<Item = &str> {
-        self.names.iter().filter(move |(_, s)| keep(**s)).map(|(n, _)| n.as_str())
+        self.names
+            .iter()
+            .filter(move |(_, s)| keep(**s))
+            .map(|(n, _)| n.as_str())
     }
 }
 

@@ -44,11 +44,23 @@ fn resolve_name(
             None
         }
         None => {
-            let mut d = Diagnostic::error(codes::UNKNOWN_NAME, name.span, format!("unknown {} `{}`", &kind[kind.find(' ').map_or(0, |i| i + 1)..], name.node))
-                .with_label("not declared anywhere in the rule set");
+            let mut d = Diagnostic::error(
+                codes::UNKNOWN_NAME,
+                name.span,
+                format!(
+                    "unknown {} `{}`",
+                    &kind[kind.find(' ').map_or(0, |i| i + 1)..],
+                    name.node
+                ),
+            )
+            .with_label("not declared anywhere in the rule set");
             d = match suggest(program, &name.node, keep) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d.with_help(format!("declare it, e.g. `{} {}`", declaring_keyword(kind), name.node)),
+                None => d.with_help(format!(
+                    "declare it, e.g. `{} {}`",
+                    declaring_keyword(kind),
+                    name.node
+                )),
             };
             diagnostics.push(d);
             None
@@ -66,27 +78,57 @@ fn declaring_keyword(kind: &str) -> &str {
     }
 }
 
-pub(super) fn expect_party(program: &Program, name: &Name, diagnostics: &mut Diags) -> Option<PartyId> {
-    match resolve_name(program, name, "a party", |s| matches!(s, Symbol::Party(_)), diagnostics)? {
+pub(super) fn expect_party(
+    program: &Program,
+    name: &Name,
+    diagnostics: &mut Diags,
+) -> Option<PartyId> {
+    match resolve_name(
+        program,
+        name,
+        "a party",
+        |s| matches!(s, Symbol::Party(_)),
+        diagnostics,
+    )? {
         Symbol::Party(p) => Some(p),
         _ => None,
     }
 }
 
 fn expect_action(program: &Program, name: &Name, diagnostics: &mut Diags) {
-    resolve_name(program, name, "an action", |s| matches!(s, Symbol::Action(_)), diagnostics);
+    resolve_name(
+        program,
+        name,
+        "an action",
+        |s| matches!(s, Symbol::Action(_)),
+        diagnostics,
+    );
 }
 
 fn expect_channel(program: &Program, name: &Name, diagnostics: &mut Diags) {
-    resolve_name(program, name, "a channel", |s| matches!(s, Symbol::Channel(_)), diagnostics);
+    resolve_name(
+        program,
+        name,
+        "a channel",
+        |s| matches!(s, Symbol::Channel(_)),
+        diagnostics,
+    );
 }
 
 fn expect_event(program: &Program, name: &Name, diagnostics: &mut Diags) {
-    resolve_name(program, name, "an event", |s| matches!(s, Symbol::Event(_)), diagnostics);
+    resolve_name(
+        program,
+        name,
+        "an event",
+        |s| matches!(s, Symbol::Event(_)),
+        diagnostics,
+    );
 }
 
 fn expect_asset(program: &Program, asset: &AssetRef, diagnostics: &mut Diags) {
-    let Some(owner) = expect_party(program, &asset.owner, diagnostics) else { return };
+    let Some(owner) = expect_party(program, &asset.owner, diagnostics) else {
+        return;
+    };
     if program.asset(asset).is_some() {
         return;
     }
@@ -95,13 +137,29 @@ fn expect_asset(program: &Program, asset: &AssetRef, diagnostics: &mut Diags) {
         .iter()
         .enumerate()
         .filter(|(_, a)| a.name.node == asset.name.node)
-        .map(|(i, a)| format!("{}.{}", program.party_name(program.asset_owner.get(i).copied().unwrap_or(usize::MAX)), a.name.node))
+        .map(|(i, a)| {
+            format!(
+                "{}.{}",
+                program.party_name(program.asset_owner.get(i).copied().unwrap_or(usize::MAX)),
+                a.name.node
+            )
+        })
         .collect();
     let written = format!("{}.{}", asset.owner.node, asset.name.node);
     let d = if let Some(real) = elsewhere.first() {
-        Diagnostic::error(codes::ASSET_OWNER, asset.span, format!("`{written}` names the wrong owner: the asset is `{real}`"))
-            .with_label(format!("`{}` does not own `{}`", program.party_name(owner), asset.name.node))
-            .with_help(format!("an asset is always named with its owner: write `{real}`"))
+        Diagnostic::error(
+            codes::ASSET_OWNER,
+            asset.span,
+            format!("`{written}` names the wrong owner: the asset is `{real}`"),
+        )
+        .with_label(format!(
+            "`{}` does not own `{}`",
+            program.party_name(owner),
+            asset.name.node
+        ))
+        .with_help(format!(
+            "an asset is always named with its owner: write `{real}`"
+        ))
     } else {
         let owned: Vec<&str> = program
             .assets
@@ -113,9 +171,16 @@ fn expect_asset(program: &Program, asset: &AssetRef, diagnostics: &mut Diags) {
         let close = owned
             .iter()
             .filter(|n| strsim::jaro_winkler(n, &asset.name.node) > 0.8)
-            .max_by(|a, b| strsim::jaro_winkler(a, &asset.name.node).total_cmp(&strsim::jaro_winkler(b, &asset.name.node)));
-        let d = Diagnostic::error(codes::UNKNOWN_NAME, asset.span, format!("unknown asset `{written}`"))
-            .with_label("not declared anywhere in the rule set");
+            .max_by(|a, b| {
+                strsim::jaro_winkler(a, &asset.name.node)
+                    .total_cmp(&strsim::jaro_winkler(b, &asset.name.node))
+            });
+        let d = Diagnostic::error(
+            codes::UNKNOWN_NAME,
+            asset.span,
+            format!("unknown asset `{written}`"),
+        )
+        .with_label("not declared anywhere in the rule set");
         match close {
             Some(n) => d.with_help(format!("did you mean `{}.{n}`?", asset.owner.node)),
             None => d.with_help(format!("declare it: `asset {written}`")),
@@ -124,27 +189,52 @@ fn expect_asset(program: &Program, asset: &AssetRef, diagnostics: &mut Diags) {
     diagnostics.push(d);
 }
 
-fn expect_target(program: &Program, reference: &Reference, diagnostics: &mut Diags) -> Option<Target> {
-    let symbol = resolve_name(program, &reference.first, "a deal", |s| matches!(s, Symbol::Deal(_)), diagnostics)?;
-    let Symbol::Deal(deal) = symbol else { return None };
+fn expect_target(
+    program: &Program,
+    reference: &Reference,
+    diagnostics: &mut Diags,
+) -> Option<Target> {
+    let symbol = resolve_name(
+        program,
+        &reference.first,
+        "a deal",
+        |s| matches!(s, Symbol::Deal(_)),
+        diagnostics,
+    )?;
+    let Symbol::Deal(deal) = symbol else {
+        return None;
+    };
     let target = program.target(reference);
     if target.is_none() {
         if let Some(label) = &reference.second {
             let labels: Vec<&str> = program
                 .deals
                 .get(deal)
-                .map(|d| d.terms.iter().filter_map(|t| t.label.as_ref().map(|l| l.node.as_str())).collect())
+                .map(|d| {
+                    d.terms
+                        .iter()
+                        .filter_map(|t| t.label.as_ref().map(|l| l.node.as_str()))
+                        .collect()
+                })
                 .unwrap_or_default();
-            let close = labels.iter().find(|l| strsim::jaro_winkler(l, &label.node) > 0.8);
+            let close = labels
+                .iter()
+                .find(|l| strsim::jaro_winkler(l, &label.node) > 0.8);
             let d = Diagnostic::error(
                 codes::UNKNOWN_NAME,
                 label.span,
-                format!("deal `{}` has no term labelled `{}`", reference.first.node, label.node),
+                format!(
+                    "deal `{}` has no term labelled `{}`",
+                    reference.first.node, label.node
+                ),
             )
             .with_label("no such term label");
             diagnostics.push(match close {
                 Some(c) => d.with_help(format!("did you mean `{}.{c}`?", reference.first.node)),
-                None => d.with_help(format!("label the term: `{}: …` inside the deal", label.node)),
+                None => d.with_help(format!(
+                    "label the term: `{}: …` inside the deal",
+                    label.node
+                )),
             });
         }
     }
@@ -158,13 +248,17 @@ fn check_date(date: &Spanned<DateLit>, diagnostics: &mut Diags) {
     }
     let help = match date.node {
         DateLit::Day { year, month, .. } if (1..=12).contains(&month) => {
-            let days = time::period(DateLit::Month { year, month }).map_or(0, |(a, b)| b.0 - a.0 + 1);
+            let days =
+                time::period(DateLit::Month { year, month }).map_or(0, |(a, b)| b.0 - a.0 + 1);
             format!("{year:04}-{month:02} has {days} days")
         }
         DateLit::Day { .. } | DateLit::Month { .. } => "months run from 01 to 12".to_string(),
         DateLit::Quarter { .. } => "quarters run from Q1 to Q4".to_string(),
         DateLit::Half { .. } => "half years are H1 and H2".to_string(),
-        DateLit::Decade { year } => format!("a decade starts at a year ending in 0, like `{}s`", year - year.rem_euclid(10)),
+        DateLit::Decade { year } => format!(
+            "a decade starts at a year ending in 0, like `{}s`",
+            year - year.rem_euclid(10)
+        ),
         DateLit::Year { .. } => "years run from 0000 to 9999".to_string(),
     };
     diagnostics.push(
@@ -176,7 +270,9 @@ fn check_date(date: &Spanned<DateLit>, diagnostics: &mut Diags) {
 
 fn check_point(program: &Program, point: &Spanned<Point>, diagnostics: &mut Diags) {
     match &point.node {
-        Point::Date(d) | Point::Sometime(d) => check_date(&Spanned::new(*d, point.span), diagnostics),
+        Point::Date(d) | Point::Sometime(d) => {
+            check_date(&Spanned::new(*d, point.span), diagnostics)
+        }
         Point::Event(name) => expect_event(program, name, diagnostics),
         Point::Start(r) | Point::End(r) => {
             expect_target(program, r, diagnostics);
@@ -190,7 +286,13 @@ fn check_point(program: &Program, point: &Spanned<Point>, diagnostics: &mut Diag
     }
 }
 
-fn check_window(program: &Program, window: &Window, dated: bool, term: Span, diagnostics: &mut Diags) {
+fn check_window(
+    program: &Program,
+    window: &Window,
+    dated: bool,
+    term: Span,
+    diagnostics: &mut Diags,
+) {
     match window {
         Window::On(p) | Window::During(p) => check_point(program, p, diagnostics),
         Window::Range { from, end } => {
@@ -213,12 +315,21 @@ fn check_window(program: &Program, window: &Window, dated: bool, term: Span, dia
 
 fn check_term(program: &Program, term: &Term, dated: bool, diagnostics: &mut Diags) {
     match &term.kind {
-        TermKind::Flow { from, to, window, .. } => {
+        TermKind::Flow {
+            from, to, window, ..
+        } => {
             expect_party(program, from, diagnostics);
             expect_party(program, to, diagnostics);
             check_window(program, window, dated, term.span, diagnostics);
         }
-        TermKind::Right { who, action, asset, via, window, .. } => {
+        TermKind::Right {
+            who,
+            action,
+            asset,
+            via,
+            window,
+            ..
+        } => {
             match who {
                 Who::Party(p) => {
                     expect_party(program, p, diagnostics);
@@ -250,12 +361,24 @@ fn check_deal(program: &Program, deal: &Deal, diagnostics: &mut Diags) {
         expect_party(program, party, diagnostics);
     }
     for extra in deal.statuses.iter().skip(1) {
-        diagnostics.push(repeated(extra.span, "status", deal.statuses.first().map(|s| s.span)));
+        diagnostics.push(repeated(
+            extra.span,
+            "status",
+            deal.statuses.first().map(|s| s.span),
+        ));
     }
     for extra in deal.dated.iter().skip(1) {
-        diagnostics.push(repeated(extra.span, "dated", deal.dated.first().map(|s| s.span)));
+        diagnostics.push(repeated(
+            extra.span,
+            "dated",
+            deal.dated.first().map(|s| s.span),
+        ));
     }
-    if let Some(Spanned { node: Status::TerminatedOn(p), .. }) = deal.statuses.first() {
+    if let Some(Spanned {
+        node: Status::TerminatedOn(p),
+        ..
+    }) = deal.statuses.first()
+    {
         check_point(program, p, diagnostics);
     }
     for d in &deal.dated {
@@ -267,9 +390,13 @@ fn check_deal(program: &Program, deal: &Deal, diagnostics: &mut Diags) {
 }
 
 fn repeated(span: Span, what: &str, first: Option<Span>) -> Diagnostic {
-    let mut d = Diagnostic::error(codes::DUPLICATE_NAME, span, format!("a deal has one `{what}` line"))
-        .with_label(format!("second `{what}`"))
-        .with_help(format!("keep a single `{what}` line"));
+    let mut d = Diagnostic::error(
+        codes::DUPLICATE_NAME,
+        span,
+        format!("a deal has one `{what}` line"),
+    )
+    .with_label(format!("second `{what}`"))
+    .with_help(format!("keep a single `{what}` line"));
     if let Some(first) = first {
         d = d.with_other(first, "first one here");
     }
@@ -281,12 +408,22 @@ fn check_rule(program: &Program, rule: &crate::ast::Rule, diagnostics: &mut Diag
         match assumption {
             Assumption::Deal(name) => match program.symbol(&name.node) {
                 Some(Symbol::Event(_)) => diagnostics.push(
-                    Diagnostic::error(codes::TYPE, name.span, format!("assuming event `{}` needs a day", name.node))
-                        .with_label("which day?")
-                        .with_help(format!("write `assuming {} on DATE`", name.node)),
+                    Diagnostic::error(
+                        codes::TYPE,
+                        name.span,
+                        format!("assuming event `{}` needs a day", name.node),
+                    )
+                    .with_label("which day?")
+                    .with_help(format!("write `assuming {} on DATE`", name.node)),
                 ),
                 _ => {
-                    resolve_name(program, name, "a deal", |s| matches!(s, Symbol::Deal(_)), diagnostics);
+                    resolve_name(
+                        program,
+                        name,
+                        "a deal",
+                        |s| matches!(s, Symbol::Deal(_)),
+                        diagnostics,
+                    );
                 }
             },
             Assumption::Event(name, point) => {
@@ -297,9 +434,13 @@ fn check_rule(program: &Program, rule: &crate::ast::Rule, diagnostics: &mut Diag
     }
     if rule.checks.is_empty() {
         diagnostics.push(
-            Diagnostic::error(codes::EMPTY_RULE, rule.name.span, format!("rule `{}` asks nothing", rule.name.node))
-                .with_label("no `ask` or `assert` in this rule")
-                .with_help("add `ask QUESTION` (with `expect yes|no|unknown`) or `assert QUESTION`"),
+            Diagnostic::error(
+                codes::EMPTY_RULE,
+                rule.name.span,
+                format!("rule `{}` asks nothing", rule.name.node),
+            )
+            .with_label("no `ask` or `assert` in this rule")
+            .with_help("add `ask QUESTION` (with `expect yes|no|unknown`) or `assert QUESTION`"),
         );
     }
     for check in &rule.checks {
@@ -323,7 +464,14 @@ fn check_question_into(program: &Program, question: &Spanned<Question>, diagnost
         }
         Question::Not(q) => check_question_into(program, q, diagnostics),
         Question::Literal(_) => {}
-        Question::Can { party, action, asset, via, when, .. } => {
+        Question::Can {
+            party,
+            action,
+            asset,
+            via,
+            when,
+            ..
+        } => {
             expect_party(program, party, diagnostics);
             expect_action(program, action, diagnostics);
             expect_asset(program, asset, diagnostics);
@@ -343,13 +491,22 @@ fn check_question_into(program: &Program, question: &Spanned<Question>, diagnost
         Question::Compare { left, right, .. } => {
             check_value(program, left, diagnostics);
             check_value(program, right, diagnostics);
-            let (l, r) = (value_type(&left.node, &right.node), value_type(&right.node, &left.node));
+            let (l, r) = (
+                value_type(&left.node, &right.node),
+                value_type(&right.node, &left.node),
+            );
             if l != r {
                 diagnostics.push(
-                    Diagnostic::error(codes::TYPE, left.span, format!("cannot compare {} with {}", l.describe(), r.describe()))
-                        .with_label(l.describe())
-                        .with_other(right.span, r.describe())
-                        .with_help("compare money with money, dates with dates, percentages with percentages"),
+                    Diagnostic::error(
+                        codes::TYPE,
+                        left.span,
+                        format!("cannot compare {} with {}", l.describe(), r.describe()),
+                    )
+                    .with_label(l.describe())
+                    .with_other(right.span, r.describe())
+                    .with_help(
+                        "compare money with money, dates with dates, percentages with percentages",
+                    ),
                 );
             }
         }
@@ -405,11 +562,17 @@ impl ValueType {
 /// A value's type; a bare year (`2030`) is a number when compared with a number.
 pub fn value_type(value: &Value, other: &Value) -> ValueType {
     match value {
-        Value::Money(_) | Value::Invested(..) | Value::Paid(..) | Value::Flow(..) | Value::Valuation(_) => ValueType::Money,
+        Value::Money(_)
+        | Value::Invested(..)
+        | Value::Paid(..)
+        | Value::Flow(..)
+        | Value::Valuation(_) => ValueType::Money,
         Value::Percent(_) | Value::Roundtrip(..) => ValueType::Percent,
         Value::Number(_) => ValueType::Number,
         Value::Duration(_) => ValueType::Duration,
-        Value::Point(Point::Date(DateLit::Year { .. })) if matches!(other, Value::Number(_)) => ValueType::Number,
+        Value::Point(Point::Date(DateLit::Year { .. })) if matches!(other, Value::Number(_)) => {
+            ValueType::Number
+        }
         Value::Point(_) => ValueType::Time,
     }
 }

@@ -11,8 +11,11 @@ pub fn run(common: &Common, path: &Path, question: &str) -> u8 {
     if rule_set.has_errors() {
         match common.format {
             Format::Json => {
-                let records: Vec<DiagnosticRecord> =
-                    rule_set.diagnostics().iter().map(|d| DiagnosticRecord::new(d, rule_set.sources())).collect();
+                let records: Vec<DiagnosticRecord> = rule_set
+                    .diagnostics()
+                    .iter()
+                    .map(|d| DiagnosticRecord::new(d, rule_set.sources()))
+                    .collect();
                 let json = serde_json::json!({ "question": question, "verdict": null, "diagnostics": records });
                 out(&format!("{json:#}\n"));
             }

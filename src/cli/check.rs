@@ -14,7 +14,9 @@ pub fn run(common: &Common, mut paths: Vec<PathBuf>) -> u8 {
     match common.format {
         Format::Json => match serde_json::to_string_pretty(&report) {
             Ok(json) => out(&format!("{json}\n")),
-            Err(e) => err(&format!("internal error: cannot serialise the report: {e}\n")),
+            Err(e) => err(&format!(
+                "internal error: cannot serialise the report: {e}\n"
+            )),
         },
         Format::Text | Format::Dot => {
             let render = common.render();

@@ -12,7 +12,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "dealcheck", version, about = "Check business deal terms as code", args_conflicts_with_subcommands = false)]
+#[command(
+    name = "dealcheck",
+    version,
+    about = "Check business deal terms as code",
+    args_conflicts_with_subcommands = false
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -39,18 +44,11 @@ pub struct Common {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Check rule sets (directories or files; default `rules/`)
-    Check {
-        paths: Vec<PathBuf>,
-    },
+    Check { paths: Vec<PathBuf> },
     /// Answer one question against a rule set
-    Ask {
-        path: PathBuf,
-        question: String,
-    },
+    Ask { path: PathBuf, question: String },
     /// Draw the money graph (`--format dot` or `json`)
-    Graph {
-        paths: Vec<PathBuf>,
-    },
+    Graph { paths: Vec<PathBuf> },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,19 +66,26 @@ pub enum Color {
 }
 
 fn parse_day(text: &str) -> Result<Day, String> {
-    dealcheck::parse_date(text).ok_or_else(|| format!("`{text}` is not a date (write e.g. 2025-12-17)"))
+    dealcheck::parse_date(text)
+        .ok_or_else(|| format!("`{text}` is not a date (write e.g. 2025-12-17)"))
 }
 
 impl Common {
     pub fn options(&self) -> Options {
-        Options { as_of: self.as_of, assume: self.assume.clone() }
+        Options {
+            as_of: self.as_of,
+            assume: self.assume.clone(),
+        }
     }
 
     pub fn render(&self) -> RenderOptions {
         let color = match self.color {
             Color::Always => true,
             Color::Never => false,
-            Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal(),
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stderr().is_terminal()
+            }
         };
         RenderOptions { color, width: 100 }
     }
@@ -103,7 +108,16 @@ pub fn err(text: &str) {
 pub fn main() -> ExitCode {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let first = args.get(1).and_then(|a| a.to_str()).map(str::to_string);
-    let known = ["check", "ask", "graph", "help", "--help", "-h", "--version", "-V"];
+    let known = [
+        "check",
+        "ask",
+        "graph",
+        "help",
+        "--help",
+        "-h",
+        "--version",
+        "-V",
+    ];
     if first.as_deref().is_none_or(|a| !known.contains(&a)) {
         args.insert(1.min(args.len()), "check".into());
     }

@@ -16,7 +16,11 @@ use rust_decimal::Decimal;
 
 /// A value, evaluated.
 enum Val {
-    Money { range: Range, currency: Option<String>, terms: Vec<TermId> },
+    Money {
+        range: Range,
+        currency: Option<String>,
+        terms: Vec<TermId>,
+    },
     Percent(Range),
     Number(Range),
     Duration(crate::ast::Duration),
@@ -33,24 +37,49 @@ fn day_range(lo: Day, hi: Day) -> Range {
 }
 
 impl Evaluator<'_> {
-    pub(super) fn compare(&self, left: &Spanned<Value>, op: CmpOp, right: &Spanned<Value>, span: Span) -> Result<Answer, Diagnostic> {
+    pub(super) fn compare(
+        &self,
+        left: &Spanned<Value>,
+        op: CmpOp,
+        right: &Spanned<Value>,
+        span: Span,
+    ) -> Result<Answer, Diagnostic> {
         let l = self.value(left, span)?;
         let r = self.value(right, span)?;
         let l = year_as_number(&left.node, l, &r);
         let r = year_as_number(&right.node, r, &l);
         let verdict = match (&l, &r) {
             (Val::Missing(_), _) | (_, Val::Missing(_)) => Verdict::Unknown,
-            (Val::Money { range: a, currency: ca, .. }, Val::Money { range: b, currency: cb, .. }) => {
+            (
+                Val::Money {
+                    range: a,
+                    currency: ca,
+                    ..
+                },
+                Val::Money {
+                    range: b,
+                    currency: cb,
+                    ..
+                },
+            ) => {
                 if let (Some(ca), Some(cb)) = (ca, cb) {
                     if ca != cb {
-                        return Err(Diagnostic::error(codes::CURRENCY, span, format!("cannot compare {ca} with {cb}"))
-                            .with_label(format!("{ca} on the left, {cb} on the right"))
-                            .with_help("dealcheck never converts currencies; compare amounts in one currency"));
+                        return Err(Diagnostic::error(
+                            codes::CURRENCY,
+                            span,
+                            format!("cannot compare {ca} with {cb}"),
+                        )
+                        .with_label(format!("{ca} on the left, {cb} on the right"))
+                        .with_help(
+                            "dealcheck never converts currencies; compare amounts in one currency",
+                        ));
                     }
                 }
                 a.compare(op, b)
             }
-            (Val::Percent(a), Val::Percent(b)) | (Val::Number(a), Val::Number(b)) => a.compare(op, b),
+            (Val::Percent(a), Val::Percent(b)) | (Val::Number(a), Val::Number(b)) => {
+                a.compare(op, b)
+            }
             (Val::Duration(a), Val::Duration(b)) => {
                 let anchor = self.world.as_of;
                 let (x, y) = (anchor.add(*a, 1), anchor.add(*b, 1));
@@ -58,13 +87,21 @@ impl Evaluator<'_> {
             }
             (Val::Point(p), Val::Period(f, l)) => point_vs_period(*p, op, *f, *l),
             (Val::Period(f, l), Val::Point(p)) => point_vs_period(*p, flip(op), *f, *l),
-            (Val::Point(a), Val::Point(b)) => day_range(a.lo, a.hi).compare(op, &day_range(b.lo, b.hi)),
-            (Val::Period(f1, l1), Val::Period(f2, l2)) => point_vs_period(Point { lo: *f1, hi: *l1 }, op, *f2, *l2),
-            _ => {
-                return Err(Diagnostic::error(codes::TYPE, span, "these values cannot be compared")
-                    .with_label("different kinds of value")
-                    .with_help("compare money with money, dates with dates, percentages with percentages"))
+            (Val::Point(a), Val::Point(b)) => {
+                day_range(a.lo, a.hi).compare(op, &day_range(b.lo, b.hi))
             }
+            (Val::Period(f1, l1), Val::Period(f2, l2)) => {
+                point_vs_period(Point { lo: *f1, hi: *l1 }, op, *f2, *l2)
+            }
+            _ => return Err(Diagnostic::error(
+                codes::TYPE,
+                span,
+                "these values cannot be compared",
+            )
+            .with_label("different kinds of value")
+            .with_help(
+                "compare money with money, dates with dates, percentages with percentages",
+            )),
         };
         let mut explanation = Explanation::with_summary(format!(
             "{} is {}; {} is {}: {verdict}",
@@ -90,20 +127,48 @@ impl Evaluator<'_> {
                 explanation.notes.push(why.clone());
             }
         }
-        Ok(Answer { verdict, explanation })
+        Ok(Answer {
+            verdict,
+            explanation,
+        })
     }
 
-    fn note_money(&self, explanation: &mut Explanation, id: TermId, within: crate::model::time::Interval) {
-        let days = self.world.window(id).map(|w| w.possible().intersect(within)).unwrap_or(within);
-        explanation.terms.push(super::explain::term_note(self.world, self.sources, id, "counts", None, "certainly", days));
+    fn note_money(
+        &self,
+        explanation: &mut Explanation,
+        id: TermId,
+        within: crate::model::time::Interval,
+    ) {
+        let days = self
+            .world
+            .window(id)
+            .map(|w| w.possible().intersect(within))
+            .unwrap_or(within);
+        explanation.terms.push(super::explain::term_note(
+            self.world,
+            self.sources,
+            id,
+            "counts",
+            None,
+            "certainly",
+            days,
+        ));
     }
 
     fn describe(&self, v: &Val) -> String {
         match v {
-            Val::Money { range, currency, terms } => {
+            Val::Money {
+                range,
+                currency,
+                terms,
+            } => {
                 let c = currency.as_deref().unwrap_or("");
                 let n = terms.len();
-                let s = if currency.is_none() { "0".to_string() } else { format!("{range} {c}") };
+                let s = if currency.is_none() {
+                    "0".to_string()
+                } else {
+                    format!("{range} {c}")
+                };
                 if n == 0 {
                     s
                 } else {
@@ -122,23 +187,42 @@ impl Evaluator<'_> {
     fn value(&self, value: &Spanned<Value>, span: Span) -> Result<Val, Diagnostic> {
         let program = self.world.program;
         let party = |n: &crate::ast::Name| {
-            program.party(&n.node).ok_or_else(|| Diagnostic::internal(Some(n.span), "unresolved party"))
+            program
+                .party(&n.node)
+                .ok_or_else(|| Diagnostic::internal(Some(n.span), "unresolved party"))
         };
         let clash = |c: CurrencyClash| {
-            Diagnostic::error(codes::CURRENCY, span, format!("this sum mixes {} and {}", c.first.0, c.second.0))
-                .with_label("the question adds amounts in different currencies")
-                .with_other(c.first.1, format!("an amount in {}", c.first.0))
-                .with_other(c.second.1, format!("an amount in {}", c.second.0))
-                .with_help("dealcheck never converts currencies; keep one currency per flow")
+            Diagnostic::error(
+                codes::CURRENCY,
+                span,
+                format!("this sum mixes {} and {}", c.first.0, c.second.0),
+            )
+            .with_label("the question adds amounts in different currencies")
+            .with_other(c.first.1, format!("an amount in {}", c.first.0))
+            .with_other(c.second.1, format!("an amount in {}", c.second.0))
+            .with_help("dealcheck never converts currencies; keep one currency per flow")
         };
         let money = |p, q, kinds: &[FlowKind]| -> Result<Val, Diagnostic> {
             let sum = self.money().sum(program, p, q, kinds).map_err(clash)?;
-            Ok(Val::Money { range: sum.range, currency: sum.currency, terms: sum.terms })
+            Ok(Val::Money {
+                range: sum.range,
+                currency: sum.currency,
+                terms: sum.terms,
+            })
         };
         const PAID: [FlowKind; 3] = [FlowKind::Pay, FlowKind::Lease, FlowKind::Supply];
-        const FLOW: [FlowKind; 4] = [FlowKind::Invest, FlowKind::Pay, FlowKind::Lease, FlowKind::Supply];
+        const FLOW: [FlowKind; 4] = [
+            FlowKind::Invest,
+            FlowKind::Pay,
+            FlowKind::Lease,
+            FlowKind::Supply,
+        ];
         Ok(match &value.node {
-            Value::Money(m) => Val::Money { range: Range::from_amount(&m.amount), currency: Some(m.currency.clone()), terms: Vec::new() },
+            Value::Money(m) => Val::Money {
+                range: Range::from_amount(&m.amount),
+                currency: Some(m.currency.clone()),
+                terms: Vec::new(),
+            },
             Value::Percent(p) => Val::Percent(Range::exact(*p)),
             Value::Number(n) => Val::Number(Range::exact(*n)),
             Value::Duration(d) => Val::Duration(*d),
@@ -151,7 +235,10 @@ impl Evaluator<'_> {
             Value::Paid(a, b) => money(party(a)?, party(b)?, &PAID)?,
             Value::Flow(a, b) => money(party(a)?, party(b)?, &FLOW)?,
             Value::Roundtrip(a, b) => {
-                let (pct, sum) = self.money().roundtrip(program, party(a)?, party(b)?).map_err(clash)?;
+                let (pct, sum) = self
+                    .money()
+                    .roundtrip(program, party(a)?, party(b)?)
+                    .map_err(clash)?;
                 let _ = sum;
                 Val::Percent(pct)
             }
@@ -164,19 +251,44 @@ impl Evaluator<'_> {
         let program = self.world.program;
         let mut best: Option<(Day, TermId, Range, String)> = None;
         for (id, term) in program.terms() {
-            let TermKind::Flow { kind: FlowKind::Invest, to, valuation: Some(v), .. } = &term.kind else { continue };
-            let Some(window) = self.world.window(id) else { continue };
-            if !program.party(&to.node).is_some_and(|t| program.within(t, party)) {
+            let TermKind::Flow {
+                kind: FlowKind::Invest,
+                to,
+                valuation: Some(v),
+                ..
+            } = &term.kind
+            else {
+                continue;
+            };
+            let Some(window) = self.world.window(id) else {
+                continue;
+            };
+            if !program
+                .party(&to.node)
+                .is_some_and(|t| program.within(t, party))
+            {
                 continue;
             }
             let when = window.start.hi;
             if best.as_ref().is_none_or(|b| when >= b.0) {
-                best = Some((when, id, Range::from_amount(&v.node.amount), v.node.currency.clone()));
+                best = Some((
+                    when,
+                    id,
+                    Range::from_amount(&v.node.amount),
+                    v.node.currency.clone(),
+                ));
             }
         }
         match best {
-            Some((_, id, range, currency)) => Val::Money { range, currency: Some(currency), terms: vec![id] },
-            None => Val::Missing(format!("no investment in force states a valuation of `{}`", program.party_name(party))),
+            Some((_, id, range, currency)) => Val::Money {
+                range,
+                currency: Some(currency),
+                terms: vec![id],
+            },
+            None => Val::Missing(format!(
+                "no investment in force states a valuation of `{}`",
+                program.party_name(party)
+            )),
         }
     }
 }
@@ -215,7 +327,9 @@ fn flip(op: CmpOp) -> CmpOp {
 /// A bare year compared with a number is that number (`x == 2030` where x is a number).
 fn year_as_number(value: &Value, val: Val, other: &Val) -> Val {
     match (value, other) {
-        (Value::Point(PointExpr::Date(DateLit::Year { year })), Val::Number(_)) => Val::Number(Range::exact(Decimal::from(*year))),
+        (Value::Point(PointExpr::Date(DateLit::Year { year })), Val::Number(_)) => {
+            Val::Number(Range::exact(Decimal::from(*year)))
+        }
         _ => val,
     }
 }

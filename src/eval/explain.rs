@@ -41,7 +41,10 @@ pub struct TermNote {
 
 impl Explanation {
     pub fn with_summary(summary: impl Into<String>) -> Explanation {
-        Explanation { summary: summary.into(), ..Explanation::default() }
+        Explanation {
+            summary: summary.into(),
+            ..Explanation::default()
+        }
     }
 
     /// Folds a sub-answer into a compound one.
@@ -58,13 +61,18 @@ impl Explanation {
 
 /// The status word of a deal as the report shows it.
 pub fn status_word(world: &World<'_>, deal: usize) -> String {
-    let Some(d) = world.program.deals.get(deal) else { return String::new() };
+    let Some(d) = world.program.deals.get(deal) else {
+        return String::new();
+    };
     let word = match d.statuses.first().map(|s| &s.node) {
         None | Some(Status::Signed) => "signed".to_string(),
         Some(Status::Announced) => "announced".to_string(),
         Some(Status::Reported) => "reported".to_string(),
         Some(Status::Proposed) => "proposed".to_string(),
-        Some(Status::TerminatedOn(p)) => format!("terminated on {}", world.point(p, crate::model::world::Reading::First)),
+        Some(Status::TerminatedOn(p)) => format!(
+            "terminated on {}",
+            world.point(p, crate::model::world::Reading::First)
+        ),
     };
     if world.context().assumed_deals.contains(&deal) {
         format!("{word} (assumed)")

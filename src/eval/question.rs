@@ -39,8 +39,19 @@ pub struct Days {
 }
 
 impl<'w> Evaluator<'w> {
-    pub fn new(world: &'w World<'w>, index: &'w RightsIndex, sources: &'w SourceMap, text: &'w dyn Fn(Span) -> String) -> Self {
-        Evaluator { world, index, sources, text, money: OnceCell::new() }
+    pub fn new(
+        world: &'w World<'w>,
+        index: &'w RightsIndex,
+        sources: &'w SourceMap,
+        text: &'w dyn Fn(Span) -> String,
+    ) -> Self {
+        Evaluator {
+            world,
+            index,
+            sources,
+            text,
+            money: OnceCell::new(),
+        }
     }
 
     pub fn money(&self) -> &MoneyGraph {
@@ -49,13 +60,20 @@ impl<'w> Evaluator<'w> {
 
     pub fn question(&self, question: &Spanned<Question>) -> Result<Answer, Diagnostic> {
         match &question.node {
-            Question::Literal(v) => Ok(Answer { verdict: *v, explanation: Explanation::with_summary(format!("`{v}` is {v}")) }),
+            Question::Literal(v) => Ok(Answer {
+                verdict: *v,
+                explanation: Explanation::with_summary(format!("`{v}` is {v}")),
+            }),
             Question::Not(inner) => {
                 let a = self.question(inner)?;
                 let verdict = a.verdict.not();
-                let mut explanation = Explanation::with_summary(format!("not {}: {verdict}", a.verdict));
+                let mut explanation =
+                    Explanation::with_summary(format!("not {}: {verdict}", a.verdict));
                 explanation.absorb(a.explanation, format!("`{}`", (self.text)(inner.span)));
-                Ok(Answer { verdict, explanation })
+                Ok(Answer {
+                    verdict,
+                    explanation,
+                })
             }
             Question::And(parts) | Question::Or(parts) => {
                 let is_and = matches!(question.node, Question::And(_));
@@ -64,17 +82,40 @@ impl<'w> Evaluator<'w> {
                 let mut words = Vec::new();
                 for part in parts {
                     let a = self.question(part)?;
-                    verdict = if is_and { verdict.and(a.verdict) } else { verdict.or(a.verdict) };
+                    verdict = if is_and {
+                        verdict.and(a.verdict)
+                    } else {
+                        verdict.or(a.verdict)
+                    };
                     words.push(a.verdict.word());
-                    explanation.absorb(a.explanation, format!("`{}` is {}", (self.text)(part.span), a.verdict));
+                    explanation.absorb(
+                        a.explanation,
+                        format!("`{}` is {}", (self.text)(part.span), a.verdict),
+                    );
                 }
                 let op = if is_and { " and " } else { " or " };
                 explanation.summary = format!("{}: {verdict}", words.join(op));
-                Ok(Answer { verdict, explanation })
+                Ok(Answer {
+                    verdict,
+                    explanation,
+                })
             }
-            Question::Can { party, always, action, asset, via, when } => {
-                self.can(party, *always, action, asset, via.as_ref(), when.as_ref(), question.span)
-            }
+            Question::Can {
+                party,
+                always,
+                action,
+                asset,
+                via,
+                when,
+            } => self.can(
+                party,
+                *always,
+                action,
+                asset,
+                via.as_ref(),
+                when.as_ref(),
+                question.span,
+            ),
             Question::Active { target, when } => self.active(target, when.as_ref(), question.span),
             Question::Compare { left, op, right } => self.compare(left, *op, right, question.span),
         }
@@ -85,22 +126,37 @@ impl<'w> Evaluator<'w> {
         let w = self.world;
         let as_of = w.as_of;
         match when.map(|w| &w.node) {
-            None => Days { certain: Interval::new(as_of, as_of), possible: Interval::new(as_of, as_of) },
+            None => Days {
+                certain: Interval::new(as_of, as_of),
+                possible: Interval::new(as_of, as_of),
+            },
             Some(When::Before(x)) => {
                 let p = w.point(x, Reading::First);
-                Days { certain: Interval::new(as_of, p.lo.pred()), possible: Interval::new(as_of, p.hi.pred()) }
+                Days {
+                    certain: Interval::new(as_of, p.lo.pred()),
+                    possible: Interval::new(as_of, p.hi.pred()),
+                }
             }
             Some(When::After(x)) => {
                 let p = w.point(x, Reading::Last);
-                Days { certain: Interval::new(p.hi.succ(), Day::NEVER), possible: Interval::new(p.lo.succ(), Day::NEVER) }
+                Days {
+                    certain: Interval::new(p.hi.succ(), Day::NEVER),
+                    possible: Interval::new(p.lo.succ(), Day::NEVER),
+                }
             }
             Some(When::In(x)) => {
                 let (s, e) = (w.point(x, Reading::First), w.point(x, Reading::Last));
-                Days { certain: Interval::new(s.hi, e.lo), possible: Interval::new(s.lo, e.hi) }
+                Days {
+                    certain: Interval::new(s.hi, e.lo),
+                    possible: Interval::new(s.lo, e.hi),
+                }
             }
             Some(When::Between(x, y)) => {
                 let (s, e) = (w.point(x, Reading::First), w.point(y, Reading::Last));
-                Days { certain: Interval::new(s.hi, e.lo), possible: Interval::new(s.lo, e.hi) }
+                Days {
+                    certain: Interval::new(s.hi, e.lo),
+                    possible: Interval::new(s.lo, e.hi),
+                }
             }
         }
     }
@@ -113,7 +169,10 @@ impl<'w> Evaluator<'w> {
             } else if let Some(d) = timeline.find(days.certain, Verdict::No) {
                 (Verdict::No, Some(d))
             } else {
-                let d = timeline.pieces(days.possible).find(|p| p.1 != Verdict::Yes).map(|p| p.0.start);
+                let d = timeline
+                    .pieces(days.possible)
+                    .find(|p| p.1 != Verdict::Yes)
+                    .map(|p| p.0.start);
                 (Verdict::Unknown, d)
             }
         } else if let Some(d) = timeline.find(days.certain, Verdict::Yes) {
@@ -121,7 +180,10 @@ impl<'w> Evaluator<'w> {
         } else if timeline.all(days.possible, Verdict::No) {
             (Verdict::No, None)
         } else {
-            let d = timeline.pieces(days.possible).find(|p| p.1 != Verdict::No).map(|p| p.0.start);
+            let d = timeline
+                .pieces(days.possible)
+                .find(|p| p.1 != Verdict::No)
+                .map(|p| p.0.start);
             (Verdict::Unknown, d)
         }
     }
@@ -138,7 +200,8 @@ impl<'w> Evaluator<'w> {
         span: Span,
     ) -> Result<Answer, Diagnostic> {
         let program = self.world.program;
-        let unresolved = || Diagnostic::internal(Some(span), "a name in the question did not resolve");
+        let unresolved =
+            || Diagnostic::internal(Some(span), "a name in the question did not resolve");
         let party_id = program.party(&party.node).ok_or_else(unresolved)?;
         let action_id = program.action(&action.node).ok_or_else(unresolved)?;
         let asset_id = program.asset(asset).ok_or_else(unresolved)?;
@@ -146,13 +209,21 @@ impl<'w> Evaluator<'w> {
             Some(c) => Some(program.channel(&c.node).ok_or_else(unresolved)?),
             None => None,
         };
-        let owner = program.asset_owner.get(asset_id).copied().ok_or_else(unresolved)?;
-        let (timeline, involved, left_out) = self.may_timeline(party_id, action_id, asset_id, via_id, owner);
+        let owner = program
+            .asset_owner
+            .get(asset_id)
+            .copied()
+            .ok_or_else(unresolved)?;
+        let (timeline, involved, left_out) =
+            self.may_timeline(party_id, action_id, asset_id, via_id, owner);
         let days = self.days(when);
         let (verdict, day) = Self::over_days(&timeline, days, always);
 
         let via_text = via.map_or(String::new(), |c| format!(" via {}", c.node));
-        let what = format!("{} {} {}.{}{via_text}", party.node, action.node, asset.owner.node, asset.name.node);
+        let what = format!(
+            "{} {} {}.{}{via_text}",
+            party.node, action.node, asset.owner.node, asset.name.node
+        );
         let summary = match (verdict, always, day) {
             (Verdict::Yes, false, Some(d)) => format!("{} may {} {}.{}{via_text} on {d}, a day certainly in the question's time", party.node, action.node, asset.owner.node, asset.name.node),
             (Verdict::Yes, _, _) => format!("{} may {} {}.{}{via_text} on every day of {}", party.node, action.node, asset.owner.node, asset.name.node, days.possible),
@@ -163,10 +234,21 @@ impl<'w> Evaluator<'w> {
         };
         let mut explanation = Explanation::with_summary(summary);
         if program.family(party_id).contains(&owner) {
-            explanation.notes.push(format!("{} owns {}.{}", program.party_name(owner), asset.owner.node, asset.name.node));
+            explanation.notes.push(format!(
+                "{} owns {}.{}",
+                program.party_name(owner),
+                asset.owner.node,
+                asset.name.node
+            ));
         }
         for (id, effect, actor) in involved {
-            self.note_window(&mut explanation, id, effect, Some(program.party_name(actor).to_string()), days.possible);
+            self.note_window(
+                &mut explanation,
+                id,
+                effect,
+                Some(program.party_name(actor).to_string()),
+                days.possible,
+            );
         }
         for deal in left_out {
             if let Some(d) = program.deals.get(deal) {
@@ -178,27 +260,58 @@ impl<'w> Evaluator<'w> {
                 ));
             }
         }
-        Ok(Answer { verdict, explanation })
+        Ok(Answer {
+            verdict,
+            explanation,
+        })
     }
 
     /// Adds what a term did over the question's days: certainly, then possibly.
-    fn note_window(&self, explanation: &mut Explanation, id: TermId, effect: &str, party: Option<String>, within: Interval) {
-        let Some(window) = self.world.window(id) else { return };
+    fn note_window(
+        &self,
+        explanation: &mut Explanation,
+        id: TermId,
+        effect: &str,
+        party: Option<String>,
+        within: Interval,
+    ) {
+        let Some(window) = self.world.window(id) else {
+            return;
+        };
         let certain = window.certain().intersect(within);
         let possible = window.possible().intersect(within);
         if possible.is_empty() {
             return;
         }
         if !certain.is_empty() {
-            explanation.terms.push(term_note(self.world, self.sources, id, effect, party.clone(), "certainly", certain));
+            explanation.terms.push(term_note(
+                self.world,
+                self.sources,
+                id,
+                effect,
+                party.clone(),
+                "certainly",
+                certain,
+            ));
         }
         let flanks = if certain.is_empty() {
             vec![possible]
         } else {
-            vec![Interval::new(possible.start, certain.start.pred()), Interval::new(certain.end.succ(), possible.end)]
+            vec![
+                Interval::new(possible.start, certain.start.pred()),
+                Interval::new(certain.end.succ(), possible.end),
+            ]
         };
         for flank in flanks.into_iter().filter(|f| !f.is_empty()) {
-            explanation.terms.push(term_note(self.world, self.sources, id, effect, party.clone(), "possibly", flank));
+            explanation.terms.push(term_note(
+                self.world,
+                self.sources,
+                id,
+                effect,
+                party.clone(),
+                "possibly",
+                flank,
+            ));
         }
     }
 
@@ -218,7 +331,8 @@ impl<'w> Evaluator<'w> {
         let channels: Vec<Option<ChannelId>> = match via {
             Some(c) => vec![Some(c)],
             None => {
-                let mut named: Vec<Option<ChannelId>> = rights.iter().filter_map(|r| r.via).map(Some).collect();
+                let mut named: Vec<Option<ChannelId>> =
+                    rights.iter().filter_map(|r| r.via).map(Some).collect();
                 named.sort_unstable();
                 named.dedup();
                 named.push(None);
@@ -233,14 +347,19 @@ impl<'w> Evaluator<'w> {
                 let mut permits = Vec::new();
                 let mut blocks = Vec::new();
                 for right in rights.iter().filter(|r| r.on_channel(channel)) {
-                    let Some(effect) = right.effect_on(program, actor, owner) else { continue };
+                    let Some(effect) = right.effect_on(program, actor, owner) else {
+                        continue;
+                    };
                     let Some(window) = self.world.window(right.id) else {
                         if !left_out.contains(&right.id.deal) {
                             left_out.push(right.id.deal);
                         }
                         continue;
                     };
-                    let cover = Cover { certain: window.certain(), possible: window.possible() };
+                    let cover = Cover {
+                        certain: window.certain(),
+                        possible: window.possible(),
+                    };
                     let word = match effect {
                         Effect::Permits => {
                             permits.push(cover);
@@ -251,7 +370,10 @@ impl<'w> Evaluator<'w> {
                             "blocks"
                         }
                     };
-                    if !involved.iter().any(|(id, w, a)| *id == right.id && *w == word && *a == actor) {
+                    if !involved
+                        .iter()
+                        .any(|(id, w, a)| *id == right.id && *w == word && *a == actor)
+                    {
                         involved.push((right.id, word, actor));
                     }
                 }
@@ -261,20 +383,35 @@ impl<'w> Evaluator<'w> {
         (timeline, involved, left_out)
     }
 
-    fn active(&self, target: &ast::Reference, when: Option<&Spanned<When>>, span: Span) -> Result<Answer, Diagnostic> {
+    fn active(
+        &self,
+        target: &ast::Reference,
+        when: Option<&Spanned<When>>,
+        span: Span,
+    ) -> Result<Answer, Diagnostic> {
         let program = self.world.program;
-        let target_id = program.target(target).ok_or_else(|| Diagnostic::internal(Some(span), "unresolved reference"))?;
+        let target_id = program
+            .target(target)
+            .ok_or_else(|| Diagnostic::internal(Some(span), "unresolved reference"))?;
         let terms: Vec<TermId> = match target_id {
             Target::Term(id) => vec![id],
             Target::Deal(d) => (0..program.deals.get(d).map_or(0, |d| d.terms.len()))
                 .map(|index| TermId { deal: d, index })
-                .filter(|id| !matches!(program.term(*id).map(|t| &t.kind), Some(ast::TermKind::Terminate { .. })))
+                .filter(|id| {
+                    !matches!(
+                        program.term(*id).map(|t| &t.kind),
+                        Some(ast::TermKind::Terminate { .. })
+                    )
+                })
                 .collect(),
         };
         let covers: Vec<Cover> = terms
             .iter()
             .filter_map(|&id| self.world.window(id))
-            .map(|w| Cover { certain: w.certain(), possible: w.possible() })
+            .map(|w| Cover {
+                certain: w.certain(),
+                possible: w.possible(),
+            })
             .collect();
         let timeline = Timeline::sweep(false, &covers, &[]);
         let days = self.days(when);
@@ -282,22 +419,35 @@ impl<'w> Evaluator<'w> {
         let name = (self.text)(target.span);
         let summary = match (verdict, day) {
             (Verdict::Yes, Some(d)) => format!("`{name}` is in force on {d}"),
-            (Verdict::No, _) if covers.is_empty() => format!("`{name}` is not in force at all (its deal is not in force or it has no terms)"),
+            (Verdict::No, _) if covers.is_empty() => format!(
+                "`{name}` is not in force at all (its deal is not in force or it has no terms)"
+            ),
             (Verdict::No, _) => format!("`{name}` is in force on no day of {}", days.possible),
-            (_, Some(d)) => format!("whether `{name}` is in force depends on days not known exactly, from {d}"),
+            (_, Some(d)) => {
+                format!("whether `{name}` is in force depends on days not known exactly, from {d}")
+            }
             _ => format!("whether `{name}` is in force is not decided"),
         };
         let mut explanation = Explanation::with_summary(summary);
         for id in terms {
             self.note_window(&mut explanation, id, "applies", None, days.possible);
             if !self.world.deal_in_force(id.deal) {
-                let deal = program.deals.get(id.deal).map_or("?", |d| d.name.node.as_str());
-                let note = format!("deal `{deal}` ({}) is not in force", super::explain::status_word(self.world, id.deal));
+                let deal = program
+                    .deals
+                    .get(id.deal)
+                    .map_or("?", |d| d.name.node.as_str());
+                let note = format!(
+                    "deal `{deal}` ({}) is not in force",
+                    super::explain::status_word(self.world, id.deal)
+                );
                 if !explanation.notes.contains(&note) {
                     explanation.notes.push(note);
                 }
             }
         }
-        Ok(Answer { verdict, explanation })
+        Ok(Answer {
+            verdict,
+            explanation,
+        })
     }
 }

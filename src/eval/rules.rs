@@ -49,7 +49,13 @@ pub fn evaluate_rules(
     base: &World<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<RuleOutcome> {
-    let text = |span: Span| sources.slice(span).split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = |span: Span| {
+        sources
+            .slice(span)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let mut outcomes = Vec::with_capacity(program.rules.len());
     for rule in &program.rules {
         let own_world;
@@ -67,7 +73,9 @@ pub fn evaluate_rules(
                     }
                     Assumption::Event(name, point) => {
                         if let Some(e) = program.event(&name.node) {
-                            context.fixed_events.insert(e, base.point(point, Reading::First));
+                            context
+                                .fixed_events
+                                .insert(e, base.point(point, Reading::First));
                         }
                     }
                 }
@@ -83,7 +91,11 @@ pub fn evaluate_rules(
                 CheckKind::Ask { expect } => expect,
                 CheckKind::Assert => Some(Verdict::Yes),
             };
-            let kind = if matches!(check.kind, CheckKind::Assert) { "assert" } else { "ask" };
+            let kind = if matches!(check.kind, CheckKind::Assert) {
+                "assert"
+            } else {
+                "ask"
+            };
             let (_, line) = sources.location(check.span);
             let outcome = match evaluator.question(&check.question) {
                 Ok(answer) => CheckOutcome {
@@ -106,7 +118,9 @@ pub fn evaluate_rules(
                         answer: Verdict::Unknown,
                         expected,
                         passed: false,
-                        explanation: Explanation::with_summary(format!("could not be evaluated: {message}")),
+                        explanation: Explanation::with_summary(format!(
+                            "could not be evaluated: {message}"
+                        )),
                         error: Some(message),
                     }
                 }

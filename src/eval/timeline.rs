@@ -20,13 +20,16 @@ pub struct Cover {
 
 impl Timeline {
     pub fn constant(verdict: Verdict) -> Timeline {
-        Timeline { segments: vec![(Day::PAST, verdict)] }
+        Timeline {
+            segments: vec![(Day::PAST, verdict)],
+        }
     }
 
     /// Per day: (owned or some permit) and not (some block), in Kleene logic.
     pub fn sweep(owned: bool, permits: &[Cover], blocks: &[Cover]) -> Timeline {
         // (day, permit certain, permit possible, block certain, block possible) deltas.
-        let mut events: Vec<(Day, [i32; 4])> = Vec::with_capacity(4 * (permits.len() + blocks.len()));
+        let mut events: Vec<(Day, [i32; 4])> =
+            Vec::with_capacity(4 * (permits.len() + blocks.len()));
         let mut push = |interval: Interval, slot: usize| {
             if interval.is_empty() {
                 return;
@@ -90,7 +93,12 @@ impl Timeline {
     }
 
     fn combine(&self, other: &Timeline, op: fn(Verdict, Verdict) -> Verdict) -> Timeline {
-        let mut days: Vec<Day> = self.segments.iter().chain(&other.segments).map(|s| s.0).collect();
+        let mut days: Vec<Day> = self
+            .segments
+            .iter()
+            .chain(&other.segments)
+            .map(|s| s.0)
+            .collect();
         days.sort_unstable();
         days.dedup();
         let mut segments = Vec::with_capacity(days.len());
@@ -122,7 +130,9 @@ impl Timeline {
 
     /// The first day of `interval` whose answer is `verdict`.
     pub fn find(&self, interval: Interval, verdict: Verdict) -> Option<Day> {
-        self.pieces(interval).find(|p| p.1 == verdict).map(|p| p.0.start)
+        self.pieces(interval)
+            .find(|p| p.1 == verdict)
+            .map(|p| p.0.start)
     }
 
     /// Whether every day of `interval` answers `verdict` (true when it is empty).
@@ -134,7 +144,10 @@ impl Timeline {
     pub fn at(&self, day: Day) -> Verdict {
         self.find(Interval::new(day, day), Verdict::Yes)
             .map(|_| Verdict::Yes)
-            .or_else(|| self.find(Interval::new(day, day), Verdict::No).map(|_| Verdict::No))
+            .or_else(|| {
+                self.find(Interval::new(day, day), Verdict::No)
+                    .map(|_| Verdict::No)
+            })
             .unwrap_or(Verdict::Unknown)
     }
 }
@@ -157,8 +170,14 @@ mod tests {
 
     #[test]
     fn sweep_combines_permits_and_blocks() {
-        let grant = Cover { certain: iv(0, 100), possible: iv(0, 100) };
-        let exclusive = Cover { certain: iv(0, 10), possible: iv(0, 20) };
+        let grant = Cover {
+            certain: iv(0, 100),
+            possible: iv(0, 100),
+        };
+        let exclusive = Cover {
+            certain: iv(0, 10),
+            possible: iv(0, 20),
+        };
         let t = Timeline::sweep(false, &[grant], &[exclusive]);
         assert_eq!(t.at(Day(-1)), Verdict::No);
         assert_eq!(t.at(Day(5)), Verdict::No);
@@ -172,8 +191,22 @@ mod tests {
 
     #[test]
     fn or_merges_segments() {
-        let a = Timeline::sweep(false, &[Cover { certain: iv(0, 9), possible: iv(0, 9) }], &[]);
-        let b = Timeline::sweep(false, &[Cover { certain: iv(10, 19), possible: iv(10, 29) }], &[]);
+        let a = Timeline::sweep(
+            false,
+            &[Cover {
+                certain: iv(0, 9),
+                possible: iv(0, 9),
+            }],
+            &[],
+        );
+        let b = Timeline::sweep(
+            false,
+            &[Cover {
+                certain: iv(10, 19),
+                possible: iv(10, 29),
+            }],
+            &[],
+        );
         let c = a.or(&b);
         assert!(c.all(iv(0, 19), Verdict::Yes));
         assert!(c.all(iv(20, 29), Verdict::Unknown));

@@ -1,8 +1,8 @@
 //! What deals mean: days and windows, which terms are in force, rights and money.
 
-pub mod time;
-pub mod world;
-pub mod rights;
+pub mod checks;
 pub mod money;
 pub mod range;
-pub mod checks;
+pub mod rights;
+pub mod time;
+pub mod world;

@@ -48,8 +48,20 @@ impl MoneyGraph {
         let program = world.program;
         let mut edges = Vec::new();
         for (id, term) in program.terms() {
-            let TermKind::Flow { kind, amount: Some(amount), from, to, .. } = &term.kind else { continue };
-            let (Some(from), Some(to)) = (program.party(&from.node), program.party(&to.node)) else { continue };
+            let TermKind::Flow {
+                kind,
+                amount: Some(amount),
+                from,
+                to,
+                ..
+            } = &term.kind
+            else {
+                continue;
+            };
+            let (Some(from), Some(to)) = (program.party(&from.node), program.party(&to.node))
+            else {
+                continue;
+            };
             let (payer, payee) = match kind {
                 FlowKind::Invest | FlowKind::Pay => (from, to),
                 FlowKind::Lease | FlowKind::Supply => (to, from),
@@ -70,21 +82,45 @@ impl MoneyGraph {
     }
 
     /// Sums in-force flows of the given kinds from `payer` (or its units) to `payee` (or its units).
-    pub fn sum(&self, program: &Program, payer: PartyId, payee: PartyId, kinds: &[FlowKind]) -> Result<Sum, CurrencyClash> {
+    pub fn sum(
+        &self,
+        program: &Program,
+        payer: PartyId,
+        payee: PartyId,
+        kinds: &[FlowKind],
+    ) -> Result<Sum, CurrencyClash> {
         sum_edges(self.edges.iter().filter(|e| {
-            e.in_force && kinds.contains(&e.kind) && program.within(e.payer, payer) && program.within(e.payee, payee)
+            e.in_force
+                && kinds.contains(&e.kind)
+                && program.within(e.payer, payer)
+                && program.within(e.payee, payee)
         }))
     }
 
     /// `roundtrip(I, E)`: the share of I's flow into E that can come back to I (max-flow from E
     /// to I over in-force edges, I→E edges excluded, capped at the flow in), as a percent range.
-    pub fn roundtrip(&self, program: &Program, investor: PartyId, target: PartyId) -> Result<(Range, Sum), CurrencyClash> {
+    pub fn roundtrip(
+        &self,
+        program: &Program,
+        investor: PartyId,
+        target: PartyId,
+    ) -> Result<(Range, Sum), CurrencyClash> {
         let (i, e) = (program.root(investor), program.root(target));
-        let all = [FlowKind::Invest, FlowKind::Pay, FlowKind::Lease, FlowKind::Supply];
+        let all = [
+            FlowKind::Invest,
+            FlowKind::Pay,
+            FlowKind::Lease,
+            FlowKind::Supply,
+        ];
         let flow_in = sum_edges(self.edges.iter().filter(|x| {
-            x.in_force && all.contains(&x.kind) && program.root(x.payer) == i && program.root(x.payee) == e
+            x.in_force
+                && all.contains(&x.kind)
+                && program.root(x.payer) == i
+                && program.root(x.payee) == e
         }))?;
-        let Some(currency) = flow_in.currency.clone() else { return Ok((Range::ZERO, flow_in)) };
+        let Some(currency) = flow_in.currency.clone() else {
+            return Ok((Range::ZERO, flow_in));
+        };
         if i == e || flow_in.range.hi == Some(Decimal::ZERO) {
             return Ok((Range::ZERO, flow_in));
         }
@@ -94,18 +130,35 @@ impl MoneyGraph {
             .filter(|x| x.in_force && !(program.root(x.payer) == i && program.root(x.payee) == e))
             .filter(|x| program.root(x.payer) != program.root(x.payee))
             .collect();
-        if let Some(other) = back.iter().find(|x| x.currency != currency && on_some_path(program, &back, e, i, x)) {
-            let first = self.edges.iter().find(|x| flow_in.terms.contains(&x.term)).map(|x| x.span).unwrap_or_default();
-            return Err(CurrencyClash { first: (currency, first), second: (other.currency.clone(), other.span) });
+        if let Some(other) = back
+            .iter()
+            .find(|x| x.currency != currency && on_some_path(program, &back, e, i, x))
+        {
+            let first = self
+                .edges
+                .iter()
+                .find(|x| flow_in.terms.contains(&x.term))
+                .map(|x| x.span)
+                .unwrap_or_default();
+            return Err(CurrencyClash {
+                first: (currency, first),
+                second: (other.currency.clone(), other.span),
+            });
         }
-        let back: Vec<&Edge> = back.into_iter().filter(|x| x.currency == currency).collect();
+        let back: Vec<&Edge> = back
+            .into_iter()
+            .filter(|x| x.currency == currency)
+            .collect();
         let hundred = Decimal::ONE_HUNDRED;
         // Lowest share: least that can come back over the most that went in.
         let lo = match flow_in.range.hi {
             None => Decimal::ZERO,
             Some(fin) => {
                 let back_lo = max_flow(program, &back, e, i, fin, |r| r.lo);
-                back_lo.checked_div(fin).unwrap_or(Decimal::ZERO).min(Decimal::ONE)
+                back_lo
+                    .checked_div(fin)
+                    .unwrap_or(Decimal::ZERO)
+                    .min(Decimal::ONE)
             }
         };
         // Highest share: most that can come back over the least that went in.
@@ -119,20 +172,35 @@ impl MoneyGraph {
             }
         } else {
             let back_hi = max_flow(program, &back, e, i, fin_lo, |r| r.hi.unwrap_or(fin_lo));
-            back_hi.checked_div(fin_lo).unwrap_or(Decimal::ONE).min(Decimal::ONE)
+            back_hi
+                .checked_div(fin_lo)
+                .unwrap_or(Decimal::ONE)
+                .min(Decimal::ONE)
         };
-        let pct = |d: Decimal| d.checked_mul(hundred).unwrap_or(hundred).round_dp(6).normalize();
+        let pct = |d: Decimal| {
+            d.checked_mul(hundred)
+                .unwrap_or(hundred)
+                .round_dp(6)
+                .normalize()
+        };
         Ok((Range::closed(pct(lo), pct(hi.max(lo))), flow_in))
     }
 }
 
 fn sum_edges<'a>(edges: impl Iterator<Item = &'a Edge>) -> Result<Sum, CurrencyClash> {
-    let mut sum = Sum { currency: None, range: Range::ZERO, terms: Vec::new() };
+    let mut sum = Sum {
+        currency: None,
+        range: Range::ZERO,
+        terms: Vec::new(),
+    };
     let mut first_span = Span::default();
     for edge in edges {
         match &sum.currency {
             Some(c) if *c != edge.currency => {
-                return Err(CurrencyClash { first: (c.clone(), first_span), second: (edge.currency.clone(), edge.span) })
+                return Err(CurrencyClash {
+                    first: (c.clone(), first_span),
+                    second: (edge.currency.clone(), edge.span),
+                })
             }
             Some(_) => {}
             None => {
@@ -140,14 +208,25 @@ fn sum_edges<'a>(edges: impl Iterator<Item = &'a Edge>) -> Result<Sum, CurrencyC
                 first_span = edge.span;
             }
         }
-        sum.range = sum.range.add(&edge.amount).unwrap_or(Range { lo: sum.range.lo, lo_open: false, hi: None, hi_open: false });
+        sum.range = sum.range.add(&edge.amount).unwrap_or(Range {
+            lo: sum.range.lo,
+            lo_open: false,
+            hi: None,
+            hi_open: false,
+        });
         sum.terms.push(edge.term);
     }
     Ok(sum)
 }
 
 /// Whether `edge` lies on some path from `source` to `sink` (groups folded).
-fn on_some_path(program: &Program, edges: &[&Edge], source: PartyId, sink: PartyId, edge: &Edge) -> bool {
+fn on_some_path(
+    program: &Program,
+    edges: &[&Edge],
+    source: PartyId,
+    sink: PartyId,
+    edge: &Edge,
+) -> bool {
     let reach = |from: PartyId, forward: bool| {
         let mut seen = vec![from];
         let mut queue = VecDeque::from([from]);
@@ -163,7 +242,8 @@ fn on_some_path(program: &Program, edges: &[&Edge], source: PartyId, sink: Party
         }
         seen
     };
-    reach(source, true).contains(&program.root(edge.payer)) && reach(sink, false).contains(&program.root(edge.payee))
+    reach(source, true).contains(&program.root(edge.payer))
+        && reach(sink, false).contains(&program.root(edge.payee))
 }
 
 /// Max-flow from `source` to `sink` (Edmonds–Karp), every capacity capped at `cap` — enough to
@@ -181,7 +261,10 @@ fn max_flow(
     for edge in edges {
         let (a, b) = (program.root(edge.payer), program.root(edge.payee));
         let c = capacity.entry((a, b)).or_insert(Decimal::ZERO);
-        *c = c.checked_add(pick(&edge.amount).min(cap)).unwrap_or(cap).min(cap);
+        *c = c
+            .checked_add(pick(&edge.amount).min(cap))
+            .unwrap_or(cap)
+            .min(cap);
         capacity.entry((b, a)).or_insert(Decimal::ZERO);
         neighbours.entry(a).or_default().push(b);
         neighbours.entry(b).or_default().push(a);

@@ -17,23 +17,53 @@ pub struct Range {
 }
 
 impl Range {
-    pub const ZERO: Range = Range { lo: Decimal::ZERO, lo_open: false, hi: Some(Decimal::ZERO), hi_open: false };
+    pub const ZERO: Range = Range {
+        lo: Decimal::ZERO,
+        lo_open: false,
+        hi: Some(Decimal::ZERO),
+        hi_open: false,
+    };
 
     pub fn exact(value: Decimal) -> Range {
-        Range { lo: value, lo_open: false, hi: Some(value), hi_open: false }
+        Range {
+            lo: value,
+            lo_open: false,
+            hi: Some(value),
+            hi_open: false,
+        }
     }
 
     pub fn closed(lo: Decimal, hi: Decimal) -> Range {
-        Range { lo, lo_open: false, hi: Some(hi), hi_open: false }
+        Range {
+            lo,
+            lo_open: false,
+            hi: Some(hi),
+            hi_open: false,
+        }
     }
 
     pub fn from_amount(amount: &Amount) -> Range {
         match amount {
             Amount::Exact(v) => Range::exact(*v),
-            Amount::UpTo(v) => Range { lo: Decimal::ZERO, lo_open: true, hi: Some(*v), hi_open: false },
-            Amount::AtLeast(v) => Range { lo: *v, lo_open: false, hi: None, hi_open: false },
+            Amount::UpTo(v) => Range {
+                lo: Decimal::ZERO,
+                lo_open: true,
+                hi: Some(*v),
+                hi_open: false,
+            },
+            Amount::AtLeast(v) => Range {
+                lo: *v,
+                lo_open: false,
+                hi: None,
+                hi_open: false,
+            },
             Amount::Between(a, b) => Range::closed(*a, *b),
-            Amount::Undisclosed => Range { lo: Decimal::ZERO, lo_open: true, hi: None, hi_open: false },
+            Amount::Undisclosed => Range {
+                lo: Decimal::ZERO,
+                lo_open: true,
+                hi: None,
+                hi_open: false,
+            },
         }
     }
 
@@ -96,7 +126,11 @@ fn three(yes: bool, no: bool) -> Verdict {
 
 /// An amount the way people write it: `38B`, `2.5T`, `400M`, `12,345`.
 pub fn short_amount(value: Decimal) -> String {
-    for (scale, suffix) in [(1_000_000_000_000i64, "T"), (1_000_000_000, "B"), (1_000_000, "M")] {
+    for (scale, suffix) in [
+        (1_000_000_000_000i64, "T"),
+        (1_000_000_000, "B"),
+        (1_000_000, "M"),
+    ] {
         let scale = Decimal::from(scale);
         if value.abs() >= scale {
             if let Some(v) = value.checked_div(scale) {
@@ -116,8 +150,15 @@ impl fmt::Display for Range {
             _ if self.is_exact() => write!(f, "{}", short_amount(self.lo)),
             None if self.lo.is_zero() => f.write_str("some amount above 0"),
             None => write!(f, "at least {}", short_amount(self.lo)),
-            Some(hi) if self.lo.is_zero() && self.lo_open => write!(f, "up to {}", short_amount(hi)),
-            Some(hi) => write!(f, "between {} and {}", short_amount(self.lo), short_amount(hi)),
+            Some(hi) if self.lo.is_zero() && self.lo_open => {
+                write!(f, "up to {}", short_amount(hi))
+            }
+            Some(hi) => write!(
+                f,
+                "between {} and {}",
+                short_amount(self.lo),
+                short_amount(hi)
+            ),
         }
     }
 }
@@ -134,15 +175,39 @@ mod tests {
     #[test]
     fn comparisons_are_three_valued() {
         let up_to_50 = Range::from_amount(&Amount::UpTo(d(50)));
-        assert_eq!(up_to_50.compare(CmpOp::Le, &Range::exact(d(50))), Verdict::Yes);
-        assert_eq!(up_to_50.compare(CmpOp::Lt, &Range::exact(d(50))), Verdict::Unknown);
-        assert_eq!(up_to_50.compare(CmpOp::Gt, &Range::exact(d(0))), Verdict::Yes);
+        assert_eq!(
+            up_to_50.compare(CmpOp::Le, &Range::exact(d(50))),
+            Verdict::Yes
+        );
+        assert_eq!(
+            up_to_50.compare(CmpOp::Lt, &Range::exact(d(50))),
+            Verdict::Unknown
+        );
+        assert_eq!(
+            up_to_50.compare(CmpOp::Gt, &Range::exact(d(0))),
+            Verdict::Yes
+        );
         let at_least = Range::from_amount(&Amount::AtLeast(d(6)));
-        assert_eq!(at_least.compare(CmpOp::Ge, &Range::exact(d(6))), Verdict::Yes);
-        assert_eq!(at_least.compare(CmpOp::Gt, &Range::exact(d(6))), Verdict::Unknown);
-        assert_eq!(at_least.compare(CmpOp::Lt, &Range::exact(d(5))), Verdict::No);
-        assert_eq!(Range::exact(d(3)).compare(CmpOp::Eq, &Range::exact(d(3))), Verdict::Yes);
-        assert_eq!(Range::closed(d(1), d(3)).compare(CmpOp::Ne, &Range::exact(d(5))), Verdict::Yes);
+        assert_eq!(
+            at_least.compare(CmpOp::Ge, &Range::exact(d(6))),
+            Verdict::Yes
+        );
+        assert_eq!(
+            at_least.compare(CmpOp::Gt, &Range::exact(d(6))),
+            Verdict::Unknown
+        );
+        assert_eq!(
+            at_least.compare(CmpOp::Lt, &Range::exact(d(5))),
+            Verdict::No
+        );
+        assert_eq!(
+            Range::exact(d(3)).compare(CmpOp::Eq, &Range::exact(d(3))),
+            Verdict::Yes
+        );
+        assert_eq!(
+            Range::closed(d(1), d(3)).compare(CmpOp::Ne, &Range::exact(d(5))),
+            Verdict::Yes
+        );
     }
 
     #[test]
@@ -151,7 +216,10 @@ mod tests {
         let b = Range::from_amount(&Amount::Between(d(1), d(2)));
         let s = a.add(&b).unwrap();
         assert_eq!((s.lo, s.lo_open, s.hi), (d(1), true, Some(d(12))));
-        assert_eq!(s.add(&Range::from_amount(&Amount::Undisclosed)).unwrap().hi, None);
+        assert_eq!(
+            s.add(&Range::from_amount(&Amount::Undisclosed)).unwrap().hi,
+            None
+        );
     }
 
     #[test]

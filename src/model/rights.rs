@@ -34,26 +34,51 @@ impl RightsIndex {
     pub fn build(program: &Program) -> RightsIndex {
         let mut by_key: HashMap<(ActionId, AssetId), Vec<Right>> = HashMap::new();
         for (id, term) in program.terms() {
-            let TermKind::Right { kind, who, action, asset, via, .. } = &term.kind else { continue };
-            let (Some(action), Some(asset)) = (program.action(&action.node), program.asset(asset)) else { continue };
+            let TermKind::Right {
+                kind,
+                who,
+                action,
+                asset,
+                via,
+                ..
+            } = &term.kind
+            else {
+                continue;
+            };
+            let (Some(action), Some(asset)) = (program.action(&action.node), program.asset(asset))
+            else {
+                continue;
+            };
             let holder = match who {
                 Who::Party(p) => match program.party(&p.node) {
                     Some(p) => Holder::Party(p),
                     None => continue,
                 },
-                Who::Everyone { except } => {
-                    Holder::Everyone { except: except.iter().filter_map(|p| program.party(&p.node)).collect() }
-                }
+                Who::Everyone { except } => Holder::Everyone {
+                    except: except
+                        .iter()
+                        .filter_map(|p| program.party(&p.node))
+                        .collect(),
+                },
             };
             let via = via.as_ref().and_then(|c| program.channel(&c.node));
-            by_key.entry((action, asset)).or_default().push(Right { id, kind: *kind, holder, action, asset, via });
+            by_key.entry((action, asset)).or_default().push(Right {
+                id,
+                kind: *kind,
+                holder,
+                action,
+                asset,
+                via,
+            });
         }
         RightsIndex { by_key }
     }
 
     /// The rights over one action on one asset.
     pub fn rights(&self, action: ActionId, asset: AssetId) -> &[Right] {
-        self.by_key.get(&(action, asset)).map_or(&[], |v| v.as_slice())
+        self.by_key
+            .get(&(action, asset))
+            .map_or(&[], |v| v.as_slice())
     }
 
     /// Every (action, asset) with its rights, for whole-rule-set checks.
@@ -79,16 +104,25 @@ impl Right {
     pub fn effect_on(&self, program: &Program, actor: PartyId, owner: PartyId) -> Option<Effect> {
         let excepted = |except: &[PartyId]| except.iter().any(|&e| program.within(actor, e));
         match (self.kind, &self.holder) {
-            (RightKind::Forbid, Holder::Party(p)) => program.within(actor, *p).then_some(Effect::Blocks),
-            (RightKind::Forbid, Holder::Everyone { except }) => (!excepted(except)).then_some(Effect::Blocks),
+            (RightKind::Forbid, Holder::Party(p)) => {
+                program.within(actor, *p).then_some(Effect::Blocks)
+            }
+            (RightKind::Forbid, Holder::Everyone { except }) => {
+                (!excepted(except)).then_some(Effect::Blocks)
+            }
             (RightKind::Grant, Holder::Party(p)) => (actor == *p).then_some(Effect::Permits),
-            (RightKind::Grant, Holder::Everyone { except }) => (!excepted(except)).then_some(Effect::Permits),
+            (RightKind::Grant, Holder::Everyone { except }) => {
+                (!excepted(except)).then_some(Effect::Permits)
+            }
             (RightKind::Exclusive | RightKind::Sole, Holder::Party(holder)) => {
+                // "Someone else" is neither the holder nor in the holder's group; a sole
+                // licence also leaves the owner (and its group) free.
+                let same_group = program.root(actor) == program.root(*holder);
+                let owner_spared =
+                    self.kind == RightKind::Sole && program.root(actor) == program.root(owner);
                 if actor == *holder {
                     Some(Effect::Permits)
-                } else if program.root(actor) == program.root(*holder) {
-                    None
-                } else if self.kind == RightKind::Sole && program.root(actor) == program.root(owner) {
+                } else if same_group || owner_spared {
                     None
                 } else {
                     Some(Effect::Blocks)

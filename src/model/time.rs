@@ -48,7 +48,11 @@ impl Day {
     }
 
     fn from_date(date: jiff::civil::Date) -> Day {
-        Day(days_from_civil(i64::from(date.year()), i64::from(date.month()), i64::from(date.day())))
+        Day(days_from_civil(
+            i64::from(date.year()),
+            i64::from(date.month()),
+            i64::from(date.day()),
+        ))
     }
 
     fn to_date(self) -> Option<jiff::civil::Date> {
@@ -56,16 +60,23 @@ impl Day {
             return None;
         }
         let (y, m, d) = civil_from_days(i64::from(self.0));
-        jiff::civil::Date::new(i16::try_from(y).ok()?, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
+        jiff::civil::Date::new(
+            i16::try_from(y).ok()?,
+            i8::try_from(m).ok()?,
+            i8::try_from(d).ok()?,
+        )
+        .ok()
     }
 
     /// Calendar arithmetic (months first, then days; month ends clamp). Past the calendar's
     /// range the result saturates to [`Day::PAST`] or [`Day::NEVER`].
     pub fn add(self, duration: Duration, sign: i64) -> Day {
-        let Some(date) = self.to_date() else { return self };
-        let span = jiff::Span::new().try_months(duration.months.saturating_mul(sign)).and_then(|s| {
-            s.try_days(duration.days.saturating_mul(sign))
-        });
+        let Some(date) = self.to_date() else {
+            return self;
+        };
+        let span = jiff::Span::new()
+            .try_months(duration.months.saturating_mul(sign))
+            .and_then(|s| s.try_days(duration.days.saturating_mul(sign)));
         let shifted = span.ok().and_then(|span| {
             let months_only = jiff::Span::new().try_months(span.get_months()).ok()?;
             let after_months = date.checked_add(months_only).ok()?;
@@ -119,14 +130,24 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 /// A date literal's days, first and last; `None` when the literal names no real period.
 pub fn period(date: DateLit) -> Option<(Day, Day)> {
     let month_span = |year: i32, first: u8, last: u8| -> Option<(Day, Day)> {
         let start = Day::from_ymd(year, first, 1)?;
-        let end = Day::from_ymd(year, last, 1)?.add(Duration { months: 1, days: 0 }, 1).pred();
+        let end = Day::from_ymd(year, last, 1)?
+            .add(Duration { months: 1, days: 0 }, 1)
+            .pred();
         Some((start, end))
     };
     match date {
@@ -135,7 +156,9 @@ pub fn period(date: DateLit) -> Option<(Day, Day)> {
         DateLit::Quarter { year, quarter } if (1..=4).contains(&quarter) => {
             month_span(year, quarter * 3 - 2, quarter * 3)
         }
-        DateLit::Half { year, half } if (1..=2).contains(&half) => month_span(year, half * 6 - 5, half * 6),
+        DateLit::Half { year, half } if (1..=2).contains(&half) => {
+            month_span(year, half * 6 - 5, half * 6)
+        }
         DateLit::Year { year } => month_span(year, 1, 12),
         DateLit::Decade { year } if year % 10 == 0 => {
             Some((Day::from_ymd(year, 1, 1)?, Day::from_ymd(year + 9, 12, 31)?))
@@ -161,15 +184,24 @@ impl Point {
     }
 
     pub fn shift(self, duration: Duration, sign: i64) -> Point {
-        Point { lo: self.lo.add(duration, sign), hi: self.hi.add(duration, sign) }
+        Point {
+            lo: self.lo.add(duration, sign),
+            hi: self.hi.add(duration, sign),
+        }
     }
 
     pub fn earliest(self, other: Point) -> Point {
-        Point { lo: self.lo.min(other.lo), hi: self.hi.min(other.hi) }
+        Point {
+            lo: self.lo.min(other.lo),
+            hi: self.hi.min(other.hi),
+        }
     }
 
     pub fn latest(self, other: Point) -> Point {
-        Point { lo: self.lo.max(other.lo), hi: self.hi.max(other.hi) }
+        Point {
+            lo: self.lo.max(other.lo),
+            hi: self.hi.max(other.hi),
+        }
     }
 }
 
@@ -191,8 +223,14 @@ pub struct Interval {
 }
 
 impl Interval {
-    pub const EMPTY: Interval = Interval { start: Day::NEVER, end: Day::PAST };
-    pub const ALL: Interval = Interval { start: Day::PAST, end: Day::NEVER };
+    pub const EMPTY: Interval = Interval {
+        start: Day::NEVER,
+        end: Day::PAST,
+    };
+    pub const ALL: Interval = Interval {
+        start: Day::PAST,
+        end: Day::NEVER,
+    };
 
     /// `[start, end]`; empty when it holds no real day (a start of "never", an end before time).
     pub fn new(start: Day, end: Day) -> Interval {
@@ -208,7 +246,10 @@ impl Interval {
     }
 
     pub fn intersect(self, other: Interval) -> Interval {
-        Interval { start: self.start.max(other.start), end: self.end.min(other.end) }
+        Interval {
+            start: self.start.max(other.start),
+            end: self.end.min(other.end),
+        }
     }
 
     pub fn contains(self, day: Day) -> bool {
@@ -244,31 +285,97 @@ mod tests {
     #[test]
     fn calendar_arithmetic_clamps_to_month_end() {
         let leap = day(2024, 2, 29);
-        assert_eq!(leap.add(Duration { months: 12, days: 0 }, 1), day(2025, 2, 28));
-        assert_eq!(day(2025, 1, 31).add(Duration { months: 1, days: 0 }, 1), day(2025, 2, 28));
-        assert_eq!(day(2025, 3, 1).add(Duration { months: 0, days: 1 }, -1), day(2025, 2, 28));
+        assert_eq!(
+            leap.add(
+                Duration {
+                    months: 12,
+                    days: 0
+                },
+                1
+            ),
+            day(2025, 2, 28)
+        );
+        assert_eq!(
+            day(2025, 1, 31).add(Duration { months: 1, days: 0 }, 1),
+            day(2025, 2, 28)
+        );
+        assert_eq!(
+            day(2025, 3, 1).add(Duration { months: 0, days: 1 }, -1),
+            day(2025, 2, 28)
+        );
     }
 
     #[test]
     fn seven_year_lease_ends_the_day_before() {
         let start = day(2025, 11, 3);
-        assert_eq!(start.add(Duration { months: 84, days: 0 }, 1).pred(), day(2032, 11, 2));
+        assert_eq!(
+            start
+                .add(
+                    Duration {
+                        months: 84,
+                        days: 0
+                    },
+                    1
+                )
+                .pred(),
+            day(2032, 11, 2)
+        );
     }
 
     #[test]
     fn periods() {
-        assert_eq!(period(DateLit::Quarter { year: 2027, quarter: 1 }), Some((day(2027, 1, 1), day(2027, 3, 31))));
-        assert_eq!(period(DateLit::Half { year: 2026, half: 2 }), Some((day(2026, 7, 1), day(2026, 12, 31))));
-        assert_eq!(period(DateLit::Decade { year: 2030 }), Some((day(2030, 1, 1), day(2039, 12, 31))));
-        assert_eq!(period(DateLit::Month { year: 2024, month: 2 }), Some((day(2024, 2, 1), day(2024, 2, 29))));
+        assert_eq!(
+            period(DateLit::Quarter {
+                year: 2027,
+                quarter: 1
+            }),
+            Some((day(2027, 1, 1), day(2027, 3, 31)))
+        );
+        assert_eq!(
+            period(DateLit::Half {
+                year: 2026,
+                half: 2
+            }),
+            Some((day(2026, 7, 1), day(2026, 12, 31)))
+        );
+        assert_eq!(
+            period(DateLit::Decade { year: 2030 }),
+            Some((day(2030, 1, 1), day(2039, 12, 31)))
+        );
+        assert_eq!(
+            period(DateLit::Month {
+                year: 2024,
+                month: 2
+            }),
+            Some((day(2024, 2, 1), day(2024, 2, 29)))
+        );
         assert_eq!(period(DateLit::Decade { year: 2031 }), None);
-        assert_eq!(period(DateLit::Day { year: 2025, month: 2, day: 30 }), None);
-        assert_eq!(period(DateLit::Month { year: 2025, month: 13 }), None);
+        assert_eq!(
+            period(DateLit::Day {
+                year: 2025,
+                month: 2,
+                day: 30
+            }),
+            None
+        );
+        assert_eq!(
+            period(DateLit::Month {
+                year: 2025,
+                month: 13
+            }),
+            None
+        );
     }
 
     #[test]
     fn day_numbers_round_trip() {
-        for (y, m, d) in [(1970, 1, 1), (2000, 2, 29), (1600, 3, 1), (9999, 12, 31), (50, 6, 15)] {
+        for (y, m, d) in [
+            (1970, 1, 1),
+            (2000, 2, 29),
+            (1600, 3, 1),
+            (9999, 12, 31),
+            (50, 6, 15),
+        ] {
             assert_eq!(day(y, m, d).to_string(), format!("{y:04}-{m:02}-{d:02}"));
         }
         assert_eq!(day(1970, 1, 2).0, 1);
@@ -276,7 +383,19 @@ mod tests {
 
     #[test]
     fn saturates_past_the_calendar() {
-        assert_eq!(day(9999, 6, 1).add(Duration { months: 12, days: 0 }, 1), Day::NEVER);
-        assert_eq!(Day::NEVER.add(Duration { months: 1, days: 0 }, -1), Day::NEVER);
+        assert_eq!(
+            day(9999, 6, 1).add(
+                Duration {
+                    months: 12,
+                    days: 0
+                },
+                1
+            ),
+            Day::NEVER
+        );
+        assert_eq!(
+            Day::NEVER.add(Duration { months: 1, days: 0 }, -1),
+            Day::NEVER
+        );
     }
 }

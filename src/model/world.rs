@@ -30,8 +30,16 @@ pub struct TermWindow {
 }
 
 impl TermWindow {
-    pub const ALWAYS: TermWindow =
-        TermWindow { start: Point { lo: Day::PAST, hi: Day::PAST }, end: Point { lo: Day::NEVER, hi: Day::NEVER } };
+    pub const ALWAYS: TermWindow = TermWindow {
+        start: Point {
+            lo: Day::PAST,
+            hi: Day::PAST,
+        },
+        end: Point {
+            lo: Day::NEVER,
+            hi: Day::NEVER,
+        },
+    };
 
     /// Days inside however the points turn out.
     pub fn certain(self) -> Interval {
@@ -45,8 +53,14 @@ impl TermWindow {
 
     /// Stops applying from `from` on (`terminate … on`, `terminated on`).
     pub fn cut(self, from: Point) -> TermWindow {
-        let end = Point { lo: self.end.lo.min(from.lo.pred()), hi: self.end.hi.min(from.hi.pred()) };
-        TermWindow { start: self.start, end }
+        let end = Point {
+            lo: self.end.lo.min(from.lo.pred()),
+            hi: self.end.hi.min(from.hi.pred()),
+        };
+        TermWindow {
+            start: self.start,
+            end,
+        }
     }
 }
 
@@ -74,7 +88,13 @@ impl<'p> World<'p> {
     pub fn new(program: &'p Program, context: Context, today: Day) -> World<'p> {
         let as_of = context
             .as_of
-            .or_else(|| program.as_of.as_ref().and_then(|d| period(d.node)).map(|(first, _)| first))
+            .or_else(|| {
+                program
+                    .as_of
+                    .as_ref()
+                    .and_then(|d| period(d.node))
+                    .map(|(first, _)| first)
+            })
             .unwrap_or(today);
         let in_force = program
             .deals
@@ -82,9 +102,26 @@ impl<'p> World<'p> {
             .enumerate()
             .map(|(id, deal)| deal_in_force(deal, id, &context, as_of))
             .collect();
-        let written = RefCell::new(program.deals.iter().map(|d| vec![Slot::Pending; d.terms.len()]).collect());
-        let cuts = program.deals.iter().map(|d| vec![None; d.terms.len()]).collect();
-        let mut world = World { program, as_of, context, in_force, written, cuts };
+        let written = RefCell::new(
+            program
+                .deals
+                .iter()
+                .map(|d| vec![Slot::Pending; d.terms.len()])
+                .collect(),
+        );
+        let cuts = program
+            .deals
+            .iter()
+            .map(|d| vec![None; d.terms.len()])
+            .collect();
+        let mut world = World {
+            program,
+            as_of,
+            context,
+            in_force,
+            written,
+            cuts,
+        };
         world.apply_terminations();
         world
     }
@@ -99,7 +136,13 @@ impl<'p> World<'p> {
 
     /// The first day of a deal's `dated` line.
     pub fn dated(&self, deal: DealId) -> Option<Day> {
-        self.program.deals.get(deal)?.dated.first().and_then(|d| period(d.node)).map(|(first, _)| first)
+        self.program
+            .deals
+            .get(deal)?
+            .dated
+            .first()
+            .and_then(|d| period(d.node))
+            .map(|(first, _)| first)
     }
 
     fn apply_terminations(&mut self) {
@@ -111,11 +154,19 @@ impl<'p> World<'p> {
             if let Some(Status::TerminatedOn(point)) = deal.statuses.first().map(|s| &s.node) {
                 let at = self.point(point, Reading::First);
                 for index in 0..deal.terms.len() {
-                    self.add_cut(TermId { deal: deal_id, index }, at);
+                    self.add_cut(
+                        TermId {
+                            deal: deal_id,
+                            index,
+                        },
+                        at,
+                    );
                 }
             }
             for term in &deal.terms {
-                let TermKind::Terminate { target, on } = &term.kind else { continue };
+                let TermKind::Terminate { target, on } = &term.kind else {
+                    continue;
+                };
                 let at = match on {
                     Some(p) => self.point(p, Reading::First),
                     None => Point::exact(self.dated(deal_id).unwrap_or(self.as_of)),
@@ -149,20 +200,42 @@ impl<'p> World<'p> {
             return None;
         }
         let written = self.written_window(id);
-        Some(match self.cuts.get(id.deal).and_then(|d| d.get(id.index)).copied().flatten() {
-            Some(at) => written.cut(at),
-            None => written,
-        })
+        Some(
+            match self
+                .cuts
+                .get(id.deal)
+                .and_then(|d| d.get(id.index))
+                .copied()
+                .flatten()
+            {
+                Some(at) => written.cut(at),
+                None => written,
+            },
+        )
     }
 
     /// When a term applies as written, whether or not its deal is in force.
     pub fn written_window(&self, id: TermId) -> TermWindow {
-        let slot = self.written.borrow().get(id.deal).and_then(|d| d.get(id.index)).copied();
+        let slot = self
+            .written
+            .borrow()
+            .get(id.deal)
+            .and_then(|d| d.get(id.index))
+            .copied();
         match slot {
             Some(Slot::Done(w)) => return w,
             // A window that depends on itself (`from start(this)`): unknown from end to end.
             Some(Slot::InProgress) | None => {
-                return TermWindow { start: Point { lo: Day::PAST, hi: Day::NEVER }, end: Point { lo: Day::PAST, hi: Day::NEVER } }
+                return TermWindow {
+                    start: Point {
+                        lo: Day::PAST,
+                        hi: Day::NEVER,
+                    },
+                    end: Point {
+                        lo: Day::PAST,
+                        hi: Day::NEVER,
+                    },
+                }
             }
             Some(Slot::Pending) => {}
         }
@@ -176,7 +249,12 @@ impl<'p> World<'p> {
     }
 
     fn set_slot(&self, id: TermId, slot: Slot) {
-        if let Some(s) = self.written.borrow_mut().get_mut(id.deal).and_then(|d| d.get_mut(id.index)) {
+        if let Some(s) = self
+            .written
+            .borrow_mut()
+            .get_mut(id.deal)
+            .and_then(|d| d.get_mut(id.index))
+        {
             *s = slot;
         }
     }
@@ -187,9 +265,10 @@ impl<'p> World<'p> {
             TermKind::Terminate { .. } => return TermWindow::ALWAYS,
         };
         match window {
-            Window::On(p) | Window::During(p) => {
-                TermWindow { start: self.point(p, Reading::First), end: self.point(p, Reading::Last) }
-            }
+            Window::On(p) | Window::During(p) => TermWindow {
+                start: self.point(p, Reading::First),
+                end: self.point(p, Reading::Last),
+            },
             Window::Range { from, end } => {
                 let start = match from {
                     Some(p) => self.point(p, Reading::First),
@@ -199,7 +278,10 @@ impl<'p> World<'p> {
                     Some(WindowEnd::Until(p)) => self.point(p, Reading::Last),
                     Some(WindowEnd::For(d)) => {
                         let after = start.shift(d.node, 1);
-                        Point { lo: after.lo.pred(), hi: after.hi.pred() }
+                        Point {
+                            lo: after.lo.pred(),
+                            hi: after.hi.pred(),
+                        }
                     }
                     None => Point::exact(Day::NEVER),
                 };
@@ -217,12 +299,21 @@ impl<'p> World<'p> {
         match point {
             ast::Point::Date(d) => date_point(*d, reading),
             ast::Point::Sometime(d) => match period(*d) {
-                Some((first, last)) => Point { lo: first, hi: last },
-                None => Point { lo: Day::PAST, hi: Day::NEVER },
+                Some((first, last)) => Point {
+                    lo: first,
+                    hi: last,
+                },
+                None => Point {
+                    lo: Day::PAST,
+                    hi: Day::NEVER,
+                },
             },
             ast::Point::Event(name) => match self.program.event(&name.node) {
                 Some(id) => self.event(id),
-                None => Point { lo: Day::PAST, hi: Day::NEVER },
+                None => Point {
+                    lo: Day::PAST,
+                    hi: Day::NEVER,
+                },
             },
             ast::Point::Start(r) => self.target_bounds(r).0,
             ast::Point::End(r) => self.target_bounds(r).1,
@@ -255,10 +346,19 @@ impl<'p> World<'p> {
         match self.program.events.get(id).and_then(|e| e.when.as_ref()) {
             Some(EventWhen::On(d)) => date_point(d.node, Reading::First),
             Some(EventWhen::Expected(d)) => match period(d.node) {
-                Some((first, last)) => Point { lo: first, hi: last },
-                None => Point { lo: Day::PAST, hi: Day::NEVER },
+                Some((first, last)) => Point {
+                    lo: first,
+                    hi: last,
+                },
+                None => Point {
+                    lo: Day::PAST,
+                    hi: Day::NEVER,
+                },
             },
-            None => Point { lo: self.as_of.succ(), hi: Day::NEVER },
+            None => Point {
+                lo: self.as_of.succ(),
+                hi: Day::NEVER,
+            },
         }
     }
 
@@ -267,7 +367,13 @@ impl<'p> World<'p> {
     pub fn target_bounds(&self, reference: &ast::Reference) -> (Point, Point) {
         let window_of = |id: TermId| {
             let w = self.written_window(id);
-            match self.cuts.get(id.deal).and_then(|d| d.get(id.index)).copied().flatten() {
+            match self
+                .cuts
+                .get(id.deal)
+                .and_then(|d| d.get(id.index))
+                .copied()
+                .flatten()
+            {
                 Some(at) if self.deal_in_force(id.deal) => w.cut(at),
                 _ => w,
             }
@@ -281,15 +387,32 @@ impl<'p> World<'p> {
                 let count = self.program.deals.get(d).map_or(0, |deal| deal.terms.len());
                 let windows: Vec<TermWindow> = (0..count)
                     .filter(|&index| {
-                        !matches!(self.program.term(TermId { deal: d, index }).map(|t| &t.kind), Some(TermKind::Terminate { .. }))
+                        !matches!(
+                            self.program
+                                .term(TermId { deal: d, index })
+                                .map(|t| &t.kind),
+                            Some(TermKind::Terminate { .. })
+                        )
                     })
                     .map(|index| window_of(TermId { deal: d, index }))
                     .collect();
                 let start = windows.iter().map(|w| w.start).reduce(Point::earliest);
                 let end = windows.iter().map(|w| w.end).reduce(Point::latest);
-                (start.unwrap_or(Point::exact(Day::PAST)), end.unwrap_or(Point::exact(Day::NEVER)))
+                (
+                    start.unwrap_or(Point::exact(Day::PAST)),
+                    end.unwrap_or(Point::exact(Day::NEVER)),
+                )
             }
-            None => (Point { lo: Day::PAST, hi: Day::NEVER }, Point { lo: Day::PAST, hi: Day::NEVER }),
+            None => (
+                Point {
+                    lo: Day::PAST,
+                    hi: Day::NEVER,
+                },
+                Point {
+                    lo: Day::PAST,
+                    hi: Day::NEVER,
+                },
+            ),
         }
     }
 }
@@ -297,8 +420,15 @@ impl<'p> World<'p> {
 /// A date literal read as one day.
 pub fn date_point(date: DateLit, reading: Reading) -> Point {
     match period(date) {
-        Some((first, last)) => Point::exact(if reading == Reading::First { first } else { last }),
-        None => Point { lo: Day::PAST, hi: Day::NEVER },
+        Some((first, last)) => Point::exact(if reading == Reading::First {
+            first
+        } else {
+            last
+        }),
+        None => Point {
+            lo: Day::PAST,
+            hi: Day::NEVER,
+        },
     }
 }
 
@@ -310,6 +440,10 @@ fn deal_in_force(deal: &ast::Deal, id: DealId, context: &Context, as_of: Day) ->
         None | Some(Status::Signed | Status::Announced | Status::TerminatedOn(_)) => true,
         Some(Status::Reported | Status::Proposed) => false,
     };
-    let dated = deal.dated.first().and_then(|d| period(d.node)).map(|(first, _)| first);
+    let dated = deal
+        .dated
+        .first()
+        .and_then(|d| period(d.node))
+        .map(|(first, _)| first);
     status_in && dated.is_none_or(|d| d <= as_of)
 }

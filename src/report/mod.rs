@@ -85,7 +85,11 @@ impl DiagnosticRecord {
                 .iter()
                 .map(|o| {
                     let (file, line) = sources.location(o.span);
-                    RelatedRecord { file, line, message: o.text.clone() }
+                    RelatedRecord {
+                        file,
+                        line,
+                        message: o.text.clone(),
+                    }
                 })
                 .collect(),
         }
@@ -94,7 +98,12 @@ impl DiagnosticRecord {
 
 impl Report {
     /// Assembles a report; diagnostics are sorted by file, position and code.
-    pub fn new(as_of: String, rules: Vec<RuleOutcome>, mut diagnostics: Vec<Diagnostic>, sources: &SourceMap) -> Report {
+    pub fn new(
+        as_of: String,
+        rules: Vec<RuleOutcome>,
+        mut diagnostics: Vec<Diagnostic>,
+        sources: &SourceMap,
+    ) -> Report {
         diagnostics.sort_by_key(|d| match &d.location {
             Location::Span(s) => (sources.path(s.file).to_string(), s.start, d.code),
             Location::File { path, line } => (path.clone(), line.map_or(0, |l| l as u32), d.code),
@@ -111,14 +120,27 @@ impl Report {
             warnings: count(Severity::Warning),
             advice: count(Severity::Advice),
         };
-        let records = diagnostics.iter().map(|d| DiagnosticRecord::new(d, sources)).collect();
-        Report { as_of, rules, diagnostics: records, summary, raw_diagnostics: diagnostics }
+        let records = diagnostics
+            .iter()
+            .map(|d| DiagnosticRecord::new(d, sources))
+            .collect();
+        Report {
+            as_of,
+            rules,
+            diagnostics: records,
+            summary,
+            raw_diagnostics: diagnostics,
+        }
     }
 
     /// Exit status of reference §8: 0 all passed and no error, 1 a check failed (or a built-in
     /// check found an error), 2 the rule set is invalid.
     pub fn exit_code(&self) -> u8 {
-        if self.raw_diagnostics.iter().any(|d| d.is_error() && is_invalidating(d.code)) {
+        if self
+            .raw_diagnostics
+            .iter()
+            .any(|d| d.is_error() && is_invalidating(d.code))
+        {
             2
         } else if self.summary.failed > 0 || self.summary.errors > 0 {
             1

@@ -3,7 +3,10 @@
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::source::{SourceFile, SourceMap, Span};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use std::fmt;
 
 /// One file's text under its path, without copying the text.
@@ -89,13 +92,19 @@ impl miette::Diagnostic for Rendered<'_> {
         if self.related.is_empty() {
             None
         } else {
-            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
         }
     }
 }
 
 fn labeled(span: Span, text: &str, primary: bool) -> LabeledSpan {
-    let label = if text.is_empty() { None } else { Some(text.to_string()) };
+    let label = if text.is_empty() {
+        None
+    } else {
+        Some(text.to_string())
+    };
     let at = SourceSpan::new((span.start as usize).into(), span.len());
     if primary {
         LabeledSpan::new_primary_with_span(label, at)
@@ -121,7 +130,10 @@ impl<'a> Lookup<'a> {
 }
 
 fn source<'a>(sources: Lookup<'a>, span: Span) -> Option<FileSource<'a>> {
-    sources.get(span.file).map(|f| FileSource { name: &f.path, text: &f.text })
+    sources.get(span.file).map(|f| FileSource {
+        name: &f.path,
+        text: &f.text,
+    })
 }
 
 fn prepare<'a>(diagnostic: &'a Diagnostic, sources: Lookup<'a>) -> Rendered<'a> {
@@ -137,10 +149,14 @@ fn prepare<'a>(diagnostic: &'a Diagnostic, sources: Lookup<'a>) -> Rendered<'a> 
     match &diagnostic.location {
         Location::Span(span) if sources.get(span.file).is_some() => {
             rendered.source = source(sources, *span);
-            rendered.labels.push(labeled(*span, &diagnostic.label, true));
+            rendered
+                .labels
+                .push(labeled(*span, &diagnostic.label, true));
             for other in &diagnostic.others {
                 if other.span.file == span.file {
-                    rendered.labels.push(labeled(other.span, &other.text, false));
+                    rendered
+                        .labels
+                        .push(labeled(other.span, &other.text, false));
                 } else {
                     rendered.related.push(Rendered {
                         message: other.text.clone(),
@@ -154,7 +170,10 @@ fn prepare<'a>(diagnostic: &'a Diagnostic, sources: Lookup<'a>) -> Rendered<'a> 
                 }
             }
         }
-        Location::File { path, line: Some(line) } if !diagnostic.message.contains(path.as_str()) => {
+        Location::File {
+            path,
+            line: Some(line),
+        } if !diagnostic.message.contains(path.as_str()) => {
             rendered.message = format!("{path}:{line}: {}", diagnostic.message);
         }
         Location::File { path, line: None } if !diagnostic.message.contains(path.as_str()) => {
@@ -174,19 +193,39 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { color: false, width: 80 }
+        RenderOptions {
+            color: false,
+            width: 80,
+        }
     }
 }
 
 /// A diagnostic as miette draws it, with its source lines.
-pub fn render_diagnostic(diagnostic: &Diagnostic, sources: &SourceMap, options: RenderOptions) -> String {
-    render_with(diagnostic, Lookup { map: sources, extra: None }, options)
+pub fn render_diagnostic(
+    diagnostic: &Diagnostic,
+    sources: &SourceMap,
+    options: RenderOptions,
+) -> String {
+    render_with(
+        diagnostic,
+        Lookup {
+            map: sources,
+            extra: None,
+        },
+        options,
+    )
 }
 
 /// Like [`render_diagnostic`], with one more file (a question being asked) to point into.
 pub fn render_with(diagnostic: &Diagnostic, sources: Lookup<'_>, options: RenderOptions) -> String {
-    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(options.width).with_links(false);
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_links(false);
     let rendered = prepare(diagnostic, sources);
     let mut out = String::new();
     if handler.render_report(&mut out, &rendered).is_err() {

@@ -8,14 +8,21 @@ use std::fmt::Write;
 
 /// `N rules: N passed, N failed; N errors, N warnings` (reference §8).
 pub fn summary_line(s: &Summary) -> String {
-    format!("{} rules: {} passed, {} failed; {} errors, {} warnings", s.rules, s.passed, s.failed, s.errors, s.warnings)
+    format!(
+        "{} rules: {} passed, {} failed; {} errors, {} warnings",
+        s.rules, s.passed, s.failed, s.errors, s.warnings
+    )
 }
 
 fn explanation(out: &mut String, e: &Explanation, indent: &str) {
     let _ = writeln!(out, "{indent}{}", e.summary);
     for t in &e.terms {
         let party = t.party.as_ref().map_or(String::new(), |p| format!(" {p}"));
-        let sources = if t.sources.is_empty() { String::new() } else { format!("; source: {}", t.sources.join(", ")) };
+        let sources = if t.sources.is_empty() {
+            String::new()
+        } else {
+            format!("; source: {}", t.sources.join(", "))
+        };
         let _ = writeln!(
             out,
             "{indent}- {} ({}:{}; {}{sources}) {}{party} {} {}",
@@ -31,11 +38,20 @@ fn explanation(out: &mut String, e: &Explanation, indent: &str) {
 pub fn render_rules(rules: &[RuleOutcome]) -> String {
     let mut out = String::new();
     for rule in rules {
-        let label = rule.label.as_ref().map_or(String::new(), |l| format!(" \"{l}\""));
+        let label = rule
+            .label
+            .as_ref()
+            .map_or(String::new(), |l| format!(" \"{l}\""));
         let status = if rule.passed { "ok" } else { "FAILED" };
-        let _ = writeln!(out, "rule {}{label} ({}:{}): {status}", rule.name, rule.file, rule.line);
+        let _ = writeln!(
+            out,
+            "rule {}{label} ({}:{}): {status}",
+            rule.name, rule.file, rule.line
+        );
         for check in &rule.checks {
-            let expected = check.expected.map_or(String::new(), |e| format!(", expected {e}"));
+            let expected = check
+                .expected
+                .map_or(String::new(), |e| format!(", expected {e}"));
             let verdict = if check.passed { "pass" } else { "FAIL" };
             let _ = writeln!(out, "  {} {}", check.kind, check.question);
             let _ = writeln!(out, "    answer: {}{expected} [{verdict}]", check.answer);

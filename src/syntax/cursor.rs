@@ -17,7 +17,10 @@ pub(super) struct Cursor<'i> {
 impl<'i> Cursor<'i> {
     pub(super) fn new(pair: Pair<'i, Rule>, file: FileId) -> Cursor<'i> {
         let parent = span_of(&pair, file);
-        Cursor { pairs: pair.into_inner().peekable(), parent }
+        Cursor {
+            pairs: pair.into_inner().peekable(),
+            parent,
+        }
     }
 
     fn skip_keywords(&mut self, wanted: Option<Rule>) {
@@ -34,7 +37,10 @@ impl<'i> Cursor<'i> {
     /// The next child, which must be `rule`.
     pub(super) fn next(&mut self, rule: Rule) -> Lowered<Pair<'i, Rule>> {
         self.optional(rule).ok_or_else(|| {
-            Diagnostic::internal(Some(self.parent), format!("expected {rule:?} in the parse tree"))
+            Diagnostic::internal(
+                Some(self.parent),
+                format!("expected {rule:?} in the parse tree"),
+            )
         })
     }
 
@@ -50,9 +56,9 @@ impl<'i> Cursor<'i> {
     /// The next child, whatever it is.
     pub(super) fn any(&mut self) -> Lowered<Pair<'i, Rule>> {
         self.skip_keywords(None);
-        self.pairs
-            .next()
-            .ok_or_else(|| Diagnostic::internal(Some(self.parent), "missing child in the parse tree"))
+        self.pairs.next().ok_or_else(|| {
+            Diagnostic::internal(Some(self.parent), "missing child in the parse tree")
+        })
     }
 
     /// The rule of the next non-keyword child.

@@ -46,7 +46,9 @@ pub fn check_nesting(text: &str, file: FileId, offset: usize) -> Result<(), Diag
                         format!("too deeply nested: more than {MAX_NESTING} levels of parentheses"),
                     )
                     .with_label("this parenthesis is one level too deep")
-                    .with_help("split the question into smaller ones or remove redundant parentheses"));
+                    .with_help(
+                        "split the question into smaller ones or remove redundant parentheses",
+                    ));
                 }
             }
             b')' => depth = depth.saturating_sub(1),

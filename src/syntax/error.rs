@@ -18,29 +18,50 @@ fn describe(rule: Rule) -> Option<String> {
         Rule::currency_code => "a currency code like `USD`",
         Rule::currency_sign => "a currency sign",
         Rule::scale_suffix | Rule::scale_word => "a scale like `B` or `billion`",
-        Rule::date | Rule::year4 | Rule::date_year => "a date like `2025-11-03`, `2026-Q1` or `2030s`",
+        Rule::date | Rule::year4 | Rule::date_year => {
+            "a date like `2025-11-03`, `2026-Q1` or `2030s`"
+        }
         Rule::two_digits | Rule::one_digit => "a digit",
         Rule::duration | Rule::duration_part => "a duration like `7 years`",
         Rule::duration_unit => "a unit (`years`, `months`, `weeks`, `days`)",
-        Rule::point | Rule::sometime | Rule::start_of | Rule::end_of | Rule::earliest | Rule::latest => {
-            "a date or point in time"
-        }
+        Rule::point
+        | Rule::sometime
+        | Rule::start_of
+        | Rule::end_of
+        | Rule::earliest
+        | Rule::latest => "a date or point in time",
         Rule::point_shift | Rule::plus | Rule::minus => "`+` or `-` a duration",
-        Rule::item | Rule::as_of | Rule::party_decl | Rule::asset_decl | Rule::action_decl => "a declaration",
+        Rule::item | Rule::as_of | Rule::party_decl | Rule::asset_decl | Rule::action_decl => {
+            "a declaration"
+        }
         Rule::channel_decl | Rule::event_decl | Rule::deal | Rule::rule_decl => "a declaration",
         Rule::asset_name | Rule::asset_ref => "an asset written `Owner.asset`",
-        Rule::term | Rule::term_label | Rule::term_body => "a term (`invest`, `pay`, `lease`, `grant`, …)",
+        Rule::term | Rule::term_label | Rule::term_body => {
+            "a term (`invest`, `pay`, `lease`, `grant`, …)"
+        }
         Rule::invest | Rule::pay | Rule::lease | Rule::supply | Rule::grant => "a term",
         Rule::exclusive | Rule::sole | Rule::forbid | Rule::terminate => "a term",
-        Rule::deal_between | Rule::deal_status | Rule::deal_dated | Rule::deal_source => "a deal line",
-        Rule::status | Rule::status_terminated => "a status (`signed`, `announced`, `reported`, `proposed`, `terminated on …`)",
+        Rule::deal_between | Rule::deal_status | Rule::deal_dated | Rule::deal_source => {
+            "a deal line"
+        }
+        Rule::status | Rule::status_terminated => {
+            "a status (`signed`, `announced`, `reported`, `proposed`, `terminated on …`)"
+        }
         Rule::who | Rule::everyone => "a party name or `everyone`",
         Rule::reference => "a deal or term name",
         Rule::via => "`via`",
-        Rule::window | Rule::window_on | Rule::window_during | Rule::window_from | Rule::window_until => "a window",
+        Rule::window
+        | Rule::window_on
+        | Rule::window_during
+        | Rule::window_from
+        | Rule::window_until => "a window",
         Rule::window_for => "`for` a duration",
-        Rule::question | Rule::and_q | Rule::not_q | Rule::paren_q | Rule::primary_q => "a question",
-        Rule::can_q | Rule::active_q | Rule::comparison | Rule::value | Rule::value_fn => "a question",
+        Rule::question | Rule::and_q | Rule::not_q | Rule::paren_q | Rule::primary_q => {
+            "a question"
+        }
+        Rule::can_q | Rule::active_q | Rule::comparison | Rule::value | Rule::value_fn => {
+            "a question"
+        }
         Rule::verdict => "`yes`, `no` or `unknown`",
         Rule::cmp_op => "a comparison (`<`, `<=`, `>`, `>=`, `==`, `!=`)",
         Rule::or_op | Rule::and_op => "`and` or `or`",
@@ -49,16 +70,21 @@ fn describe(rule: Rule) -> Option<String> {
         Rule::when | Rule::when_before | Rule::when_after | Rule::when_on | Rule::when_in => {
             "a time (`before`, `after`, `in`, `on`, `during`, `between`)"
         }
-        Rule::when_during | Rule::when_between => "a time (`before`, `after`, `in`, `on`, `during`, `between`)",
-        Rule::assuming | Rule::ask | Rule::assert | Rule::rule_item => "`assuming`, `ask` or `assert`",
+        Rule::when_during | Rule::when_between => {
+            "a time (`before`, `after`, `in`, `on`, `during`, `between`)"
+        }
+        Rule::assuming | Rule::ask | Rule::assert | Rule::rule_item => {
+            "`assuming`, `ask` or `assert`"
+        }
         Rule::event_on | Rule::event_expected => "`on` or `expected`",
         Rule::valuation_clause => "`at valuation`",
         Rule::for_what => "`for \"what\"`",
         Rule::worth => "`worth`",
         Rule::EOI => "end of input",
-        Rule::money_up_to | Rule::money_at_least | Rule::money_between | Rule::money_undisclosed => {
-            "an amount of money"
-        }
+        Rule::money_up_to
+        | Rule::money_at_least
+        | Rule::money_between
+        | Rule::money_undisclosed => "an amount of money",
         other => {
             let debug = format!("{other:?}");
             if debug.chars().all(|c| c.is_ascii_uppercase()) {
@@ -84,7 +110,12 @@ fn one_of(mut items: Vec<String>) -> String {
     }
 }
 
-pub(super) fn from_pest(error: &Error<Rule>, file: FileId, offset: usize, text: &str) -> Diagnostic {
+pub(super) fn from_pest(
+    error: &Error<Rule>,
+    file: FileId,
+    offset: usize,
+    text: &str,
+) -> Diagnostic {
     let (start, end) = match error.location {
         InputLocation::Pos(p) => (p, p),
         InputLocation::Span((s, e)) => (s, e),
@@ -98,14 +129,22 @@ pub(super) fn from_pest(error: &Error<Rule>, file: FileId, offset: usize, text: 
         ErrorVariant::CustomError { message } => message.clone(),
     };
     let end = end.max(start + found_len(text, start));
-    Diagnostic::error(codes::SYNTAX, Span::new(file, offset + start, offset + end), message)
-        .with_label("not expected here")
-        .with_help("see docs/language.md for the syntax of each item")
+    Diagnostic::error(
+        codes::SYNTAX,
+        Span::new(file, offset + start, offset + end),
+        message,
+    )
+    .with_label("not expected here")
+    .with_help("see docs/language.md for the syntax of each item")
 }
 
 fn found_len(text: &str, at: usize) -> usize {
     let rest = text.get(at..).unwrap_or("");
-    let word: usize = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').map(char::len_utf8).sum();
+    let word: usize = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .map(char::len_utf8)
+        .sum();
     if word > 0 {
         word
     } else {

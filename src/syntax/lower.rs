@@ -64,7 +64,10 @@ impl<'s> Lowerer<'s> {
             Rule::deal => Item::Deal(self.lower_deal(pair, doc)?),
             Rule::rule_decl => Item::Rule(self.lower_rule(pair, doc)?),
             other => {
-                return Err(Diagnostic::internal(Some(self.pair_span(&pair)), format!("unexpected item {other:?}")))
+                return Err(Diagnostic::internal(
+                    Some(self.pair_span(&pair)),
+                    format!("unexpected item {other:?}"),
+                ))
             }
         })
     }
@@ -87,9 +90,13 @@ impl<'s> Lowerer<'s> {
                 Some('\\') => out.push('\\'),
                 Some(other) => {
                     self.diagnostics.push(
-                        Diagnostic::error(codes::SYNTAX, span, format!("unknown escape `\\{other}` in a label"))
-                            .with_label("in this label")
-                            .with_help("the escapes are `\\\"`, `\\\\` and `\\n`"),
+                        Diagnostic::error(
+                            codes::SYNTAX,
+                            span,
+                            format!("unknown escape `\\{other}` in a label"),
+                        )
+                        .with_label("in this label")
+                        .with_help("the escapes are `\\\"`, `\\\\` and `\\n`"),
                     );
                     out.push(other);
                 }
@@ -100,7 +107,9 @@ impl<'s> Lowerer<'s> {
     }
 
     fn optional_label(&mut self, c: &mut Cursor<'_>) -> Lowered<Option<String>> {
-        c.optional(Rule::label).map(|p| self.lower_label(p)).transpose()
+        c.optional(Rule::label)
+            .map(|p| self.lower_label(p))
+            .transpose()
     }
 
     fn lower_party_decl(&mut self, pair: P<'_>, doc: Option<String>) -> Lowered<PartyDecl> {
@@ -109,7 +118,12 @@ impl<'s> Lowerer<'s> {
         let label = self.optional_label(&mut c)?;
         let part_of = c.optional(Rule::name).map(|p| self.name(p));
         c.finish()?;
-        Ok(PartyDecl { name, label, part_of, doc })
+        Ok(PartyDecl {
+            name,
+            label,
+            part_of,
+            doc,
+        })
     }
 
     fn lower_asset_decl(&mut self, pair: P<'_>, doc: Option<String>) -> Lowered<AssetDecl> {
@@ -120,7 +134,12 @@ impl<'s> Lowerer<'s> {
         n.finish()?;
         let label = self.optional_label(&mut c)?;
         c.finish()?;
-        Ok(AssetDecl { owner, name, label, doc })
+        Ok(AssetDecl {
+            owner,
+            name,
+            label,
+            doc,
+        })
     }
 
     fn lower_simple_decl(&mut self, pair: P<'_>, doc: Option<String>) -> Lowered<SimpleDecl> {
@@ -149,7 +168,12 @@ impl<'s> Lowerer<'s> {
             None
         };
         c.finish()?;
-        Ok(EventDecl { name, label, when, doc })
+        Ok(EventDecl {
+            name,
+            label,
+            when,
+            doc,
+        })
     }
 
     // -----------------------------------------------------------------------------------------
@@ -201,7 +225,10 @@ impl<'s> Lowerer<'s> {
                     Err(d) => self.diagnostics.push(d),
                 },
                 other => {
-                    return Err(Diagnostic::internal(Some(span), format!("unexpected {other:?} in a deal")))
+                    return Err(Diagnostic::internal(
+                        Some(span),
+                        format!("unexpected {other:?} in a deal"),
+                    ))
                 }
             }
         }
@@ -218,7 +245,9 @@ impl<'s> Lowerer<'s> {
             Some(Rule::REPORTED) => Status::Reported,
             Some(Rule::PROPOSED) => Status::Proposed,
             Some(Rule::status_terminated) => {
-                let Some(p) = inner else { return Err(Diagnostic::internal(Some(span), "empty status")) };
+                let Some(p) = inner else {
+                    return Err(Diagnostic::internal(Some(span), "empty status"));
+                };
                 let mut c = self.cursor(p);
                 let point = self.lower_point(c.next(Rule::point)?)?;
                 c.finish()?;
@@ -253,7 +282,12 @@ impl<'s> Lowerer<'s> {
             Rule::sole => self.lower_right(body, RightKind::Sole)?,
             Rule::forbid => self.lower_right(body, RightKind::Forbid)?,
             Rule::terminate => self.lower_terminate(body)?,
-            other => return Err(Diagnostic::internal(Some(span), format!("unexpected term {other:?}"))),
+            other => {
+                return Err(Diagnostic::internal(
+                    Some(span),
+                    format!("unexpected term {other:?}"),
+                ))
+            }
         };
         Ok(Term { label, kind, span })
     }
@@ -274,7 +308,15 @@ impl<'s> Lowerer<'s> {
             None => None,
         };
         c.finish()?;
-        Ok(TermKind::Flow { kind: FlowKind::Invest, amount: Some(amount), from, to, what: None, window, valuation })
+        Ok(TermKind::Flow {
+            kind: FlowKind::Invest,
+            amount: Some(amount),
+            from,
+            to,
+            what: None,
+            window,
+            valuation,
+        })
     }
 
     fn lower_pay(&mut self, pair: P<'_>) -> Lowered<TermKind> {
@@ -293,7 +335,15 @@ impl<'s> Lowerer<'s> {
         };
         let window = self.lower_window(c.next(Rule::window)?)?;
         c.finish()?;
-        Ok(TermKind::Flow { kind: FlowKind::Pay, amount: Some(amount), from, to, what, window, valuation: None })
+        Ok(TermKind::Flow {
+            kind: FlowKind::Pay,
+            amount: Some(amount),
+            from,
+            to,
+            what,
+            window,
+            valuation: None,
+        })
     }
 
     fn lower_lease_or_supply(&mut self, pair: P<'_>, kind: FlowKind) -> Lowered<TermKind> {
@@ -312,7 +362,15 @@ impl<'s> Lowerer<'s> {
             None => None,
         };
         c.finish()?;
-        Ok(TermKind::Flow { kind, amount, from, to, what, window, valuation: None })
+        Ok(TermKind::Flow {
+            kind,
+            amount,
+            from,
+            to,
+            what,
+            window,
+            valuation: None,
+        })
     }
 
     fn lower_right(&mut self, pair: P<'_>, kind: RightKind) -> Lowered<TermKind> {
@@ -334,13 +392,24 @@ impl<'s> Lowerer<'s> {
         };
         let window = self.lower_window(c.next(Rule::window)?)?;
         c.finish()?;
-        Ok(TermKind::Right { kind, who, action, asset, via, window })
+        Ok(TermKind::Right {
+            kind,
+            who,
+            action,
+            asset,
+            via,
+            window,
+        })
     }
 
     fn lower_who(&mut self, pair: P<'_>) -> Lowered<Who> {
         let mut c = self.cursor(pair);
         let who = if let Some(everyone) = c.optional(Rule::everyone) {
-            let except = everyone.into_inner().filter(|p| p.as_rule() == Rule::name).map(|p| self.name(p)).collect();
+            let except = everyone
+                .into_inner()
+                .filter(|p| p.as_rule() == Rule::name)
+                .map(|p| self.name(p))
+                .collect();
             Who::Everyone { except }
         } else {
             Who::Party(self.name(c.next(Rule::name)?))
@@ -352,7 +421,10 @@ impl<'s> Lowerer<'s> {
     fn lower_terminate(&mut self, pair: P<'_>) -> Lowered<TermKind> {
         let mut c = self.cursor(pair);
         let target = self.lower_reference(c.next(Rule::reference)?)?;
-        let on = c.optional(Rule::point).map(|p| self.lower_point(p)).transpose()?;
+        let on = c
+            .optional(Rule::point)
+            .map(|p| self.lower_point(p))
+            .transpose()?;
         c.finish()?;
         Ok(TermKind::Terminate { target, on })
     }
@@ -372,7 +444,11 @@ impl<'s> Lowerer<'s> {
         let first = self.name(c.next(Rule::name)?);
         let second = c.optional(Rule::name).map(|p| self.name(p));
         c.finish()?;
-        Ok(Reference { first, second, span })
+        Ok(Reference {
+            first,
+            second,
+            span,
+        })
     }
 
     // -----------------------------------------------------------------------------------------
@@ -385,7 +461,10 @@ impl<'s> Lowerer<'s> {
         } else if let Some(during) = c.optional(Rule::window_during) {
             Window::During(self.lower_wrapped_point(during)?)
         } else {
-            let from = c.optional(Rule::window_from).map(|p| self.lower_wrapped_point(p)).transpose()?;
+            let from = c
+                .optional(Rule::window_from)
+                .map(|p| self.lower_wrapped_point(p))
+                .transpose()?;
             let end = if let Some(until) = c.optional(Rule::window_until) {
                 Some(WindowEnd::Until(self.lower_wrapped_point(until)?))
             } else if let Some(f) = c.optional(Rule::window_for) {
@@ -474,7 +553,12 @@ impl<'s> Lowerer<'s> {
                     Point::Latest(points)
                 }
             }
-            other => return Err(Diagnostic::internal(Some(span), format!("unexpected point {other:?}"))),
+            other => {
+                return Err(Diagnostic::internal(
+                    Some(span),
+                    format!("unexpected point {other:?}"),
+                ))
+            }
         };
         Ok(Spanned::new(point, span))
     }
@@ -489,13 +573,28 @@ impl<'s> Lowerer<'s> {
         let num = |i: usize| -> u8 { parts.get(i).and_then(|s| s.parse().ok()).unwrap_or(0) };
         let year: i32 = parts.first().and_then(|s| s.parse().ok()).unwrap_or(0);
         let date = match rule {
-            Rule::date_day => DateLit::Day { year, month: num(1), day: num(2) },
-            Rule::date_month => DateLit::Month { year, month: num(1) },
-            Rule::date_quarter => DateLit::Quarter { year, quarter: num(1) },
+            Rule::date_day => DateLit::Day {
+                year,
+                month: num(1),
+                day: num(2),
+            },
+            Rule::date_month => DateLit::Month {
+                year,
+                month: num(1),
+            },
+            Rule::date_quarter => DateLit::Quarter {
+                year,
+                quarter: num(1),
+            },
             Rule::date_half => DateLit::Half { year, half: num(1) },
             Rule::date_decade => DateLit::Decade { year },
             Rule::date_year => DateLit::Year { year },
-            other => return Err(Diagnostic::internal(Some(span), format!("unexpected date {other:?}"))),
+            other => {
+                return Err(Diagnostic::internal(
+                    Some(span),
+                    format!("unexpected date {other:?}"),
+                ))
+            }
         };
         Ok(Spanned::new(date, span))
     }
@@ -509,7 +608,9 @@ impl<'s> Lowerer<'s> {
             let number = c.next(Rule::number_part)?;
             let unit = c.next(Rule::duration_unit)?;
             c.finish()?;
-            let Some(count) = self.whole_number(number.as_str(), part_span) else { continue };
+            let Some(count) = self.whole_number(number.as_str(), part_span) else {
+                continue;
+            };
             let unit = unit.as_str().trim_end_matches('s');
             let added = match unit {
                 "year" => count.checked_mul(12).map(|m| (m, 0)),
@@ -518,10 +619,15 @@ impl<'s> Lowerer<'s> {
                 _ => Some((0, count)),
             };
             let total = added.and_then(|(m, d)| {
-                Some((duration.months.checked_add(m)?, duration.days.checked_add(d)?))
+                Some((
+                    duration.months.checked_add(m)?,
+                    duration.days.checked_add(d)?,
+                ))
             });
             match total {
-                Some((months, days)) if months <= MAX_DURATION_MONTHS && days <= MAX_DURATION_DAYS => {
+                Some((months, days))
+                    if months <= MAX_DURATION_MONTHS && days <= MAX_DURATION_DAYS =>
+                {
                     duration = Duration { months, days }
                 }
                 _ => self.diagnostics.push(
@@ -538,9 +644,13 @@ impl<'s> Lowerer<'s> {
         let clean: String = text.chars().filter(|&c| c != '_').collect();
         if clean.contains('.') {
             self.diagnostics.push(
-                Diagnostic::error(codes::INVALID_DURATION, span, format!("durations are whole numbers, not `{text}`"))
-                    .with_label("fractional duration")
-                    .with_help("use a smaller unit: `18 months` instead of `1.5 years`"),
+                Diagnostic::error(
+                    codes::INVALID_DURATION,
+                    span,
+                    format!("durations are whole numbers, not `{text}`"),
+                )
+                .with_label("fractional duration")
+                .with_help("use a smaller unit: `18 months` instead of `1.5 years`"),
             );
             return None;
         }
@@ -576,7 +686,9 @@ impl<'s> Lowerer<'s> {
         let span = self.pair_span(&pair);
         let mut c = self.cursor(pair);
         let number = c.next(Rule::number_part)?;
-        let scale = c.optional(Rule::scale_suffix).or_else(|| c.optional(Rule::scale_word));
+        let scale = c
+            .optional(Rule::scale_suffix)
+            .or_else(|| c.optional(Rule::scale_word));
         c.finish()?;
         let base = self.decimal(number.as_str(), span);
         let factor: i64 = match scale.as_ref().map(|s| s.as_str()) {
@@ -589,7 +701,12 @@ impl<'s> Lowerer<'s> {
         match base.checked_mul(Decimal::from(factor)) {
             Some(v) => Ok(v.normalize()),
             None => {
-                self.diagnostics.push(too_large_amount(span, self.text.get(span.start as usize..span.end as usize).unwrap_or("")));
+                self.diagnostics.push(too_large_amount(
+                    span,
+                    self.text
+                        .get(span.start as usize..span.end as usize)
+                        .unwrap_or(""),
+                ));
                 Ok(Decimal::ZERO)
             }
         }
@@ -599,7 +716,10 @@ impl<'s> Lowerer<'s> {
         let span = self.pair_span(&pair);
         let mut c = self.cursor(pair);
         let (amount, currency) = if let Some(sign) = c.optional(Rule::currency_sign) {
-            (self.lower_amount(c.next(Rule::amount)?)?, currency_of_sign(sign.as_str()))
+            (
+                self.lower_amount(c.next(Rule::amount)?)?,
+                currency_of_sign(sign.as_str()),
+            )
         } else {
             let amount = self.lower_amount(c.next(Rule::amount)?)?;
             (amount, c.next(Rule::currency_code)?.as_str().to_string())
@@ -617,35 +737,58 @@ impl<'s> Lowerer<'s> {
         let money = match rule {
             Rule::money_exact => {
                 let (value, currency, _) = self.lower_money_exact(form)?;
-                Money { amount: Amount::Exact(value), currency }
+                Money {
+                    amount: Amount::Exact(value),
+                    currency,
+                }
             }
             Rule::money_up_to | Rule::money_at_least => {
                 let mut fc = self.cursor(form);
                 let (value, currency, _) = self.lower_money_exact(fc.next(Rule::money_exact)?)?;
                 fc.finish()?;
-                let amount = if rule == Rule::money_up_to { Amount::UpTo(value) } else { Amount::AtLeast(value) };
+                let amount = if rule == Rule::money_up_to {
+                    Amount::UpTo(value)
+                } else {
+                    Amount::AtLeast(value)
+                };
                 Money { amount, currency }
             }
             Rule::money_between => {
                 let mut fc = self.cursor(form);
                 let (low, currency, _) = self.lower_money_exact(fc.next(Rule::money_exact)?)?;
-                let (high, other, high_span) = self.lower_money_exact(fc.next(Rule::money_exact)?)?;
+                let (high, other, high_span) =
+                    self.lower_money_exact(fc.next(Rule::money_exact)?)?;
                 fc.finish()?;
                 if other != currency {
                     self.diagnostics.push(
-                        Diagnostic::error(codes::CURRENCY, high_span, format!("a range from {currency} to {other}"))
-                            .with_label(format!("this amount is in {other}, the range starts in {currency}"))
-                            .with_help("both ends of a range take the same currency; dealcheck never converts"),
+                        Diagnostic::error(
+                            codes::CURRENCY,
+                            high_span,
+                            format!("a range from {currency} to {other}"),
+                        )
+                        .with_label(format!(
+                            "this amount is in {other}, the range starts in {currency}"
+                        ))
+                        .with_help(
+                            "both ends of a range take the same currency; dealcheck never converts",
+                        ),
                     );
                 }
                 if low > high {
                     self.diagnostics.push(
-                        Diagnostic::error(codes::INVALID_AMOUNT, span, "the range ends below where it starts")
-                            .with_label("low end is above the high end")
-                            .with_help("write `between LOW and HIGH`"),
+                        Diagnostic::error(
+                            codes::INVALID_AMOUNT,
+                            span,
+                            "the range ends below where it starts",
+                        )
+                        .with_label("low end is above the high end")
+                        .with_help("write `between LOW and HIGH`"),
                     );
                 }
-                Money { amount: Amount::Between(low, high), currency }
+                Money {
+                    amount: Amount::Between(low, high),
+                    currency,
+                }
             }
             Rule::money_undisclosed => {
                 let mut fc = self.cursor(form);
@@ -654,9 +797,17 @@ impl<'s> Lowerer<'s> {
                     None => currency_of_sign(fc.next(Rule::currency_sign)?.as_str()),
                 };
                 fc.finish()?;
-                Money { amount: Amount::Undisclosed, currency }
+                Money {
+                    amount: Amount::Undisclosed,
+                    currency,
+                }
             }
-            other => return Err(Diagnostic::internal(Some(span), format!("unexpected money {other:?}"))),
+            other => {
+                return Err(Diagnostic::internal(
+                    Some(span),
+                    format!("unexpected money {other:?}"),
+                ))
+            }
         };
         Ok(Spanned::new(money, span))
     }
@@ -667,9 +818,15 @@ const MAX_DURATION_MONTHS: i64 = 120_000;
 const MAX_DURATION_DAYS: i64 = 3_660_000;
 
 fn too_large_amount(span: Span, text: &str) -> Diagnostic {
-    Diagnostic::error(codes::INVALID_AMOUNT, span, format!("`{text}` cannot be held exactly"))
-        .with_label("too many digits or too large")
-        .with_help("amounts are exact decimals of at most 28 significant digits; use a scale like `B` or `T`")
+    Diagnostic::error(
+        codes::INVALID_AMOUNT,
+        span,
+        format!("`{text}` cannot be held exactly"),
+    )
+    .with_label("too many digits or too large")
+    .with_help(
+        "amounts are exact decimals of at most 28 significant digits; use a scale like `B` or `T`",
+    )
 }
 
 fn currency_of_sign(sign: &str) -> String {
@@ -696,7 +853,9 @@ pub(super) fn doc_before(text: &str, offset: usize) -> Option<String> {
         let start = body.rfind('\n').map_or(0, |i| i + 1);
         let line = body.get(start..)?.trim();
         match line.strip_prefix("///") {
-            Some(doc) if !doc.starts_with('/') => lines.push(doc.strip_prefix(' ').unwrap_or(doc).to_string()),
+            Some(doc) if !doc.starts_with('/') => {
+                lines.push(doc.strip_prefix(' ').unwrap_or(doc).to_string())
+            }
             _ => break,
         }
         rest = body.get(..start)?;

@@ -11,7 +11,11 @@ use pest::iterators::Pair;
 type P<'i> = Pair<'i, Rule>;
 
 impl Lowerer<'_> {
-    pub(super) fn lower_rule(&mut self, pair: P<'_>, doc: Option<String>) -> Lowered<crate::ast::Rule> {
+    pub(super) fn lower_rule(
+        &mut self,
+        pair: P<'_>,
+        doc: Option<String>,
+    ) -> Lowered<crate::ast::Rule> {
         let span = super::cursor::span_of(&pair, self.file);
         let mut inner = pair.into_inner();
         let mut name = None;
@@ -21,18 +25,35 @@ impl Lowerer<'_> {
         for child in inner.by_ref() {
             match child.as_rule() {
                 Rule::RULE => {}
-                Rule::decl_name => name = Some(Spanned::new(child.as_str().to_string(), self.pair_span(&child))),
+                Rule::decl_name => {
+                    name = Some(Spanned::new(
+                        child.as_str().to_string(),
+                        self.pair_span(&child),
+                    ))
+                }
                 Rule::label => label = Some(self.lower_label(child)?),
                 Rule::assuming => assumptions.push(self.lower_assuming(child)?),
                 Rule::ask | Rule::assert => match self.lower_check(child) {
                     Ok(check) => checks.push(check),
                     Err(d) => self.diagnostics.push(d),
                 },
-                other => return Err(Diagnostic::internal(Some(span), format!("unexpected {other:?} in a rule"))),
+                other => {
+                    return Err(Diagnostic::internal(
+                        Some(span),
+                        format!("unexpected {other:?} in a rule"),
+                    ))
+                }
             }
         }
         let name = name.ok_or_else(|| Diagnostic::internal(Some(span), "rule without a name"))?;
-        Ok(crate::ast::Rule { name, label, doc, assumptions, checks, span })
+        Ok(crate::ast::Rule {
+            name,
+            label,
+            doc,
+            assumptions,
+            checks,
+            span,
+        })
     }
 
     fn lower_assuming(&mut self, pair: P<'_>) -> Lowered<Assumption> {
@@ -40,12 +61,19 @@ impl Lowerer<'_> {
         let mut point = None;
         for child in pair.into_inner() {
             match child.as_rule() {
-                Rule::name => name = Some(Spanned::new(child.as_str().to_string(), self.pair_span(&child))),
+                Rule::name => {
+                    name = Some(Spanned::new(
+                        child.as_str().to_string(),
+                        self.pair_span(&child),
+                    ))
+                }
                 Rule::point => point = Some(self.lower_point(child)?),
                 _ => {}
             }
         }
-        let Some(name) = name else { return Err(Diagnostic::internal(None, "assuming without a name")) };
+        let Some(name) = name else {
+            return Err(Diagnostic::internal(None, "assuming without a name"));
+        };
         Ok(match point {
             Some(point) => Assumption::Event(name, point),
             None => Assumption::Deal(name),
@@ -61,16 +89,30 @@ impl Lowerer<'_> {
         for child in pair.into_inner() {
             match child.as_rule() {
                 Rule::question => {
-                    text = child.as_str().split_whitespace().collect::<Vec<_>>().join(" ");
+                    text = child
+                        .as_str()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     question = Some(self.lower_question(child)?);
                 }
                 Rule::verdict => expect = Some(lower_verdict(&child)),
                 _ => {}
             }
         }
-        let question = question.ok_or_else(|| Diagnostic::internal(Some(span), "check without a question"))?;
-        let kind = if is_ask { CheckKind::Ask { expect } } else { CheckKind::Assert };
-        Ok(Check { kind, question, text, span })
+        let question =
+            question.ok_or_else(|| Diagnostic::internal(Some(span), "check without a question"))?;
+        let kind = if is_ask {
+            CheckKind::Ask { expect }
+        } else {
+            CheckKind::Assert
+        };
+        Ok(Check {
+            kind,
+            question,
+            text,
+            span,
+        })
     }
 
     pub(super) fn lower_question(&mut self, pair: P<'_>) -> Lowered<Spanned<Question>> {
@@ -102,9 +144,14 @@ impl Lowerer<'_> {
                 _ => primary = Some(self.lower_primary(child)?),
             }
         }
-        let primary = primary.ok_or_else(|| Diagnostic::internal(Some(span), "`not` without an operand"))?;
+        let primary =
+            primary.ok_or_else(|| Diagnostic::internal(Some(span), "`not` without an operand"))?;
         // `not not q` is `q` in Kleene logic; folding keeps long chains from nesting deeply.
-        Ok(if nots % 2 == 1 { Spanned::new(Question::Not(Box::new(primary)), span) } else { primary })
+        Ok(if nots % 2 == 1 {
+            Spanned::new(Question::Not(Box::new(primary)), span)
+        } else {
+            primary
+        })
     }
 
     fn lower_primary(&mut self, pair: P<'_>) -> Lowered<Spanned<Question>> {
@@ -112,7 +159,8 @@ impl Lowerer<'_> {
         let question = match pair.as_rule() {
             Rule::paren_q => {
                 let inner = pair.into_inner().find(|p| p.as_rule() == Rule::question);
-                let inner = inner.ok_or_else(|| Diagnostic::internal(Some(span), "empty parentheses"))?;
+                let inner =
+                    inner.ok_or_else(|| Diagnostic::internal(Some(span), "empty parentheses"))?;
                 let mut q = self.lower_question(inner)?;
                 q.span = span;
                 return Ok(q);
@@ -129,11 +177,17 @@ impl Lowerer<'_> {
                         _ => {}
                     }
                 }
-                let target = target.ok_or_else(|| Diagnostic::internal(Some(span), "active without a target"))?;
+                let target = target
+                    .ok_or_else(|| Diagnostic::internal(Some(span), "active without a target"))?;
                 Question::Active { target, when }
             }
             Rule::comparison => self.lower_comparison(pair)?,
-            other => return Err(Diagnostic::internal(Some(span), format!("unexpected question {other:?}"))),
+            other => {
+                return Err(Diagnostic::internal(
+                    Some(span),
+                    format!("unexpected question {other:?}"),
+                ))
+            }
         };
         Ok(Spanned::new(question, span))
     }
@@ -144,7 +198,10 @@ impl Lowerer<'_> {
         let (mut always, mut asset, mut via, mut when) = (false, None, None, None);
         for child in pair.into_inner() {
             match child.as_rule() {
-                Rule::name => names.push(Spanned::new(child.as_str().to_string(), self.pair_span(&child))),
+                Rule::name => names.push(Spanned::new(
+                    child.as_str().to_string(),
+                    self.pair_span(&child),
+                )),
                 Rule::always => always = true,
                 Rule::asset_ref => asset = Some(self.lower_asset_ref(child)?),
                 Rule::via => {
@@ -159,14 +216,27 @@ impl Lowerer<'_> {
         }
         let mut names = names.into_iter();
         match (names.next(), names.next(), asset) {
-            (Some(party), Some(action), Some(asset)) => Ok(Question::Can { party, always, action, asset, via, when }),
-            _ => Err(Diagnostic::internal(Some(span), "incomplete `can` question")),
+            (Some(party), Some(action), Some(asset)) => Ok(Question::Can {
+                party,
+                always,
+                action,
+                asset,
+                via,
+                when,
+            }),
+            _ => Err(Diagnostic::internal(
+                Some(span),
+                "incomplete `can` question",
+            )),
         }
     }
 
     fn lower_when(&mut self, pair: P<'_>) -> Lowered<Spanned<When>> {
         let span = self.pair_span(&pair);
-        let form = pair.into_inner().next().ok_or_else(|| Diagnostic::internal(Some(span), "empty when"))?;
+        let form = pair
+            .into_inner()
+            .next()
+            .ok_or_else(|| Diagnostic::internal(Some(span), "empty when"))?;
         let rule = form.as_rule();
         let mut points = Vec::new();
         for p in form.into_inner().filter(|p| p.as_rule() == Rule::point) {
@@ -214,7 +284,11 @@ impl Lowerer<'_> {
         let value = match pair.as_rule() {
             Rule::money => Value::Money(self.lower_money(pair)?.node),
             Rule::percent => {
-                let number = pair.into_inner().next().map(|p| p.as_str().to_string()).unwrap_or_default();
+                let number = pair
+                    .into_inner()
+                    .next()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default();
                 Value::Percent(self.decimal(&number, span))
             }
             Rule::number => Value::Number(self.decimal(pair.as_str(), span)),
@@ -225,7 +299,10 @@ impl Lowerer<'_> {
                 let mut names = Vec::new();
                 for child in pair.into_inner() {
                     match child.as_rule() {
-                        Rule::name => names.push(Spanned::new(child.as_str().to_string(), self.pair_span(&child))),
+                        Rule::name => names.push(Spanned::new(
+                            child.as_str().to_string(),
+                            self.pair_span(&child),
+                        )),
                         other => func = Some(other),
                     }
                 }
@@ -239,7 +316,12 @@ impl Lowerer<'_> {
                     _ => return Err(Diagnostic::internal(Some(span), "malformed value function")),
                 }
             }
-            other => return Err(Diagnostic::internal(Some(span), format!("unexpected value {other:?}"))),
+            other => {
+                return Err(Diagnostic::internal(
+                    Some(span),
+                    format!("unexpected value {other:?}"),
+                ))
+            }
         };
         Ok(Spanned::new(value, span))
     }

@@ -26,9 +26,16 @@ pub fn parse_file(file: FileId, text: &str) -> (Option<ast::File>, Vec<Diagnosti
         Err(e) => return (None, vec![error::from_pest(&e, file, 0, text)]),
     };
     let Some(root) = pairs.next() else {
-        return (None, vec![Diagnostic::internal(None, "the parser returned nothing")]);
+        return (
+            None,
+            vec![Diagnostic::internal(None, "the parser returned nothing")],
+        );
     };
-    let mut lowerer = Lowerer { file, text, diagnostics: Vec::new() };
+    let mut lowerer = Lowerer {
+        file,
+        text,
+        diagnostics: Vec::new(),
+    };
     match lowerer.lower_file(root) {
         Ok(tree) => (Some(tree), lowerer.diagnostics),
         Err(d) => {
@@ -44,11 +51,23 @@ pub fn parse_question(
     text: &str,
 ) -> Result<(Spanned<ast::Question>, Vec<Diagnostic>), Vec<Diagnostic>> {
     depth::check_nesting(text, file, 0).map_err(|d| vec![d])?;
-    let mut pairs = DealParser::parse(Rule::question_only, text).map_err(|e| vec![error::from_pest(&e, file, 0, text)])?;
-    let root = pairs.next().ok_or_else(|| vec![Diagnostic::internal(None, "the parser returned nothing")])?;
+    let mut pairs = DealParser::parse(Rule::question_only, text)
+        .map_err(|e| vec![error::from_pest(&e, file, 0, text)])?;
+    let root = pairs
+        .next()
+        .ok_or_else(|| vec![Diagnostic::internal(None, "the parser returned nothing")])?;
     let question = root.into_inner().find(|p| p.as_rule() == Rule::question);
-    let question = question.ok_or_else(|| vec![Diagnostic::internal(None, "the parser returned no question")])?;
-    let mut lowerer = Lowerer { file, text, diagnostics: Vec::new() };
+    let question = question.ok_or_else(|| {
+        vec![Diagnostic::internal(
+            None,
+            "the parser returned no question",
+        )]
+    })?;
+    let mut lowerer = Lowerer {
+        file,
+        text,
+        diagnostics: Vec::new(),
+    };
     match lowerer.lower_question(question) {
         Ok(q) => Ok((q, lowerer.diagnostics)),
         Err(d) => {
@@ -60,7 +79,88 @@ pub fn parse_question(
 
 /// Every reserved word of the language (reference §2).
 pub const KEYWORDS: &[&str] = &[
-    "as", "of", "party", "part", "asset", "action", "channel", "event", "expected", "deal", "between", "and", "status", "signed", "announced", "reported", "proposed", "terminated", "terminate", "dated", "source", "invest", "invested", "from", "in", "at", "valuation", "pay", "paid", "to", "for", "lease", "supply", "worth", "grant", "may", "via", "exclusive", "sole", "forbid", "everyone", "except", "until", "during", "sometime", "start", "end", "earliest", "latest", "rule", "assuming", "ask", "expect", "assert", "or", "not", "yes", "no", "unknown", "can", "always", "active", "before", "after", "on", "flow", "roundtrip", "undisclosed", "up", "least", "thousand", "million", "billion", "trillion", "years", "year", "months", "month", "weeks", "week", "days", "day"
+    "as",
+    "of",
+    "party",
+    "part",
+    "asset",
+    "action",
+    "channel",
+    "event",
+    "expected",
+    "deal",
+    "between",
+    "and",
+    "status",
+    "signed",
+    "announced",
+    "reported",
+    "proposed",
+    "terminated",
+    "terminate",
+    "dated",
+    "source",
+    "invest",
+    "invested",
+    "from",
+    "in",
+    "at",
+    "valuation",
+    "pay",
+    "paid",
+    "to",
+    "for",
+    "lease",
+    "supply",
+    "worth",
+    "grant",
+    "may",
+    "via",
+    "exclusive",
+    "sole",
+    "forbid",
+    "everyone",
+    "except",
+    "until",
+    "during",
+    "sometime",
+    "start",
+    "end",
+    "earliest",
+    "latest",
+    "rule",
+    "assuming",
+    "ask",
+    "expect",
+    "assert",
+    "or",
+    "not",
+    "yes",
+    "no",
+    "unknown",
+    "can",
+    "always",
+    "active",
+    "before",
+    "after",
+    "on",
+    "flow",
+    "roundtrip",
+    "undisclosed",
+    "up",
+    "least",
+    "thousand",
+    "million",
+    "billion",
+    "trillion",
+    "years",
+    "year",
+    "months",
+    "month",
+    "weeks",
+    "week",
+    "days",
+    "day",
 ];
 
 #[cfg(test)]
