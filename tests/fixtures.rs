@@ -8,7 +8,8 @@ use std::path::Path;
 
 /// Fixture paths relative to the package, so snapshots do not depend on where it is cloned.
 fn relative(path: &Path) -> &Path {
-    path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(path)
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap_or(path)
 }
 
 #[test]
@@ -19,14 +20,34 @@ fn ok_fixtures_check_cleanly_and_pass() {
         let report = rule_set.check(&Options::default());
         let rendered = common::rendered(&rule_set, &report);
         assert_eq!(report.summary.errors, 0, "{}:\n{rendered}", path.display());
-        let failed: Vec<_> = report.rules.iter().filter(|r| !r.passed).map(|r| r.name.as_str()).collect();
-        assert!(failed.is_empty(), "{}: rules failed: {failed:?}\n{}", path.display(), report.render_text());
+        let failed: Vec<_> = report
+            .rules
+            .iter()
+            .filter(|r| !r.passed)
+            .map(|r| r.name.as_str())
+            .collect();
+        assert!(
+            failed.is_empty(),
+            "{}: rules failed: {failed:?}\n{}",
+            path.display(),
+            report.render_text()
+        );
 
         let text = std::fs::read_to_string(path).unwrap();
-        let (tree, diagnostics) = dealcheck::syntax::parse_file(dealcheck::source::FileId(0), &text);
+        let (tree, diagnostics) =
+            dealcheck::syntax::parse_file(dealcheck::source::FileId(0), &text);
         assert!(diagnostics.is_empty());
-        let ast: Vec<String> = tree.unwrap().items.iter().map(|item| format!("{item:?}")).collect();
-        insta::assert_snapshot!(format!("{}\n--- ast ---\n{}\n", report.render_text(), ast.join("\n")));
+        let ast: Vec<String> = tree
+            .unwrap()
+            .items
+            .iter()
+            .map(|item| format!("{item:?}"))
+            .collect();
+        insta::assert_snapshot!(format!(
+            "{}\n--- ast ---\n{}\n",
+            report.render_text(),
+            ast.join("\n")
+        ));
     });
 }
 
@@ -36,7 +57,11 @@ fn err_fixtures_report_errors() {
         let path = relative(path);
         let rule_set = RuleSet::load(path);
         let report = rule_set.check(&Options::default());
-        assert!(report.summary.errors > 0, "{} gave no error", path.display());
+        assert!(
+            report.summary.errors > 0,
+            "{} gave no error",
+            path.display()
+        );
         insta::assert_snapshot!(common::rendered(&rule_set, &report));
     });
 }
@@ -45,7 +70,10 @@ fn err_fixtures_report_errors() {
 #[test]
 fn multi_file_fixtures_report_errors() {
     let root = Path::new("tests/fixtures/err_multi");
-    let mut dirs: Vec<_> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut dirs: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     dirs.sort();
     assert!(!dirs.is_empty());
     for dir in dirs {
@@ -53,7 +81,10 @@ fn multi_file_fixtures_report_errors() {
         let report = rule_set.check(&Options::default());
         assert!(report.summary.errors > 0, "{} gave no error", dir.display());
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        insta::assert_snapshot!(format!("multi_{name}"), common::rendered(&rule_set, &report));
+        insta::assert_snapshot!(
+            format!("multi_{name}"),
+            common::rendered(&rule_set, &report)
+        );
     }
 }
 
@@ -67,9 +98,26 @@ fn every_front_end_code_has_a_fixture() {
         seen.extend(report.diagnostics.iter().map(|d| d.code));
     }
     for code in [
-        SYNTAX, TOO_DEEP, ENCODING, UNKNOWN_NAME, DUPLICATE_NAME, KEYWORD_NAME, PART_OF_CYCLE, ASSET_OWNER,
-        INVALID_DATE, INVALID_DURATION, INVALID_AMOUNT, MULTIPLE_AS_OF, TYPE, WRONG_KIND, EMPTY_RULE, CURRENCY,
+        SYNTAX,
+        TOO_DEEP,
+        ENCODING,
+        UNKNOWN_NAME,
+        DUPLICATE_NAME,
+        KEYWORD_NAME,
+        PART_OF_CYCLE,
+        ASSET_OWNER,
+        INVALID_DATE,
+        INVALID_DURATION,
+        INVALID_AMOUNT,
+        MULTIPLE_AS_OF,
+        TYPE,
+        WRONG_KIND,
+        EMPTY_RULE,
+        CURRENCY,
     ] {
-        assert!(seen.contains(code), "no fixture in tests/fixtures/err gives `{code}`");
+        assert!(
+            seen.contains(code),
+            "no fixture in tests/fixtures/err gives `{code}`"
+        );
     }
 }

@@ -1,0 +1,251 @@
+//! The real binary: exit codes, output shapes, and bad inputs of every kind.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn dealcheck(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dealcheck"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh directory under the target dir, emptied first.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn rules_check_cleanly_with_the_summary_line() {
+    let o = dealcheck(&["rules/"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.ends_with("passed, 0 failed; 0 errors, 0 warnings"),
+        "{last}"
+    );
+    assert!(!stderr(&o).contains("panicked"));
+}
+
+#[test]
+fn check_is_the_default_and_rules_the_default_path() {
+    let o = dealcheck(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), stdout(&dealcheck(&["check", "rules"])));
+}
+
+#[test]
+fn json_report_has_the_fixed_fields() {
+    let o = dealcheck(&["check", "rules/seed", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rule = &v["rules"][0];
+    for field in ["name", "file", "line", "checks"] {
+        assert!(!rule[field].is_null(), "rules[0].{field}");
+    }
+    let check = &rule["checks"][0];
+    for field in ["question", "answer", "expected", "passed", "explanation"] {
+        assert!(check.get(field).is_some(), "checks[0].{field}");
+    }
+    assert!(["yes", "no", "unknown"].contains(&check["answer"].as_str().unwrap()));
+    for field in ["rules", "passed", "failed", "errors", "warnings"] {
+        assert!(v["summary"][field].is_u64(), "summary.{field}");
+    }
+    assert!(v["diagnostics"].is_array());
+}
+
+#[test]
+fn many_files_one_bad_names_the_bad_file_and_checks_the_rest() {
+    let dir = scratch("one_bad");
+    std::fs::write(dir.join("a.deal"), "party A\naction host\nasset A.m\n").unwrap();
+    std::fs::write(
+        dir.join("b.deal"),
+        "party B\ndeal d {\n  grant B may host A.m until 2025-02-30\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("c.deal"),
+        "party C\ndeal e {\n  grant Cee may host A.m\n}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("d.deal"), b"party D \"\xff\"\n").unwrap();
+    let o = dealcheck(&[dir.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    let at = |code: &str| {
+        diags
+            .iter()
+            .find(|d| d["code"] == code)
+            .unwrap_or_else(|| panic!("no {code}: {diags:?}"))
+    };
+    assert!(at("invalid-date")["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("b.deal"));
+    assert_eq!(at("invalid-date")["line"], 3);
+    assert!(at("unknown-name")["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("c.deal"));
+    assert!(at("encoding")["file"].as_str().unwrap().ends_with("d.deal"));
+    assert_eq!(at("encoding")["line"], 1);
+}
+
+#[test]
+fn text_diagnostics_name_file_and_line_without_colour() {
+    let dir = scratch("text_diag");
+    std::fs::write(dir.join("x.deal"), "party A\nparty A\n").unwrap();
+    let o = dealcheck(&[dir.to_str().unwrap(), "--color", "never"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("x.deal:2:7"), "{err}");
+    assert!(!err.contains('\u{1b}'), "colour escapes with --color never");
+    assert!(stdout(&o).contains("1 errors"));
+}
+
+#[test]
+fn failing_expectation_exits_1() {
+    let dir = scratch("failing");
+    std::fs::write(
+        dir.join("x.deal"),
+        "as of 2025-01-01\nrule r {\n  ask yes\n  expect no\n}\n",
+    )
+    .unwrap();
+    let o = dealcheck(&[dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("1 rules: 0 passed, 1 failed"));
+}
+
+#[test]
+fn deep_nesting_is_a_diagnostic_not_a_crash() {
+    let dir = scratch("deep");
+    let q = format!("{}yes{}", "(".repeat(100_000), ")".repeat(100_000));
+    std::fs::write(dir.join("deep.deal"), format!("rule r {{\n  ask {q}\n}}\n")).unwrap();
+    std::fs::write(
+        dir.join("nots.deal"),
+        format!("rule s {{\n  ask {}yes\n}}\n", "not ".repeat(100_000)),
+    )
+    .unwrap();
+    let o = dealcheck(&[dir.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "too-deep");
+    assert_eq!(d["line"], 2);
+    assert_eq!(
+        v["diagnostics"].as_array().unwrap().len(),
+        1,
+        "the `not` chain is fine"
+    );
+}
+
+#[test]
+fn symlink_loops_are_reported() {
+    let dir = scratch("loop");
+    std::fs::write(dir.join("a.deal"), "party A\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&dir, dir.join("again")).unwrap();
+    let o = dealcheck(&[dir.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["message"].as_str().unwrap().contains("loop")));
+}
+
+#[test]
+fn missing_path_is_an_error() {
+    let o = dealcheck(&["no/such/dir"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/dir"));
+}
+
+#[test]
+fn ask_prints_the_verdict_first() {
+    let o = dealcheck(&[
+        "ask",
+        "rules/seed",
+        "can Amazon host OpenAI.frontier_models via developer_cloud before 2030",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert_eq!(out.lines().next(), Some("no"));
+    assert!(out.contains("microsoft_openai.ip"));
+    let o = dealcheck(&[
+        "ask",
+        "rules/seed",
+        "can Microsoft always host OpenAI.frontier_models in 2035",
+    ]);
+    assert_eq!(stdout(&o).lines().next(), Some("unknown"));
+}
+
+#[test]
+fn ask_json_has_question_verdict_explanation() {
+    let q = "can Amazon host OpenAI.frontier_models via developer_cloud before 2030";
+    let o = dealcheck(&["ask", "rules/seed", q, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["question"], q);
+    assert_eq!(v["verdict"], "no");
+    assert!(v["explanation"].is_object());
+}
+
+#[test]
+fn ask_with_a_bad_question_exits_2() {
+    let o = dealcheck(&["ask", "rules/seed", "can Amazn host OpenAI.frontier_models"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `Amazon`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = dealcheck(&["ask", "rules/seed", "can Amazon host"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn as_of_and_assume_flags() {
+    let q = "invested(Amazon, OpenAI) >= 10B USD";
+    let o = dealcheck(&["ask", "rules/seed", q, "--assume", "amazon_talks"]);
+    assert_eq!(stdout(&o).lines().next(), Some("yes"));
+    let o = dealcheck(&[
+        "ask",
+        "rules/seed",
+        "active(aws_lease) in 2026",
+        "--as-of",
+        "2025-10-01",
+    ]);
+    assert_eq!(stdout(&o).lines().next(), Some("no"));
+    let o = dealcheck(&["rules/", "--as-of", "2025-02-30"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = dealcheck(&["rules/", "--assume", "no_such_deal"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn closed_pipe_does_not_panic() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dealcheck"))
+        .arg("rules/")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
+    assert_ne!(o.status.code(), Some(101));
+}

@@ -1,0 +1,90 @@
+//! Snapshot-testing rule outcomes with insta, exactly as a user of the library would.
+
+use dealcheck::{Options, RuleSet, Verdict};
+
+#[test]
+fn seed_outcomes_as_a_user_snapshots_them() {
+    let rules = RuleSet::load("rules/seed");
+    assert!(!rules.has_errors());
+    let report = rules.check(&Options::default());
+    let outcomes: Vec<(String, Vec<(String, Verdict)>)> = report
+        .rules
+        .iter()
+        .map(|r| {
+            (
+                r.name.clone(),
+                r.checks
+                    .iter()
+                    .map(|c| (c.question.clone(), c.answer))
+                    .collect(),
+            )
+        })
+        .collect();
+    insta::assert_json_snapshot!(outcomes);
+}
+
+#[test]
+fn ask_answers_the_seed_question() {
+    let rules = RuleSet::load("rules/seed");
+    let answer = rules
+        .ask(
+            "can Amazon host OpenAI.frontier_models via developer_cloud before 2030",
+            &Options::default(),
+        )
+        .unwrap();
+    assert_eq!(answer.verdict, Verdict::No);
+    assert!(answer
+        .explanation
+        .terms
+        .iter()
+        .any(|t| t.term == "microsoft_openai.ip" && t.effect == "blocks"));
+    insta::assert_json_snapshot!(answer);
+}
+
+#[test]
+fn options_change_answers() {
+    let rules = RuleSet::load("rules/seed");
+    let q = "invested(Amazon, OpenAI) >= 10B USD";
+    assert_eq!(
+        rules.ask(q, &Options::default()).unwrap().verdict,
+        Verdict::No
+    );
+    let assume = Options {
+        assume: vec!["amazon_talks".into()],
+        ..Options::default()
+    };
+    assert_eq!(rules.ask(q, &assume).unwrap().verdict, Verdict::Yes);
+    let earlier = Options {
+        as_of: dealcheck::parse_date("2025-10-01"),
+        ..Options::default()
+    };
+    // Before the lease was dated, it is not yet in force.
+    let lease = "active(aws_lease) in 2026";
+    assert_eq!(
+        rules.ask(lease, &Options::default()).unwrap().verdict,
+        Verdict::Yes
+    );
+    assert_eq!(rules.ask(lease, &earlier).unwrap().verdict, Verdict::No);
+}
+
+#[test]
+fn bad_questions_are_errors_not_panics() {
+    let rules = RuleSet::load("rules/seed");
+    for q in [
+        "",
+        "can",
+        "can Amazn host OpenAI.frontier_models",
+        "invested(Amazon, OpenAI) > 2030",
+        &"(".repeat(100_000),
+    ] {
+        let err = rules.ask(q, &Options::default()).unwrap_err();
+        assert!(!err.diagnostics.is_empty(), "{q:?}");
+    }
+}
+
+#[test]
+fn rule_sets_are_send_and_sync() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<RuleSet>();
+    shareable::<dealcheck::Report>();
+}
