@@ -1,8 +1,400 @@
-//! Built-in checks of reference §7, run on every check of a rule set.
+//! Built-in checks of reference §7, run on every check of a rule set: `window`,
+//! `exclusive-conflict`, `ineffective-grant` and `circular-flow`.
 
-use super::rights::RightsIndex;
+use super::cycles::Digraph;
+use super::money::{Edge, MoneyGraph};
+use super::range::Range;
+use super::rights::{Effect, Holder, Right, RightsIndex};
+use super::time::Interval;
 use super::world::World;
-use crate::diagnostic::Diagnostic;
+use crate::ast::{RightKind, TermKind};
+use crate::check::{PartyId, TermId};
+use crate::diagnostic::{codes, Diagnostic, Severity};
+use crate::source::Span;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::cmp::Reverse;
+
+/// Most `exclusive-conflict` pairs listed; the rest are counted.
+pub const MAX_CONFLICTS: usize = 100;
+/// Most `ineffective-grant` warnings listed.
+pub const MAX_INEFFECTIVE: usize = 100;
+/// Most cycles listed by `circular-flow`.
+pub const MAX_CYCLES: usize = 100;
+/// Search steps the cycle listing may take before it stops (and says so).
+pub const CYCLE_BUDGET: usize = 2_000_000;
 
 /// Runs every built-in check, adding what it finds to `diagnostics`.
-pub fn run(_world: &World<'_>, _index: &RightsIndex, _diagnostics: &mut Vec<Diagnostic>) {}
+pub fn run(world: &World<'_>, index: &RightsIndex, diagnostics: &mut Vec<Diagnostic>) {
+    windows(world, diagnostics);
+    exclusive_conflicts(world, index, diagnostics);
+    ineffective_grants(world, index, diagnostics);
+    circular_flows(world, &MoneyGraph::build(world), diagnostics);
+}
+
+fn term_span(world: &World<'_>, id: TermId) -> Span {
+    world.program.term(id).map(|t| t.span).unwrap_or_default()
+}
+
+/// §5: a window that certainly ends before it starts is an error; one that only might, a warning.
+fn windows(world: &World<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    for (id, term) in world.program.terms() {
+        if matches!(term.kind, TermKind::Terminate { .. }) {
+            continue;
+        }
+        let w = world.written_window(id);
+        let name = world.program.term_name(id);
+        if w.end.hi < w.start.lo {
+            diagnostics.push(
+                Diagnostic::error(codes::WINDOW, term.span, format!("the window of `{name}` ends before it starts"))
+                    .with_label(format!("starts {}, ends {}", w.start, w.end))
+                    .with_help("check the dates: the end must not come before the start"),
+            );
+        } else if w.end.lo < w.start.hi {
+            diagnostics.push(
+                Diagnostic::warning(codes::WINDOW, term.span, format!("the window of `{name}` might end before it starts"))
+                    .with_label(format!("starts {}, ends {}", w.start, w.end))
+                    .with_help("the dates are uncertain; fix an event or narrow a period if the order is known"),
+            );
+        }
+    }
+}
+
+/// An in-force right with its windows.
+struct Live<'r> {
+    right: &'r Right,
+    holder: PartyId,
+    family: PartyId,
+    certain: Interval,
+    possible: Interval,
+}
+
+fn channels_overlap(a: &Right, b: &Right) -> bool {
+    a.via.is_none() || b.via.is_none() || a.via == b.via
+}
+
+/// §7 `exclusive-conflict`: a sweep over the licences of each (action, asset), sorted by start.
+/// Active licences are counted by (group, channel), so finding whether a new licence collides is
+/// constant time; pairs are listed up to [`MAX_CONFLICTS`] and counted beyond.
+fn exclusive_conflicts(world: &World<'_>, index: &RightsIndex, diagnostics: &mut Vec<Diagnostic>) {
+    let program = world.program;
+    let mut listed = 0usize;
+    let mut unlisted = 0usize;
+    let mut groups: Vec<_> = index.groups().collect();
+    groups.sort_by_key(|(key, _)| **key);
+    for (_, rights) in groups {
+        let mut live: Vec<Live<'_>> = rights
+            .iter()
+            .filter(|r| matches!(r.kind, RightKind::Exclusive | RightKind::Sole))
+            .filter_map(|r| {
+                let Holder::Party(holder) = r.holder else { return None };
+                let w = world.window(r.id)?;
+                let possible = w.possible();
+                (!possible.is_empty()).then(|| Live { right: r, holder, family: program.root(holder), certain: w.certain(), possible })
+            })
+            .collect();
+        if live.len() < 2 {
+            continue;
+        }
+        live.sort_by_key(|l| (l.possible.start, l.right.id));
+        let mut ending: BinaryHeap<Reverse<(crate::model::time::Day, usize)>> = BinaryHeap::new();
+        let mut active: BTreeMap<usize, ()> = BTreeMap::new();
+        let mut by_via: HashMap<Option<usize>, usize> = HashMap::new();
+        let mut by_family: HashMap<PartyId, usize> = HashMap::new();
+        let mut by_family_via: HashMap<(PartyId, Option<usize>), usize> = HashMap::new();
+        for (i, l) in live.iter().enumerate() {
+            while let Some(Reverse((end, j))) = ending.peek().copied() {
+                if end >= l.possible.start {
+                    break;
+                }
+                ending.pop();
+                active.remove(&j);
+                if let Some(o) = live.get(j) {
+                    decrement(&mut by_via, o.right.via);
+                    decrement(&mut by_family, o.family);
+                    decrement(&mut by_family_via, (o.family, o.right.via));
+                }
+            }
+            let count = |m: &HashMap<Option<usize>, usize>, k| m.get(&k).copied().unwrap_or(0);
+            let overlapping = match l.right.via {
+                None => active.len(),
+                Some(c) => count(&by_via, None) + count(&by_via, Some(c)),
+            };
+            let same_family = match l.right.via {
+                None => by_family.get(&l.family).copied().unwrap_or(0),
+                Some(c) => {
+                    by_family_via.get(&(l.family, None)).copied().unwrap_or(0)
+                        + by_family_via.get(&(l.family, Some(c))).copied().unwrap_or(0)
+                }
+            };
+            let colliding = overlapping - same_family.min(overlapping);
+            if colliding > 0 {
+                if listed < MAX_CONFLICTS {
+                    for &j in active.keys() {
+                        let Some(o) = live.get(j) else { continue };
+                        if o.family == l.family || !channels_overlap(o.right, l.right) {
+                            continue;
+                        }
+                        if listed < MAX_CONFLICTS {
+                            diagnostics.push(conflict(world, o, l));
+                            listed += 1;
+                        } else {
+                            unlisted += 1;
+                        }
+                    }
+                } else {
+                    unlisted += colliding;
+                }
+            }
+            active.insert(i, ());
+            ending.push(Reverse((l.possible.end, i)));
+            *by_via.entry(l.right.via).or_default() += 1;
+            *by_family.entry(l.family).or_default() += 1;
+            *by_family_via.entry((l.family, l.right.via)).or_default() += 1;
+        }
+    }
+    if unlisted > 0 {
+        diagnostics.push(Diagnostic::new(
+            codes::EXCLUSIVE_CONFLICT,
+            Severity::Warning,
+            crate::diagnostic::Location::Nowhere,
+            format!("… and {unlisted} more colliding pairs of exclusive licences (only the first {MAX_CONFLICTS} are listed)"),
+        ));
+    }
+}
+
+fn decrement<K: std::hash::Hash + Eq>(map: &mut HashMap<K, usize>, key: K) {
+    if let Some(c) = map.get_mut(&key) {
+        *c = c.saturating_sub(1);
+    }
+}
+
+fn conflict(world: &World<'_>, first: &Live<'_>, second: &Live<'_>) -> Diagnostic {
+    let program = world.program;
+    let certain = first.certain.intersect(second.certain);
+    let possible = first.possible.intersect(second.possible);
+    let what = |l: &Live<'_>| {
+        let kind = if l.right.kind == RightKind::Sole { "sole" } else { "exclusive" };
+        format!("{kind} licence of `{}` to `{}`", program.term_name(l.right.id), program.party_name(l.holder))
+    };
+    let asset = program
+        .assets
+        .get(first.right.asset)
+        .map(|a| format!("{}.{}", a.owner.node, a.name.node))
+        .unwrap_or_default();
+    let action = program.actions.get(first.right.action).map(|a| a.name.node.clone()).unwrap_or_default();
+    let (make, when): (fn(&'static str, Span, String) -> Diagnostic, String) = if certain.is_empty() {
+        (|c, s, m| Diagnostic::warning(c, s, m), format!("possibly, {possible}"))
+    } else {
+        (|c, s, m| Diagnostic::error(c, s, m), format!("certainly, {certain}"))
+    };
+    make(
+        codes::EXCLUSIVE_CONFLICT,
+        term_span(world, second.right.id),
+        format!("two exclusive licences to `{action}` `{asset}` collide ({when})"),
+    )
+    .with_label(what(second))
+    .with_other(term_span(world, first.right.id), what(first))
+    .with_help("two parties cannot both hold exclusivity over the same action, asset and channel at once; end one before the other starts, or give them different channels")
+}
+
+/// §7 `ineffective-grant`: a grant blocked, over some of its days, by someone else's exclusivity
+/// or a forbid. Grants to `everyone` are left out (blocking some of everyone is their nature).
+fn ineffective_grants(world: &World<'_>, index: &RightsIndex, diagnostics: &mut Vec<Diagnostic>) {
+    let program = world.program;
+    let mut listed = 0;
+    let mut groups: Vec<_> = index.groups().collect();
+    groups.sort_by_key(|(key, _)| **key);
+    for (_, rights) in groups {
+        let blockers: Vec<(&Right, Interval, Interval)> = rights
+            .iter()
+            .filter(|r| r.kind != RightKind::Grant)
+            .filter_map(|r| world.window(r.id).map(|w| (r, w.certain(), w.possible())))
+            .filter(|(_, _, p)| !p.is_empty())
+            .collect();
+        if blockers.is_empty() {
+            continue;
+        }
+        for grant in rights.iter().filter(|r| r.kind == RightKind::Grant) {
+            let Holder::Party(holder) = grant.holder else { continue };
+            let Some(window) = world.window(grant.id) else { continue };
+            let owner = program.asset_owner.get(grant.asset).copied().unwrap_or(usize::MAX);
+            for (blocker, certain, possible) in &blockers {
+                if !channels_overlap(grant, blocker) || blocker.effect_on(program, holder, owner) != Some(Effect::Blocks) {
+                    continue;
+                }
+                let days_certain = window.certain().intersect(*certain);
+                let days_possible = window.possible().intersect(*possible);
+                if days_possible.is_empty() {
+                    continue;
+                }
+                if listed >= MAX_INEFFECTIVE {
+                    return;
+                }
+                listed += 1;
+                let all = days_certain == window.possible() && !days_certain.is_empty();
+                let extent = if all {
+                    "for its whole window".to_string()
+                } else if days_certain.is_empty() {
+                    format!("possibly ({days_possible})")
+                } else if days_certain == days_possible {
+                    format!("({days_certain})")
+                } else {
+                    format!("({days_certain}; possibly {days_possible})")
+                };
+                let channel = match (grant.via, blocker.via) {
+                    (None, Some(c)) => format!(" via `{}`", program.channels.get(c).map_or("?", |c| c.name.node.as_str())),
+                    _ => String::new(),
+                };
+                let by = match blocker.kind {
+                    RightKind::Forbid => "a forbid".to_string(),
+                    RightKind::Sole => format!("the sole licence `{}`", program.term_name(blocker.id)),
+                    _ => format!("the exclusive licence `{}`", program.term_name(blocker.id)),
+                };
+                diagnostics.push(
+                    Diagnostic::warning(
+                        codes::INEFFECTIVE_GRANT,
+                        term_span(world, grant.id),
+                        format!(
+                            "grant `{}` to `{}` is blocked{channel} {extent} by {by}",
+                            program.term_name(grant.id),
+                            program.party_name(holder)
+                        ),
+                    )
+                    .with_label("this grant")
+                    .with_other(term_span(world, blocker.id), "blocking term")
+                    .with_help("a licence is worth nothing while someone else holds exclusivity or a forbid covers it"),
+                );
+            }
+        }
+    }
+}
+
+/// One aggregated edge of the folded graph: every flow from one group to another.
+#[derive(Default)]
+struct Pair<'g> {
+    in_force: Vec<&'g Edge>,
+    kept_aside: Vec<&'g Edge>,
+}
+
+/// §7 `circular-flow`: each elementary cycle of the money graph, shortest first, with its
+/// bottleneck; cycles that a deal not in force would close are marked with that deal.
+fn circular_flows(world: &World<'_>, graph: &MoneyGraph, diagnostics: &mut Vec<Diagnostic>) {
+    let program = world.program;
+    let mut nodes: Vec<PartyId> = graph.edges.iter().flat_map(|e| [program.root(e.payer), program.root(e.payee)]).collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    let node_of = |p: PartyId| nodes.binary_search(&program.root(p)).ok();
+    let mut pairs: HashMap<(usize, usize), Pair<'_>> = HashMap::new();
+    for edge in &graph.edges {
+        let (Some(a), Some(b)) = (node_of(edge.payer), node_of(edge.payee)) else { continue };
+        if a == b {
+            continue;
+        }
+        let pair = pairs.entry((a, b)).or_default();
+        if edge.in_force {
+            pair.in_force.push(edge);
+        } else {
+            pair.kept_aside.push(edge);
+        }
+    }
+    let digraph = Digraph::new(nodes.len(), pairs.keys().copied());
+    let found = digraph.cycles(MAX_CYCLES, CYCLE_BUDGET);
+    for cycle in &found.listed {
+        if let Some(d) = describe_cycle(world, &nodes, &pairs, cycle) {
+            diagnostics.push(d);
+        }
+    }
+    if found.more > 0 || found.incomplete {
+        let more = if found.incomplete { format!("at least {} more", found.more) } else { format!("{} more", found.more) };
+        diagnostics.push(Diagnostic::new(
+            codes::CIRCULAR_FLOW,
+            Severity::Advice,
+            crate::diagnostic::Location::Nowhere,
+            format!("… and {more} circular flows (only the {} shortest are listed)", found.listed.len()),
+        ));
+    }
+}
+
+fn describe_cycle(world: &World<'_>, nodes: &[PartyId], pairs: &HashMap<(usize, usize), Pair<'_>>, cycle: &[usize]) -> Option<Diagnostic> {
+    let program = world.program;
+    let mut names: Vec<&str> = cycle.iter().filter_map(|&n| nodes.get(n)).map(|&p| program.party_name(p)).collect();
+    names.push(names.first().copied().unwrap_or(""));
+    let mut edges: Vec<&Edge> = Vec::new();
+    let mut closers: Vec<usize> = Vec::new();
+    let mut bottleneck: Option<(Range, String)> = None;
+    let mut mixed = false;
+    for (i, &a) in cycle.iter().enumerate() {
+        let b = *cycle.get(i + 1).or(cycle.first())?;
+        let pair = pairs.get(&(a, b))?;
+        let used: &Vec<&Edge> = if pair.in_force.is_empty() {
+            for e in &pair.kept_aside {
+                if !closers.contains(&e.term.deal) {
+                    closers.push(e.term.deal);
+                }
+            }
+            &pair.kept_aside
+        } else {
+            &pair.in_force
+        };
+        let mut sum: Option<(Range, String)> = None;
+        for e in used {
+            edges.push(e);
+            sum = match sum {
+                None => Some((e.amount, e.currency.clone())),
+                Some((r, c)) if c == e.currency => Some((r.add(&e.amount).unwrap_or(r), c)),
+                Some(other) => {
+                    mixed = true;
+                    Some(other)
+                }
+            };
+        }
+        bottleneck = match (bottleneck, sum) {
+            (None, s) => s,
+            (Some(b), None) => Some(b),
+            (Some((r, c)), Some((s, d))) if c == d => Some((min_range(r, s), c)),
+            (Some(b), Some(_)) => {
+                mixed = true;
+                Some(b)
+            }
+        };
+    }
+    let path = names.join(" → ");
+    let amount = match (&bottleneck, mixed) {
+        (_, true) => "amounts in several currencies, so no bottleneck".to_string(),
+        (Some((r, c)), false) => format!("bottleneck {r} {c}"),
+        (None, false) => "no amounts".to_string(),
+    };
+    let first = edges.first()?;
+    let span = program.term(first.term).map(|t| t.span).unwrap_or_default();
+    let message = if closers.is_empty() {
+        format!("money goes round in a circle: {path} ({amount})")
+    } else {
+        let deals: Vec<String> = closers
+            .iter()
+            .filter_map(|&d| program.deals.get(d).map(|deal| format!("`{}` ({})", deal.name.node, super::super::eval::explain::status_word(world, d))))
+            .collect();
+        format!("money would go round in a circle if {} came into force: {path} ({amount})", deals.join(" and "))
+    };
+    let mut d = Diagnostic::advice(codes::CIRCULAR_FLOW, span, message).with_label(edge_label(world, first));
+    for e in edges.iter().skip(1) {
+        let span = program.term(e.term).map(|t| t.span).unwrap_or_default();
+        d = d.with_other(span, edge_label(world, e));
+    }
+    Some(d.with_help("investors worry when money invested comes back to them as payments; `roundtrip(I, E)` measures how much can"))
+}
+
+fn min_range(a: Range, b: Range) -> Range {
+    let (lo, lo_open) = if a.lo < b.lo || (a.lo == b.lo && a.lo_open) { (a.lo, a.lo_open) } else { (b.lo, b.lo_open) };
+    let (hi, hi_open) = match (a.hi, b.hi) {
+        (None, _) => (b.hi, b.hi_open),
+        (_, None) => (a.hi, a.hi_open),
+        (Some(x), Some(y)) if x < y || (x == y && a.hi_open) => (Some(x), a.hi_open),
+        _ => (b.hi, b.hi_open),
+    };
+    Range { lo, lo_open, hi, hi_open }
+}
+
+fn edge_label(world: &World<'_>, e: &Edge) -> String {
+    let p = world.program;
+    format!("{} → {}: {} {} ({})", p.party_name(e.payer), p.party_name(e.payee), e.amount, e.currency, p.term_name(e.term))
+}

@@ -1,6 +1,7 @@
 //! What deals mean: days and windows, which terms are in force, rights and money.
 
 pub mod checks;
+pub mod cycles;
 pub mod money;
 pub mod range;
 pub mod rights;

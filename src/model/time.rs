@@ -267,7 +267,7 @@ impl fmt::Display for Interval {
             match (self.start, self.end) {
                 (Day::PAST, Day::NEVER) => f.write_str("every day"),
                 (Day::PAST, end) => write!(f, "up to {end}"),
-                (start, Day::NEVER) => write!(f, "from {start} on"),
+                (start, Day::NEVER) => write!(f, "{start} onwards"),
                 (start, end) => write!(f, "{start} .. {end}"),
             }
         }

@@ -275,7 +275,18 @@ impl<'p> World<'p> {
                     None => Point::exact(self.dated(deal).unwrap_or(Day::PAST)),
                 };
                 let end = match end {
-                    Some(WindowEnd::Until(p)) => self.point(p, Reading::Last),
+                    Some(WindowEnd::Until(p)) => {
+                        // Known exactly, `until X` runs through X. Known only to lie in [lo, hi],
+                        // the term stops sometime then: perhaps as the range begins (its last
+                        // day the day before lo), at the latest through hi (§5: `until sometime
+                        // in 2030s` certainly covers every day up to 2029-12-31).
+                        let end = self.point(p, Reading::Last);
+                        if end.is_exact() {
+                            end
+                        } else {
+                            Point { lo: end.lo.pred(), hi: end.hi }
+                        }
+                    }
                     Some(WindowEnd::For(d)) => {
                         let after = start.shift(d.node, 1);
                         Point {
