@@ -249,3 +249,29 @@ fn closed_pipe_does_not_panic() {
     assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
     assert_ne!(o.status.code(), Some(101));
 }
+
+#[test]
+fn graph_draws_dot_and_json() {
+    let o = dealcheck(&["graph", "tests/fixtures/checks/circular.deal"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let dot = stdout(&o);
+    assert!(dot.starts_with("digraph money {"));
+    assert!(
+        dot.contains("style=dashed"),
+        "the reported deal's edge is dashed"
+    );
+    assert!(dot.contains("color=red"), "cycle edges are highlighted");
+    insta::assert_snapshot!("graph_dot", dot);
+    let o = dealcheck(&[
+        "graph",
+        "tests/fixtures/checks/circular.deal",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["cycles"][0],
+        serde_json::json!(["Investor", "Startup", "Cloud"])
+    );
+    insta::assert_json_snapshot!("graph_json", v);
+}

@@ -127,21 +127,46 @@ fn every_front_end_code_has_a_fixture() {
 #[test]
 fn check_fixtures_report_findings() {
     use dealcheck::diagnostic::codes::*;
-    let builtin = [EXCLUSIVE_CONFLICT, INEFFECTIVE_GRANT, CIRCULAR_FLOW, WINDOW, CURRENCY];
-    let mut entries: Vec<_> = std::fs::read_dir("tests/fixtures/checks").unwrap().map(|e| e.unwrap().path()).collect();
+    let builtin = [
+        EXCLUSIVE_CONFLICT,
+        INEFFECTIVE_GRANT,
+        CIRCULAR_FLOW,
+        WINDOW,
+        CURRENCY,
+    ];
+    let mut entries: Vec<_> = std::fs::read_dir("tests/fixtures/checks")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     let mut seen = std::collections::BTreeSet::new();
     for path in entries {
         let rule_set = RuleSet::load(&path);
-        assert!(!rule_set.has_errors(), "{}: {:?}", path.display(), rule_set.diagnostics());
+        assert!(
+            !rule_set.has_errors(),
+            "{}: {:?}",
+            path.display(),
+            rule_set.diagnostics()
+        );
         let report = rule_set.check(&Options::default());
-        let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).filter(|c| builtin.contains(c)).collect();
+        let codes: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .filter(|c| builtin.contains(c))
+            .collect();
         assert!(!codes.is_empty(), "{} found nothing", path.display());
         seen.extend(codes);
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        insta::assert_snapshot!(format!("check_{name}"), common::rendered(&rule_set, &report));
+        insta::assert_snapshot!(
+            format!("check_{name}"),
+            common::rendered(&rule_set, &report)
+        );
     }
     for code in [EXCLUSIVE_CONFLICT, INEFFECTIVE_GRANT, CIRCULAR_FLOW, WINDOW] {
-        assert!(seen.contains(code), "no fixture in tests/fixtures/checks gives `{code}`");
+        assert!(
+            seen.contains(code),
+            "no fixture in tests/fixtures/checks gives `{code}`"
+        );
     }
 }

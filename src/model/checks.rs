@@ -11,8 +11,8 @@ use crate::ast::{RightKind, TermKind};
 use crate::check::{PartyId, TermId};
 use crate::diagnostic::{codes, Diagnostic, Severity};
 use crate::source::Span;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 /// Most `exclusive-conflict` pairs listed; the rest are counted.
 pub const MAX_CONFLICTS: usize = 100;
@@ -45,9 +45,13 @@ fn windows(world: &World<'_>, diagnostics: &mut Vec<Diagnostic>) {
         let name = world.program.term_name(id);
         if w.end.hi < w.start.lo {
             diagnostics.push(
-                Diagnostic::error(codes::WINDOW, term.span, format!("the window of `{name}` ends before it starts"))
-                    .with_label(format!("starts {}, ends {}", w.start, w.end))
-                    .with_help("check the dates: the end must not come before the start"),
+                Diagnostic::error(
+                    codes::WINDOW,
+                    term.span,
+                    format!("the window of `{name}` ends before it starts"),
+                )
+                .with_label(format!("starts {}, ends {}", w.start, w.end))
+                .with_help("check the dates: the end must not come before the start"),
             );
         } else if w.end.lo < w.start.hi {
             diagnostics.push(
@@ -86,10 +90,18 @@ fn exclusive_conflicts(world: &World<'_>, index: &RightsIndex, diagnostics: &mut
             .iter()
             .filter(|r| matches!(r.kind, RightKind::Exclusive | RightKind::Sole))
             .filter_map(|r| {
-                let Holder::Party(holder) = r.holder else { return None };
+                let Holder::Party(holder) = r.holder else {
+                    return None;
+                };
                 let w = world.window(r.id)?;
                 let possible = w.possible();
-                (!possible.is_empty()).then(|| Live { right: r, holder, family: program.root(holder), certain: w.certain(), possible })
+                (!possible.is_empty()).then(|| Live {
+                    right: r,
+                    holder,
+                    family: program.root(holder),
+                    certain: w.certain(),
+                    possible,
+                })
             })
             .collect();
         if live.len() < 2 {
@@ -123,7 +135,10 @@ fn exclusive_conflicts(world: &World<'_>, index: &RightsIndex, diagnostics: &mut
                 None => by_family.get(&l.family).copied().unwrap_or(0),
                 Some(c) => {
                     by_family_via.get(&(l.family, None)).copied().unwrap_or(0)
-                        + by_family_via.get(&(l.family, Some(c))).copied().unwrap_or(0)
+                        + by_family_via
+                            .get(&(l.family, Some(c)))
+                            .copied()
+                            .unwrap_or(0)
                 }
             };
             let colliding = overlapping - same_family.min(overlapping);
@@ -173,19 +188,38 @@ fn conflict(world: &World<'_>, first: &Live<'_>, second: &Live<'_>) -> Diagnosti
     let certain = first.certain.intersect(second.certain);
     let possible = first.possible.intersect(second.possible);
     let what = |l: &Live<'_>| {
-        let kind = if l.right.kind == RightKind::Sole { "sole" } else { "exclusive" };
-        format!("{kind} licence of `{}` to `{}`", program.term_name(l.right.id), program.party_name(l.holder))
+        let kind = if l.right.kind == RightKind::Sole {
+            "sole"
+        } else {
+            "exclusive"
+        };
+        format!(
+            "{kind} licence of `{}` to `{}`",
+            program.term_name(l.right.id),
+            program.party_name(l.holder)
+        )
     };
     let asset = program
         .assets
         .get(first.right.asset)
         .map(|a| format!("{}.{}", a.owner.node, a.name.node))
         .unwrap_or_default();
-    let action = program.actions.get(first.right.action).map(|a| a.name.node.clone()).unwrap_or_default();
-    let (make, when): (fn(&'static str, Span, String) -> Diagnostic, String) = if certain.is_empty() {
-        (|c, s, m| Diagnostic::warning(c, s, m), format!("possibly, {possible}"))
+    let action = program
+        .actions
+        .get(first.right.action)
+        .map(|a| a.name.node.clone())
+        .unwrap_or_default();
+    let (make, when): (fn(&'static str, Span, String) -> Diagnostic, String) = if certain.is_empty()
+    {
+        (
+            |c, s, m| Diagnostic::warning(c, s, m),
+            format!("possibly, {possible}"),
+        )
     } else {
-        (|c, s, m| Diagnostic::error(c, s, m), format!("certainly, {certain}"))
+        (
+            |c, s, m| Diagnostic::error(c, s, m),
+            format!("certainly, {certain}"),
+        )
     };
     make(
         codes::EXCLUSIVE_CONFLICT,
@@ -215,11 +249,21 @@ fn ineffective_grants(world: &World<'_>, index: &RightsIndex, diagnostics: &mut 
             continue;
         }
         for grant in rights.iter().filter(|r| r.kind == RightKind::Grant) {
-            let Holder::Party(holder) = grant.holder else { continue };
-            let Some(window) = world.window(grant.id) else { continue };
-            let owner = program.asset_owner.get(grant.asset).copied().unwrap_or(usize::MAX);
+            let Holder::Party(holder) = grant.holder else {
+                continue;
+            };
+            let Some(window) = world.window(grant.id) else {
+                continue;
+            };
+            let owner = program
+                .asset_owner
+                .get(grant.asset)
+                .copied()
+                .unwrap_or(usize::MAX);
             for (blocker, certain, possible) in &blockers {
-                if !channels_overlap(grant, blocker) || blocker.effect_on(program, holder, owner) != Some(Effect::Blocks) {
+                if !channels_overlap(grant, blocker)
+                    || blocker.effect_on(program, holder, owner) != Some(Effect::Blocks)
+                {
                     continue;
                 }
                 let days_certain = window.certain().intersect(*certain);
@@ -242,12 +286,20 @@ fn ineffective_grants(world: &World<'_>, index: &RightsIndex, diagnostics: &mut 
                     format!("({days_certain}; possibly {days_possible})")
                 };
                 let channel = match (grant.via, blocker.via) {
-                    (None, Some(c)) => format!(" via `{}`", program.channels.get(c).map_or("?", |c| c.name.node.as_str())),
+                    (None, Some(c)) => format!(
+                        " via `{}`",
+                        program
+                            .channels
+                            .get(c)
+                            .map_or("?", |c| c.name.node.as_str())
+                    ),
                     _ => String::new(),
                 };
                 let by = match blocker.kind {
                     RightKind::Forbid => "a forbid".to_string(),
-                    RightKind::Sole => format!("the sole licence `{}`", program.term_name(blocker.id)),
+                    RightKind::Sole => {
+                        format!("the sole licence `{}`", program.term_name(blocker.id))
+                    }
                     _ => format!("the exclusive licence `{}`", program.term_name(blocker.id)),
                 };
                 diagnostics.push(
@@ -271,22 +323,50 @@ fn ineffective_grants(world: &World<'_>, index: &RightsIndex, diagnostics: &mut 
 
 /// One aggregated edge of the folded graph: every flow from one group to another.
 #[derive(Default)]
-struct Pair<'g> {
-    in_force: Vec<&'g Edge>,
-    kept_aside: Vec<&'g Edge>,
+pub struct Pair<'g> {
+    pub in_force: Vec<&'g Edge>,
+    pub kept_aside: Vec<&'g Edge>,
 }
 
-/// §7 `circular-flow`: each elementary cycle of the money graph, shortest first, with its
-/// bottleneck; cycles that a deal not in force would close are marked with that deal.
-fn circular_flows(world: &World<'_>, graph: &MoneyGraph, diagnostics: &mut Vec<Diagnostic>) {
+/// The money graph with units folded into their groups (§7).
+pub struct Folded<'g> {
+    /// The groups (outermost parties) with flows, sorted.
+    pub nodes: Vec<PartyId>,
+    pub pairs: HashMap<(usize, usize), Pair<'g>>,
+    pub cycles: super::cycles::Cycles,
+}
+
+impl Folded<'_> {
+    /// Whether the folded edge from `a` to `b` (node indices) lies on a listed cycle.
+    pub fn on_cycle(&self, a: usize, b: usize) -> bool {
+        self.cycles.listed.iter().any(|c| {
+            c.iter()
+                .enumerate()
+                .any(|(i, &x)| x == a && c.get(i + 1).or(c.first()) == Some(&b))
+        })
+    }
+
+    pub fn node_of(&self, program: &crate::check::Program, party: PartyId) -> Option<usize> {
+        self.nodes.binary_search(&program.root(party)).ok()
+    }
+}
+
+/// Folds the graph and lists its cycles.
+pub fn fold<'g>(world: &World<'_>, graph: &'g MoneyGraph) -> Folded<'g> {
     let program = world.program;
-    let mut nodes: Vec<PartyId> = graph.edges.iter().flat_map(|e| [program.root(e.payer), program.root(e.payee)]).collect();
+    let mut nodes: Vec<PartyId> = graph
+        .edges
+        .iter()
+        .flat_map(|e| [program.root(e.payer), program.root(e.payee)])
+        .collect();
     nodes.sort_unstable();
     nodes.dedup();
     let node_of = |p: PartyId| nodes.binary_search(&program.root(p)).ok();
     let mut pairs: HashMap<(usize, usize), Pair<'_>> = HashMap::new();
     for edge in &graph.edges {
-        let (Some(a), Some(b)) = (node_of(edge.payer), node_of(edge.payee)) else { continue };
+        let (Some(a), Some(b)) = (node_of(edge.payer), node_of(edge.payee)) else {
+            continue;
+        };
         if a == b {
             continue;
         }
@@ -297,27 +377,54 @@ fn circular_flows(world: &World<'_>, graph: &MoneyGraph, diagnostics: &mut Vec<D
             pair.kept_aside.push(edge);
         }
     }
-    let digraph = Digraph::new(nodes.len(), pairs.keys().copied());
-    let found = digraph.cycles(MAX_CYCLES, CYCLE_BUDGET);
-    for cycle in &found.listed {
-        if let Some(d) = describe_cycle(world, &nodes, &pairs, cycle) {
+    let cycles = Digraph::new(nodes.len(), pairs.keys().copied()).cycles(MAX_CYCLES, CYCLE_BUDGET);
+    Folded {
+        nodes,
+        pairs,
+        cycles,
+    }
+}
+
+/// §7 `circular-flow`: each elementary cycle of the money graph, shortest first, with its
+/// bottleneck; cycles that a deal not in force would close are marked with that deal.
+fn circular_flows(world: &World<'_>, graph: &MoneyGraph, diagnostics: &mut Vec<Diagnostic>) {
+    let folded = fold(world, graph);
+    for cycle in &folded.cycles.listed {
+        if let Some(d) = describe_cycle(world, &folded.nodes, &folded.pairs, cycle) {
             diagnostics.push(d);
         }
     }
+    let found = &folded.cycles;
     if found.more > 0 || found.incomplete {
-        let more = if found.incomplete { format!("at least {} more", found.more) } else { format!("{} more", found.more) };
+        let more = if found.incomplete {
+            format!("at least {} more", found.more)
+        } else {
+            format!("{} more", found.more)
+        };
         diagnostics.push(Diagnostic::new(
             codes::CIRCULAR_FLOW,
             Severity::Advice,
             crate::diagnostic::Location::Nowhere,
-            format!("… and {more} circular flows (only the {} shortest are listed)", found.listed.len()),
+            format!(
+                "… and {more} circular flows (only the {} shortest are listed)",
+                found.listed.len()
+            ),
         ));
     }
 }
 
-fn describe_cycle(world: &World<'_>, nodes: &[PartyId], pairs: &HashMap<(usize, usize), Pair<'_>>, cycle: &[usize]) -> Option<Diagnostic> {
+fn describe_cycle(
+    world: &World<'_>,
+    nodes: &[PartyId],
+    pairs: &HashMap<(usize, usize), Pair<'_>>,
+    cycle: &[usize],
+) -> Option<Diagnostic> {
     let program = world.program;
-    let mut names: Vec<&str> = cycle.iter().filter_map(|&n| nodes.get(n)).map(|&p| program.party_name(p)).collect();
+    let mut names: Vec<&str> = cycle
+        .iter()
+        .filter_map(|&n| nodes.get(n))
+        .map(|&p| program.party_name(p))
+        .collect();
     names.push(names.first().copied().unwrap_or(""));
     let mut edges: Vec<&Edge> = Vec::new();
     let mut closers: Vec<usize> = Vec::new();
@@ -371,11 +478,23 @@ fn describe_cycle(world: &World<'_>, nodes: &[PartyId], pairs: &HashMap<(usize, 
     } else {
         let deals: Vec<String> = closers
             .iter()
-            .filter_map(|&d| program.deals.get(d).map(|deal| format!("`{}` ({})", deal.name.node, super::super::eval::explain::status_word(world, d))))
+            .filter_map(|&d| {
+                program.deals.get(d).map(|deal| {
+                    format!(
+                        "`{}` ({})",
+                        deal.name.node,
+                        super::super::eval::explain::status_word(world, d)
+                    )
+                })
+            })
             .collect();
-        format!("money would go round in a circle if {} came into force: {path} ({amount})", deals.join(" and "))
+        format!(
+            "money would go round in a circle if {} came into force: {path} ({amount})",
+            deals.join(" and ")
+        )
     };
-    let mut d = Diagnostic::advice(codes::CIRCULAR_FLOW, span, message).with_label(edge_label(world, first));
+    let mut d = Diagnostic::advice(codes::CIRCULAR_FLOW, span, message)
+        .with_label(edge_label(world, first));
     for e in edges.iter().skip(1) {
         let span = program.term(e.term).map(|t| t.span).unwrap_or_default();
         d = d.with_other(span, edge_label(world, e));
@@ -384,17 +503,33 @@ fn describe_cycle(world: &World<'_>, nodes: &[PartyId], pairs: &HashMap<(usize, 
 }
 
 fn min_range(a: Range, b: Range) -> Range {
-    let (lo, lo_open) = if a.lo < b.lo || (a.lo == b.lo && a.lo_open) { (a.lo, a.lo_open) } else { (b.lo, b.lo_open) };
+    let (lo, lo_open) = if a.lo < b.lo || (a.lo == b.lo && a.lo_open) {
+        (a.lo, a.lo_open)
+    } else {
+        (b.lo, b.lo_open)
+    };
     let (hi, hi_open) = match (a.hi, b.hi) {
         (None, _) => (b.hi, b.hi_open),
         (_, None) => (a.hi, a.hi_open),
         (Some(x), Some(y)) if x < y || (x == y && a.hi_open) => (Some(x), a.hi_open),
         _ => (b.hi, b.hi_open),
     };
-    Range { lo, lo_open, hi, hi_open }
+    Range {
+        lo,
+        lo_open,
+        hi,
+        hi_open,
+    }
 }
 
 fn edge_label(world: &World<'_>, e: &Edge) -> String {
     let p = world.program;
-    format!("{} → {}: {} {} ({})", p.party_name(e.payer), p.party_name(e.payee), e.amount, e.currency, p.term_name(e.term))
+    format!(
+        "{} → {}: {} {} ({})",
+        p.party_name(e.payer),
+        p.party_name(e.payee),
+        e.amount,
+        e.currency,
+        p.term_name(e.term)
+    )
 }

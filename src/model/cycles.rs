@@ -31,7 +31,9 @@ impl Digraph {
                 }
             }
         }
-        Digraph { adjacency: sets.into_iter().map(|s| s.into_iter().collect()).collect() }
+        Digraph {
+            adjacency: sets.into_iter().map(|s| s.into_iter().collect()).collect(),
+        }
     }
 
     fn next(&self, node: usize) -> &[usize] {
@@ -99,7 +101,8 @@ impl Digraph {
         let n = self.adjacency.len();
         let mut out = Cycles::default();
         let mut steps = 0usize;
-        let in_cycle_component = |a: usize, b: usize| get_or(&component, a) == get_or(&component, b);
+        let in_cycle_component =
+            |a: usize, b: usize| get_or(&component, a) == get_or(&component, b);
         for length in 2..=n {
             let mut any_path_this_long = false;
             for start in 0..n {
@@ -147,7 +150,8 @@ impl Digraph {
 }
 
 fn finish(mut out: Cycles) -> Cycles {
-    out.listed.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    out.listed
+        .sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
     out
 }
 

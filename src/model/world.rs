@@ -284,7 +284,10 @@ impl<'p> World<'p> {
                         if end.is_exact() {
                             end
                         } else {
-                            Point { lo: end.lo.pred(), hi: end.hi }
+                            Point {
+                                lo: end.lo.pred(),
+                                hi: end.hi,
+                            }
                         }
                     }
                     Some(WindowEnd::For(d)) => {

@@ -1,6 +1,7 @@
 //! The report of a check (reference §8): rule outcomes, diagnostics and a summary, rendered as
 //! text or serialised as JSON with stable field names (see `docs/report.md`).
 
+pub mod graph;
 mod render;
 mod text;
 
