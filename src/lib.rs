@@ -27,7 +27,8 @@
 //! let options = Options::default();
 //! let before = rules.ask("can Amazon host OpenAI.frontier_models before 2030", &options).unwrap();
 //! assert_eq!(before.verdict, Verdict::No);
-//! let in_2035 = rules.ask("can Amazon host OpenAI.frontier_models in 2035", &options).unwrap();
+//! // The exclusivity ends sometime in the 2030s: whether it still runs all of 2035 is unknown.
+//! let in_2035 = rules.ask("can Microsoft always host OpenAI.frontier_models in 2035", &options).unwrap();
 //! assert_eq!(in_2035.verdict, Verdict::Unknown);
 //!
 //! let report = rules.check(&options);
