@@ -1,5 +1,11 @@
 //! Helpers shared by the test harnesses.
-#![allow(dead_code)]
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use dealcheck::report::{render_diagnostic, RenderOptions};
 use dealcheck::{Report, RuleSet};

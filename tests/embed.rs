@@ -1,5 +1,12 @@
 //! Snapshot-testing rule outcomes with insta, exactly as a user of the library would.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use dealcheck::{Options, RuleSet, Verdict};
 
 #[test]

@@ -1,6 +1,13 @@
 //! Fixture harnesses: `ok/` files must check cleanly with every expectation met; `err/` files must
 //! give at least one error. Both are checked first, then snapshotted.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod common;
 
 use dealcheck::{Options, RuleSet};

@@ -209,21 +209,15 @@ fn conflict(world: &World<'_>, first: &Live<'_>, second: &Live<'_>) -> Diagnosti
         .get(first.right.action)
         .map(|a| a.name.node.clone())
         .unwrap_or_default();
-    let (make, when): (fn(&'static str, Span, String) -> Diagnostic, String) = if certain.is_empty()
-    {
-        (
-            |c, s, m| Diagnostic::warning(c, s, m),
-            format!("possibly, {possible}"),
-        )
+    let (severity, when) = if certain.is_empty() {
+        (Severity::Warning, format!("possibly, {possible}"))
     } else {
-        (
-            |c, s, m| Diagnostic::error(c, s, m),
-            format!("certainly, {certain}"),
-        )
+        (Severity::Error, format!("certainly, {certain}"))
     };
-    make(
+    Diagnostic::new(
         codes::EXCLUSIVE_CONFLICT,
-        term_span(world, second.right.id),
+        severity,
+        crate::diagnostic::Location::Span(term_span(world, second.right.id)),
         format!("two exclusive licences to `{action}` `{asset}` collide ({when})"),
     )
     .with_label(what(second))
