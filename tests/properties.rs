@@ -1,0 +1,427 @@
+//! Property tests: the interval evaluator against a naive day-by-day reference on random small
+//! rule sets and questions, and laws every answer must obey.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use dealcheck::ast::{Question, RightKind, TermKind, When};
+use dealcheck::check::{Program, TermId};
+use dealcheck::eval::question::Evaluator;
+use dealcheck::model::time::{Day, Point};
+use dealcheck::model::world::{Reading, World};
+use dealcheck::source::FileId;
+use dealcheck::{Options, RuleSet, Verdict};
+use proptest::prelude::*;
+
+const PARTIES: [&str; 4] = ["Owner", "P", "Q", "QUnit"];
+/// Few dates, so windows and questions often meet at the same boundaries.
+const DATES: [&str; 9] = [
+    "2026",
+    "2026-07-14",
+    "2027-Q2",
+    "2027-H2",
+    "2028-02-29",
+    "sometime in 2027",
+    "sometime in 2026-H2",
+    "launch",
+    "someday",
+];
+
+fn header() -> String {
+    "as of 2025-06-01\nparty Owner\nparty P\nparty Q\nparty QUnit part of Q\nasset Owner.a\naction x\n\
+     channel c0\nchannel c1\nevent launch expected 2027\nevent someday\n"
+        .to_string()
+}
+
+fn who() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(&PARTIES[..]).prop_map(str::to_string),
+        Just("everyone".to_string()),
+        prop::sample::select(&PARTIES[..]).prop_map(|p| format!("everyone except {p}")),
+    ]
+}
+
+fn window() -> impl Strategy<Value = String> {
+    let date = || prop::sample::select(&DATES[..]);
+    prop_oneof![
+        Just(String::new()),
+        date().prop_map(|d| format!("from {d}")),
+        date().prop_map(|d| format!("until {d}")),
+        (date(), date()).prop_map(|(a, b)| format!("from {a} until {b}")),
+        (date(), 1..30u32).prop_map(|(a, n)| format!("from {a} for {n} months")),
+        date().prop_map(|d| format!("during {d}")),
+    ]
+}
+
+fn via() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("via c0".to_string()),
+        Just("via c1".to_string())
+    ]
+}
+
+fn term() -> impl Strategy<Value = String> {
+    let holder = || prop::sample::select(&PARTIES[..]);
+    prop_oneof![
+        (who(), via(), window())
+            .prop_map(|(w, v, win)| format!("grant {w} may x Owner.a {v} {win}")),
+        (holder(), via(), window())
+            .prop_map(|(h, v, win)| format!("exclusive {h} may x Owner.a {v} {win}")),
+        (holder(), via(), window())
+            .prop_map(|(h, v, win)| format!("sole {h} may x Owner.a {v} {win}")),
+        (who(), via(), window()).prop_map(|(w, v, win)| format!("forbid {w} x Owner.a {v} {win}")),
+    ]
+}
+
+fn deal() -> impl Strategy<Value = (String, Vec<String>)> {
+    let status = prop::sample::select(
+        &[
+            "signed",
+            "announced",
+            "reported",
+            "proposed",
+            "terminated on 2027-05",
+        ][..],
+    );
+    (status, prop::collection::vec(term(), 1..4)).prop_map(|(s, terms)| (s.to_string(), terms))
+}
+
+fn rule_set_text() -> impl Strategy<Value = String> {
+    (prop::collection::vec(deal(), 1..5), any::<bool>()).prop_map(|(deals, amend)| {
+        let mut text = header();
+        for (i, (status, terms)) in deals.iter().enumerate() {
+            text.push_str(&format!("deal d{i} {{\n  status {status}\n"));
+            for (j, t) in terms.iter().enumerate() {
+                text.push_str(&format!("  t{j}: {t}\n"));
+            }
+            text.push_str("}\n");
+        }
+        if amend {
+            text.push_str(
+                "deal amend {\n  dated 2025-01-01\n  terminate d0.t0 on sometime in 2026\n}\n",
+            );
+        }
+        text
+    })
+}
+
+fn when() -> impl Strategy<Value = String> {
+    let date = || prop::sample::select(&DATES[..]);
+    prop_oneof![
+        Just(String::new()),
+        date().prop_map(|d| format!("before {d}")),
+        date().prop_map(|d| format!("after {d}")),
+        date().prop_map(|d| format!("in {d}")),
+        (date(), date()).prop_map(|(a, b)| format!("between {a} and {b}")),
+    ]
+}
+
+fn can_question() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(&PARTIES[..]),
+        any::<bool>(),
+        via(),
+        when(),
+    )
+        .prop_map(|(p, always, v, w)| {
+            format!(
+                "can {p} {}x Owner.a {v} {w}",
+                if always { "always " } else { "" }
+            )
+        })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reference: day by day, straight from the reference's words.
+
+/// Days far enough on both sides that nothing changes beyond them.
+const FIRST: i32 = 19_000; // 2022-01-08
+const LAST: i32 = 24_500; // 2037-01-29
+
+fn applies(world: &World<'_>, id: TermId, day: Day) -> Verdict {
+    match world.window(id) {
+        None => Verdict::No,
+        Some(w) if w.certain().contains(day) => Verdict::Yes,
+        Some(w) if w.possible().contains(day) => Verdict::Unknown,
+        Some(_) => Verdict::No,
+    }
+}
+
+fn may_on(
+    world: &World<'_>,
+    program: &Program,
+    party: usize,
+    via: Option<usize>,
+    day: Day,
+) -> Verdict {
+    let owner = program.party("Owner").unwrap();
+    let channels: Vec<Option<usize>> = match via {
+        Some(c) => vec![Some(c)],
+        None => (0..program.channels.len())
+            .map(Some)
+            .chain([None])
+            .collect(),
+    };
+    let actors: Vec<usize> = (0..program.parties.len())
+        .filter(|&a| program.within(a, party))
+        .collect();
+    let mut answer = Verdict::No;
+    for &actor in &actors {
+        for &channel in &channels {
+            let mut permitted = Verdict::from_bool(actor == owner);
+            let mut blocked = Verdict::No;
+            for (id, term) in program.terms() {
+                let TermKind::Right { kind, who, via, .. } = &term.kind else {
+                    continue;
+                };
+                let term_via = via.as_ref().map(|v| program.channel(&v.node).unwrap());
+                if term_via.is_some() && term_via != channel {
+                    continue;
+                }
+                let covers = |name: &str| program.party(name).unwrap();
+                let excepted = |except: &[dealcheck::ast::Name]| {
+                    except
+                        .iter()
+                        .any(|e| program.within(actor, covers(&e.node)))
+                };
+                let on = applies(world, id, day);
+                let (permits, blocks) = match (kind, who) {
+                    (RightKind::Grant, dealcheck::ast::Who::Party(p)) => {
+                        (actor == covers(&p.node), false)
+                    }
+                    (RightKind::Grant, dealcheck::ast::Who::Everyone { except }) => {
+                        (!excepted(except), false)
+                    }
+                    (RightKind::Forbid, dealcheck::ast::Who::Party(p)) => {
+                        (false, program.within(actor, covers(&p.node)))
+                    }
+                    (RightKind::Forbid, dealcheck::ast::Who::Everyone { except }) => {
+                        (false, !excepted(except))
+                    }
+                    (_, dealcheck::ast::Who::Party(h)) => {
+                        let holder = covers(&h.node);
+                        let other = program.root(actor) != program.root(holder);
+                        let spared =
+                            *kind == RightKind::Sole && program.root(actor) == program.root(owner);
+                        (actor == holder, actor != holder && other && !spared)
+                    }
+                    _ => (false, false),
+                };
+                if permits {
+                    permitted = permitted.or(on);
+                }
+                if blocks {
+                    blocked = blocked.or(on);
+                }
+            }
+            answer = answer.or(permitted.and(blocked.not()));
+        }
+    }
+    answer
+}
+
+/// Whether a day is certainly / possibly in the WHEN, from its definition in §6.
+fn in_when(world: &World<'_>, when: Option<&When>, day: Day) -> (bool, bool) {
+    let as_of = world.as_of;
+    let p = |x, r| world.point(x, r);
+    let within = |lo: Day, hi: Day| lo <= day && day <= hi;
+    match when {
+        None => (day == as_of, day == as_of),
+        Some(When::Before(x)) => {
+            let Point { lo, hi } = p(x, Reading::First);
+            (day >= as_of && day < lo, day >= as_of && day < hi)
+        }
+        Some(When::After(x)) => {
+            let Point { lo, hi } = p(x, Reading::Last);
+            (day > hi && hi != Day::NEVER, day > lo)
+        }
+        Some(When::In(x)) => {
+            let (s, e) = (p(x, Reading::First), p(x, Reading::Last));
+            (within(s.hi, e.lo), within(s.lo, e.hi))
+        }
+        Some(When::Between(x, y)) => {
+            let (s, e) = (p(x, Reading::First), p(y, Reading::Last));
+            (within(s.hi, e.lo), within(s.lo, e.hi))
+        }
+    }
+}
+
+fn reference(rule_set: &RuleSet, question: &str) -> Verdict {
+    let program = rule_set.program();
+    let world = rule_set.world(&Options::default()).unwrap();
+    let (q, _) = dealcheck::syntax::parse_question(FileId(99), question).unwrap();
+    let Question::Can {
+        party,
+        always,
+        via,
+        when,
+        ..
+    } = q.node
+    else {
+        panic!("not a can question")
+    };
+    let party = program.party(&party.node).unwrap();
+    let via = via.map(|c| program.channel(&c.node).unwrap());
+    let when = when.as_ref().map(|w| &w.node);
+    let (mut some_certain_yes, mut all_possible_no) = (false, true);
+    let (mut all_possible_yes, mut some_certain_no) = (true, false);
+    for d in FIRST..=LAST {
+        let day = Day(d);
+        let (certain, possible) = in_when(&world, when, day);
+        if !possible {
+            continue;
+        }
+        let v = may_on(&world, program, party, via, day);
+        some_certain_yes |= certain && v == Verdict::Yes;
+        some_certain_no |= certain && v == Verdict::No;
+        all_possible_no &= v == Verdict::No;
+        all_possible_yes &= v == Verdict::Yes;
+    }
+    match (
+        always,
+        some_certain_yes,
+        all_possible_no,
+        all_possible_yes,
+        some_certain_no,
+    ) {
+        (false, true, ..) => Verdict::Yes,
+        (false, false, true, ..) => Verdict::No,
+        (true, _, _, true, _) => Verdict::Yes,
+        (true, _, _, false, true) => Verdict::No,
+        _ => Verdict::Unknown,
+    }
+}
+
+fn load(text: &str) -> RuleSet {
+    let rule_set = RuleSet::from_sources([("random.deal", text)]);
+    assert!(
+        !rule_set.has_errors(),
+        "{text}\n{:?}",
+        rule_set.diagnostics()
+    );
+    rule_set
+}
+
+fn ask(rule_set: &RuleSet, question: &str) -> Verdict {
+    rule_set.ask(question, &Options::default()).unwrap().verdict
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Day by day, the swept timeline equals the reference's answer for that day.
+    #[test]
+    fn timeline_matches_each_day(text in rule_set_text(), p in prop::sample::select(&PARTIES[..]), v in via()) {
+        let rule_set = load(&text);
+        let program = rule_set.program();
+        let world = rule_set.world(&Options::default()).unwrap();
+        let text_of = |_: dealcheck::source::Span| String::new();
+        let evaluator = Evaluator::new(&world, rule_set.rights_index(), rule_set.sources(), &text_of);
+        let party = program.party(p).unwrap();
+        let via = v.strip_prefix("via ").map(|c| program.channel(c).unwrap());
+        let (action, asset) = (program.action("x").unwrap(), 0);
+        let owner = program.party("Owner").unwrap();
+        let (timeline, _, _) = evaluator.may_timeline(party, action, asset, via, owner);
+        for d in FIRST..=LAST {
+            prop_assert_eq!(timeline.at(Day(d)), may_on(&world, program, party, via, Day(d)), "day {}\n{}", Day(d), text);
+        }
+    }
+
+    /// The days of a WHEN, as intervals, are the days the reference puts in it.
+    #[test]
+    fn when_days_match_each_day(text in rule_set_text(), w in when()) {
+        let rule_set = load(&text);
+        let world = rule_set.world(&Options::default()).unwrap();
+        let text_of = |_: dealcheck::source::Span| String::new();
+        let evaluator = Evaluator::new(&world, rule_set.rights_index(), rule_set.sources(), &text_of);
+        let (q, _) = dealcheck::syntax::parse_question(FileId(99), &format!("can P x Owner.a {w}")).unwrap();
+        let Question::Can { when, .. } = q.node else { unreachable!() };
+        let days = evaluator.days(when.as_ref());
+        for d in FIRST..=LAST {
+            let (certain, possible) = in_when(&world, when.as_ref().map(|w| &w.node), Day(d));
+            prop_assert_eq!((days.certain.contains(Day(d)), days.possible.contains(Day(d))), (certain, possible), "day {} {}", Day(d), w);
+        }
+    }
+
+    /// The interval evaluator agrees with walking the days one by one.
+    #[test]
+    fn interval_evaluator_matches_day_by_day(text in rule_set_text(), question in can_question()) {
+        let rule_set = load(&text);
+        prop_assert_eq!(ask(&rule_set, &question), reference(&rule_set, &question), "{}\n{}", text, question);
+    }
+
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// `always` implies "some day" on a WHEN with a certain day; "no day" rules out `always`
+    /// on a WHEN with a possible day.
+    #[test]
+    fn always_implies_some_day(text in rule_set_text(), p in prop::sample::select(&PARTIES[..]), w in when()) {
+        let rule_set = load(&text);
+        let always = ask(&rule_set, &format!("can {p} always x Owner.a {w}"));
+        let some = ask(&rule_set, &format!("can {p} x Owner.a {w}"));
+        let world = rule_set.world(&Options::default()).unwrap();
+        let (q, _) = dealcheck::syntax::parse_question(FileId(99), &format!("can {p} x Owner.a {w}")).unwrap();
+        let Question::Can { when, .. } = q.node else { unreachable!() };
+        let days: Vec<(bool, bool)> = (FIRST..=LAST).map(|d| in_when(&world, when.as_ref().map(|w| &w.node), Day(d))).collect();
+        if always == Verdict::Yes && days.iter().any(|d| d.0) {
+            prop_assert_eq!(some, Verdict::Yes, "{}", text);
+        }
+        if some == Verdict::No && days.iter().any(|d| d.1) {
+            prop_assert_ne!(always, Verdict::Yes, "{}", text);
+        }
+    }
+
+    /// De Morgan's laws hold on whole questions.
+    #[test]
+    fn de_morgan(text in rule_set_text(), a in can_question(), b in can_question()) {
+        let rule_set = load(&text);
+        let lhs = ask(&rule_set, &format!("not ({a} and {b})"));
+        let rhs = ask(&rule_set, &format!("not ({a}) or not ({b})"));
+        prop_assert_eq!(lhs, rhs);
+        let lhs = ask(&rule_set, &format!("not ({a} or {b})"));
+        let rhs = ask(&rule_set, &format!("not ({a}) and not ({b})"));
+        prop_assert_eq!(lhs, rhs);
+    }
+
+    /// Fixing an event's day never turns yes into no or no into yes.
+    #[test]
+    fn fixing_an_event_only_settles_unknowns(text in rule_set_text(), question in can_question(), day in 0..365i32) {
+        let base = load(&text);
+        let before = ask(&base, &question);
+        let fixed_day = dealcheck::Day(dealcheck::parse_date("2027-01-01").unwrap().0 + day);
+        let rule = format!("{text}rule fixed {{\n  assuming launch on {fixed_day}\n  ask {question}\n}}\n");
+        let fixed = load(&rule);
+        let after = fixed.check(&Options::default()).rules[0].checks[0].answer;
+        if before != Verdict::Unknown {
+            prop_assert_eq!(before, after, "{}\n{}", rule, question);
+        }
+    }
+
+    /// Narrowing an amount's range never turns yes into no or no into yes.
+    #[test]
+    fn narrowing_a_range_only_settles_unknowns(
+        lo in 1..50u32, width in 0..50u32, cut_lo in 0..50u32, cut_hi in 0..50u32, threshold in 0..120u32,
+        op in prop::sample::select(&["<", "<=", ">", ">=", "==", "!="][..]),
+    ) {
+        let hi = lo + width;
+        let narrow_lo = (lo + cut_lo).min(hi);
+        let narrow_hi = hi.saturating_sub(cut_hi).max(narrow_lo);
+        let make = |a: u32, b: u32| load(&format!(
+            "as of 2026-01-01\nparty I\nparty S\ndeal d {{\n  invest between {a}M USD and {b}M USD from I in S\n  invest 10M USD from I in S\n}}\n"
+        ));
+        let q = format!("invested(I, S) {op} {threshold}M USD");
+        let wide = ask(&make(lo, hi), &q);
+        let narrow = ask(&make(narrow_lo, narrow_hi), &q);
+        if wide != Verdict::Unknown {
+            prop_assert_eq!(wide, narrow);
+        }
+    }
+}
