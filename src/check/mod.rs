@@ -51,7 +51,7 @@ impl Symbol {
 }
 
 /// What a `deal` or `deal.label` reference points at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
     Deal(DealId),
     Term(TermId),
@@ -74,6 +74,8 @@ pub struct Program {
     pub asset_owner: Vec<PartyId>,
     /// Each party's direct units (the inverse of `parent`).
     pub units: Vec<Vec<PartyId>>,
+    /// `terminate` terms by what they terminate.
+    terminators: HashMap<Target, Vec<TermId>>,
     names: HashMap<String, Symbol>,
     assets_by_name: HashMap<(PartyId, String), AssetId>,
     labels: HashMap<(DealId, String), usize>,
@@ -152,6 +154,21 @@ impl Program {
         })
     }
 
+    /// The `terminate` terms aimed at a term, directly or through its deal.
+    pub fn terminators(&self, id: TermId) -> impl Iterator<Item = TermId> + '_ {
+        let direct = self
+            .terminators
+            .get(&Target::Term(id))
+            .into_iter()
+            .flatten();
+        let via_deal = self
+            .terminators
+            .get(&Target::Deal(id.deal))
+            .into_iter()
+            .flatten();
+        direct.chain(via_deal).copied()
+    }
+
     /// `deal.label`, or `deal#N` (1-based) for an unlabelled term.
     pub fn term_name(&self, id: TermId) -> String {
         let deal = self
@@ -228,5 +245,14 @@ pub fn check(files: Vec<ast::File>) -> (Program, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut program = declare::declare(files, &mut diagnostics);
     resolve::resolve(&mut program, &mut diagnostics);
+    let mut terminators: HashMap<Target, Vec<TermId>> = HashMap::new();
+    for (id, term) in program.terms() {
+        if let ast::TermKind::Terminate { target, .. } = &term.kind {
+            if let Some(t) = program.target(target) {
+                terminators.entry(t).or_default().push(id);
+            }
+        }
+    }
+    program.terminators = terminators;
     (program, diagnostics)
 }

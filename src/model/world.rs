@@ -66,22 +66,21 @@ impl TermWindow {
 
 #[derive(Clone, Copy)]
 enum Slot {
-    Pending,
     InProgress,
     Done(TermWindow),
 }
 
-/// The rule set seen from one context.
+/// The rule set seen from one context. Building one is constant time: windows and terminations
+/// are worked out when first asked for, so a question pays only for the terms it touches.
 pub struct World<'p> {
     pub program: &'p Program,
     pub as_of: Day,
     context: Context,
-    in_force: Vec<bool>,
-    /// Windows as written (before terminations), computed on demand: `start(x)` may refer to
-    /// another term, so order is not known in advance.
-    written: RefCell<Vec<Vec<Slot>>>,
+    /// Windows as written (before terminations). `start(x)` may refer to another term, so the
+    /// order is not known in advance.
+    written: RefCell<HashMap<TermId, Slot>>,
     /// Where each term stops applying, from in-force terminations.
-    cuts: Vec<Vec<Option<Point>>>,
+    cuts: RefCell<HashMap<TermId, Option<Point>>>,
 }
 
 impl<'p> World<'p> {
@@ -96,38 +95,20 @@ impl<'p> World<'p> {
                     .map(|(first, _)| first)
             })
             .unwrap_or(today);
-        let in_force = program
-            .deals
-            .iter()
-            .enumerate()
-            .map(|(id, deal)| deal_in_force(deal, id, &context, as_of))
-            .collect();
-        let written = RefCell::new(
-            program
-                .deals
-                .iter()
-                .map(|d| vec![Slot::Pending; d.terms.len()])
-                .collect(),
-        );
-        let cuts = program
-            .deals
-            .iter()
-            .map(|d| vec![None; d.terms.len()])
-            .collect();
-        let mut world = World {
+        World {
             program,
             as_of,
             context,
-            in_force,
-            written,
-            cuts,
-        };
-        world.apply_terminations();
-        world
+            written: RefCell::default(),
+            cuts: RefCell::default(),
+        }
     }
 
     pub fn deal_in_force(&self, deal: DealId) -> bool {
-        self.in_force.get(deal).copied().unwrap_or(false)
+        self.program
+            .deals
+            .get(deal)
+            .is_some_and(|d| deal_in_force(d, deal, &self.context, self.as_of))
     }
 
     pub fn context(&self) -> &Context {
@@ -145,53 +126,42 @@ impl<'p> World<'p> {
             .map(|(first, _)| first)
     }
 
-    fn apply_terminations(&mut self) {
+    /// The day a term stops applying from, if an in-force termination says so: its deal's
+    /// `terminated on`, or `terminate` terms aimed at it or its deal (the earliest wins).
+    pub fn cut(&self, id: TermId) -> Option<Point> {
+        if let Some(known) = self.cuts.borrow().get(&id) {
+            return *known;
+        }
+        // Mark first: a termination day that depends on this very term sees no cut.
+        self.cuts.borrow_mut().insert(id, None);
         let program = self.program;
-        for (deal_id, deal) in program.deals.iter().enumerate() {
-            if !self.deal_in_force(deal_id) {
+        let mut cut: Option<Point> = None;
+        let mut add = |at: Point| cut = Some(cut.map_or(at, |c| c.earliest(at)));
+        if self.deal_in_force(id.deal) {
+            if let Some(Status::TerminatedOn(point)) = program
+                .deals
+                .get(id.deal)
+                .and_then(|d| d.statuses.first())
+                .map(|s| &s.node)
+            {
+                add(self.point(point, Reading::First));
+            }
+        }
+        for terminator in program.terminators(id) {
+            if !self.deal_in_force(terminator.deal) {
                 continue;
             }
-            if let Some(Status::TerminatedOn(point)) = deal.statuses.first().map(|s| &s.node) {
-                let at = self.point(point, Reading::First);
-                for index in 0..deal.terms.len() {
-                    self.add_cut(
-                        TermId {
-                            deal: deal_id,
-                            index,
-                        },
-                        at,
-                    );
-                }
-            }
-            for term in &deal.terms {
-                let TermKind::Terminate { target, on } = &term.kind else {
-                    continue;
-                };
-                let at = match on {
-                    Some(p) => self.point(p, Reading::First),
-                    None => Point::exact(self.dated(deal_id).unwrap_or(self.as_of)),
-                };
-                match program.target(target) {
-                    Some(Target::Term(id)) => self.add_cut(id, at),
-                    Some(Target::Deal(d)) => {
-                        let count = program.deals.get(d).map_or(0, |d| d.terms.len());
-                        for index in 0..count {
-                            self.add_cut(TermId { deal: d, index }, at);
-                        }
-                    }
-                    None => {}
-                }
-            }
-        }
-    }
-
-    fn add_cut(&mut self, id: TermId, at: Point) {
-        if let Some(slot) = self.cuts.get_mut(id.deal).and_then(|d| d.get_mut(id.index)) {
-            *slot = Some(match *slot {
-                Some(prev) => prev.earliest(at),
-                None => at,
+            let Some(TermKind::Terminate { on, .. }) = program.term(terminator).map(|t| &t.kind)
+            else {
+                continue;
+            };
+            add(match on {
+                Some(p) => self.point(p, Reading::First),
+                None => Point::exact(self.dated(terminator.deal).unwrap_or(self.as_of)),
             });
         }
+        self.cuts.borrow_mut().insert(id, cut);
+        cut
     }
 
     /// When a term applies, terminations included; `None` when its deal is not in force.
@@ -200,63 +170,37 @@ impl<'p> World<'p> {
             return None;
         }
         let written = self.written_window(id);
-        Some(
-            match self
-                .cuts
-                .get(id.deal)
-                .and_then(|d| d.get(id.index))
-                .copied()
-                .flatten()
-            {
-                Some(at) => written.cut(at),
-                None => written,
-            },
-        )
+        Some(match self.cut(id) {
+            Some(at) => written.cut(at),
+            None => written,
+        })
     }
 
     /// When a term applies as written, whether or not its deal is in force.
     pub fn written_window(&self, id: TermId) -> TermWindow {
-        let slot = self
-            .written
-            .borrow()
-            .get(id.deal)
-            .and_then(|d| d.get(id.index))
-            .copied();
+        let slot = self.written.borrow().get(&id).copied();
         match slot {
             Some(Slot::Done(w)) => return w,
             // A window that depends on itself (`from start(this)`): unknown from end to end.
-            Some(Slot::InProgress) | None => {
+            Some(Slot::InProgress) => {
+                let unknown = Point {
+                    lo: Day::PAST,
+                    hi: Day::NEVER,
+                };
                 return TermWindow {
-                    start: Point {
-                        lo: Day::PAST,
-                        hi: Day::NEVER,
-                    },
-                    end: Point {
-                        lo: Day::PAST,
-                        hi: Day::NEVER,
-                    },
-                }
+                    start: unknown,
+                    end: unknown,
+                };
             }
-            Some(Slot::Pending) => {}
+            None => {}
         }
-        self.set_slot(id, Slot::InProgress);
+        self.written.borrow_mut().insert(id, Slot::InProgress);
         let window = match self.program.term(id) {
             Some(term) => self.compute_window(id.deal, term),
             None => TermWindow::ALWAYS,
         };
-        self.set_slot(id, Slot::Done(window));
+        self.written.borrow_mut().insert(id, Slot::Done(window));
         window
-    }
-
-    fn set_slot(&self, id: TermId, slot: Slot) {
-        if let Some(s) = self
-            .written
-            .borrow_mut()
-            .get_mut(id.deal)
-            .and_then(|d| d.get_mut(id.index))
-        {
-            *s = slot;
-        }
     }
 
     fn compute_window(&self, deal: DealId, term: &ast::Term) -> TermWindow {
@@ -381,13 +325,7 @@ impl<'p> World<'p> {
     pub fn target_bounds(&self, reference: &ast::Reference) -> (Point, Point) {
         let window_of = |id: TermId| {
             let w = self.written_window(id);
-            match self
-                .cuts
-                .get(id.deal)
-                .and_then(|d| d.get(id.index))
-                .copied()
-                .flatten()
-            {
+            match self.cut(id) {
                 Some(at) if self.deal_in_force(id.deal) => w.cut(at),
                 _ => w,
             }
