@@ -1,1 +1,134 @@
-fn main() {}
+//! Criterion benchmarks (`cargo bench`): parse+check throughput, a full check, `ask` latency for
+//! a point and a range question, the money-graph checks on a dense graph, and a plain byte loop
+//! as the ceiling any parser could reach. Results and how to read them: docs/performance.md.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use dealcheck::{Options, RuleSet};
+use std::fmt::Write;
+use std::time::Duration;
+
+fn parse_and_check(c: &mut Criterion) {
+    let mut group = c.benchmark_group("load");
+    group
+        .measurement_time(Duration::from_secs(5))
+        .sample_size(10);
+    for deals in [10, 1_000, 10_000] {
+        let text = corpus::generate(deals, 1);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(deals), &text, |b, text| {
+            b.iter(|| RuleSet::from_sources([("corpus.deal", text.as_str())]))
+        });
+    }
+    group.finish();
+}
+
+/// The floor for reading the same bytes: count lines, touching every byte once.
+fn byte_loop(c: &mut Criterion) {
+    let text = corpus::generate(20_000, 1);
+    let mut group = c.benchmark_group("byte_loop");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("count_newlines", |b| {
+        b.iter(|| {
+            black_box(text.as_bytes())
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+        })
+    });
+    group.finish();
+}
+
+fn full_check(c: &mut Criterion) {
+    let mut group = c.benchmark_group("check");
+    group
+        .measurement_time(Duration::from_secs(5))
+        .sample_size(10);
+    for deals in [1_000, 10_000] {
+        let rules = RuleSet::from_sources([("corpus.deal", corpus::generate(deals, 1))]);
+        assert!(!rules.has_errors());
+        group.bench_with_input(BenchmarkId::from_parameter(deals), &rules, |b, rules| {
+            b.iter(|| rules.check(&Options::default()))
+        });
+    }
+    group.finish();
+}
+
+fn ask(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ask");
+    for deals in [10, 1_000, 10_000] {
+        let rules = RuleSet::from_sources([("corpus.deal", corpus::generate(deals, 1))]);
+        assert!(!rules.has_errors());
+        let options = Options::default();
+        let points: Vec<String> = (0..64).map(|i| corpus::point_question(deals, i)).collect();
+        let ranges: Vec<String> = (0..64).map(|i| corpus::range_question(deals, i)).collect();
+        let mut i = 0;
+        group.bench_with_input(BenchmarkId::new("point", deals), &rules, |b, rules| {
+            b.iter(|| {
+                i = (i + 1) % points.len();
+                rules.ask(&points[i], &options).unwrap()
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("range", deals), &rules, |b, rules| {
+            b.iter(|| {
+                i = (i + 1) % ranges.len();
+                rules.ask(&ranges[i], &options).unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Every party pays every other: the cycle listing must stop at its cap, quickly.
+fn dense_money_graph(c: &mut Criterion) {
+    let mut text = String::from("as of 2025-12-17\n");
+    let n = 60;
+    for p in 0..n {
+        let _ = writeln!(text, "party p{p}");
+    }
+    for a in 0..n {
+        let _ = write!(text, "deal d{a} {{\n");
+        for b in 0..n {
+            if a != b {
+                let _ = writeln!(text, "  pay {}M USD from p{a} to p{b}", 1 + (a * b) % 97);
+            }
+        }
+        text.push_str("}\n");
+    }
+    let rules = RuleSet::from_sources([("dense.deal", text)]);
+    assert!(!rules.has_errors());
+    let mut group = c.benchmark_group("money_graph");
+    group
+        .measurement_time(Duration::from_secs(5))
+        .sample_size(10);
+    group.bench_function("complete_60_parties", |b| {
+        b.iter(|| rules.check(&Options::default()))
+    });
+    group.bench_function("roundtrip_complete_60", |b| {
+        b.iter(|| {
+            rules
+                .ask("roundtrip(p0, p1) > 50%", &Options::default())
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    parse_and_check,
+    byte_loop,
+    full_check,
+    ask,
+    dense_money_graph
+);
+criterion_main!(benches);

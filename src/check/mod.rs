@@ -50,6 +50,15 @@ impl Symbol {
     }
 }
 
+/// A flow term resolved: who pays whom (for `lease`/`supply`, the lessee or buyer pays).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flow {
+    pub term: TermId,
+    pub kind: ast::FlowKind,
+    pub payer: PartyId,
+    pub payee: PartyId,
+}
+
 /// What a `deal` or `deal.label` reference points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
@@ -76,6 +85,10 @@ pub struct Program {
     pub units: Vec<Vec<PartyId>>,
     /// `terminate` terms by what they terminate.
     terminators: HashMap<Target, Vec<TermId>>,
+    /// Every money flow with an amount, names resolved, payer to payee (reference §4 table).
+    pub flows: Vec<Flow>,
+    /// Indices into `flows` by payer.
+    flows_by_payer: HashMap<PartyId, Vec<usize>>,
     names: HashMap<String, Symbol>,
     assets_by_name: HashMap<(PartyId, String), AssetId>,
     labels: HashMap<(DealId, String), usize>,
@@ -169,6 +182,15 @@ impl Program {
         direct.chain(via_deal).copied()
     }
 
+    /// The flows paid by one party (not its units).
+    pub fn flows_from(&self, payer: PartyId) -> impl Iterator<Item = &Flow> + '_ {
+        self.flows_by_payer
+            .get(&payer)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.flows.get(i))
+    }
+
     /// `deal.label`, or `deal#N` (1-based) for an unlabelled term.
     pub fn term_name(&self, id: TermId) -> String {
         let deal = self
@@ -254,5 +276,41 @@ pub fn check(files: Vec<ast::File>) -> (Program, Vec<Diagnostic>) {
         }
     }
     program.terminators = terminators;
+    index_flows(&mut program);
     (program, diagnostics)
+}
+
+fn index_flows(program: &mut Program) {
+    let mut flows = Vec::new();
+    for (term, t) in program.terms() {
+        let ast::TermKind::Flow {
+            kind,
+            amount: Some(_),
+            from,
+            to,
+            ..
+        } = &t.kind
+        else {
+            continue;
+        };
+        let (Some(from), Some(to)) = (program.party(&from.node), program.party(&to.node)) else {
+            continue;
+        };
+        let (payer, payee) = match kind {
+            ast::FlowKind::Invest | ast::FlowKind::Pay => (from, to),
+            ast::FlowKind::Lease | ast::FlowKind::Supply => (to, from),
+        };
+        flows.push(Flow {
+            term,
+            kind: *kind,
+            payer,
+            payee,
+        });
+    }
+    let mut by_payer: HashMap<PartyId, Vec<usize>> = HashMap::new();
+    for (i, f) in flows.iter().enumerate() {
+        by_payer.entry(f.payer).or_default().push(i);
+    }
+    program.flows = flows;
+    program.flows_by_payer = by_payer;
 }

@@ -203,7 +203,7 @@ impl Evaluator<'_> {
             .with_help("dealcheck never converts currencies; keep one currency per flow")
         };
         let money = |p, q, kinds: &[FlowKind]| -> Result<Val, Diagnostic> {
-            let sum = self.money().sum(program, p, q, kinds).map_err(clash)?;
+            let sum = crate::model::money::sum(self.world, p, q, kinds).map_err(clash)?;
             Ok(Val::Money {
                 range: sum.range,
                 currency: sum.currency,

@@ -7,7 +7,7 @@ use super::range::Range;
 use super::rights::{Effect, Holder, Right, RightsIndex};
 use super::time::Interval;
 use super::world::World;
-use crate::ast::{RightKind, TermKind};
+use crate::ast::{RightKind, TermKind, Window, WindowEnd};
 use crate::check::{PartyId, TermId};
 use crate::diagnostic::{codes, Diagnostic, Severity};
 use crate::source::Span;
@@ -36,27 +36,36 @@ fn term_span(world: &World<'_>, id: TermId) -> Span {
 }
 
 /// §5: a window that certainly ends before it starts is an error; one that only might, a warning.
+/// Only `from … until …` compares two independent points; `for N` ends N after its own start
+/// (wrong only when N is zero), and `on`/`during` a period or a single uncertain day is always
+/// well formed.
 fn windows(world: &World<'_>, diagnostics: &mut Vec<Diagnostic>) {
     for (id, term) in world.program.terms() {
-        if matches!(term.kind, TermKind::Terminate { .. }) {
+        let window = match &term.kind {
+            TermKind::Flow { window, .. } | TermKind::Right { window, .. } => window,
+            TermKind::Terminate { .. } => continue,
+        };
+        let Window::Range { end: Some(end), .. } = window else {
             continue;
-        }
+        };
         let w = world.written_window(id);
         let name = world.program.term_name(id);
-        if w.end.hi < w.start.lo {
+        let zero = matches!(end, WindowEnd::For(d) if d.node.months <= 0 && d.node.days <= 0);
+        let label = format!("starts {}, ends {}", w.start, w.end);
+        if zero || w.end.hi < w.start.lo {
             diagnostics.push(
                 Diagnostic::error(
                     codes::WINDOW,
                     term.span,
                     format!("the window of `{name}` ends before it starts"),
                 )
-                .with_label(format!("starts {}, ends {}", w.start, w.end))
+                .with_label(label)
                 .with_help("check the dates: the end must not come before the start"),
             );
-        } else if w.end.lo < w.start.hi {
+        } else if matches!(end, WindowEnd::Until(_)) && w.end.lo < w.start.hi {
             diagnostics.push(
                 Diagnostic::warning(codes::WINDOW, term.span, format!("the window of `{name}` might end before it starts"))
-                    .with_label(format!("starts {}, ends {}", w.start, w.end))
+                    .with_label(label)
                     .with_help("the dates are uncertain; fix an event or narrow a period if the order is known"),
             );
         }

@@ -5,7 +5,7 @@
 use super::range::Range;
 use super::world::World;
 use crate::ast::{FlowKind, TermKind};
-use crate::check::{PartyId, Program, TermId};
+use crate::check::{Flow, PartyId, Program, TermId};
 use crate::source::Span;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, VecDeque};
@@ -43,58 +43,60 @@ pub struct Sum {
     pub terms: Vec<TermId>,
 }
 
+/// The graph edge of a flow in one world.
+fn edge(world: &World<'_>, flow: &Flow) -> Option<Edge> {
+    let term = world.program.term(flow.term)?;
+    let TermKind::Flow {
+        amount: Some(amount),
+        ..
+    } = &term.kind
+    else {
+        return None;
+    };
+    Some(Edge {
+        term: flow.term,
+        kind: flow.kind,
+        payer: flow.payer,
+        payee: flow.payee,
+        amount: Range::from_amount(&amount.node.amount),
+        currency: amount.node.currency.clone(),
+        in_force: world
+            .window(flow.term)
+            .is_some_and(|w| !w.possible().is_empty()),
+        span: amount.span,
+    })
+}
+
+/// Sums in-force flows of the given kinds from `payer` (or its units) to `payee` (or its units),
+/// looking only at what the payer's family pays.
+pub fn sum(
+    world: &World<'_>,
+    payer: PartyId,
+    payee: PartyId,
+    kinds: &[FlowKind],
+) -> Result<Sum, CurrencyClash> {
+    let program = world.program;
+    let edges: Vec<Edge> = program
+        .family(payer)
+        .into_iter()
+        .flat_map(|p| program.flows_from(p))
+        .filter(|f| kinds.contains(&f.kind) && program.within(f.payee, payee))
+        .filter_map(|f| edge(world, f))
+        .filter(|e| e.in_force)
+        .collect();
+    sum_edges(edges.iter())
+}
+
 impl MoneyGraph {
     pub fn build(world: &World<'_>) -> MoneyGraph {
-        let program = world.program;
-        let mut edges = Vec::new();
-        for (id, term) in program.terms() {
-            let TermKind::Flow {
-                kind,
-                amount: Some(amount),
-                from,
-                to,
-                ..
-            } = &term.kind
-            else {
-                continue;
-            };
-            let (Some(from), Some(to)) = (program.party(&from.node), program.party(&to.node))
-            else {
-                continue;
-            };
-            let (payer, payee) = match kind {
-                FlowKind::Invest | FlowKind::Pay => (from, to),
-                FlowKind::Lease | FlowKind::Supply => (to, from),
-            };
-            let in_force = world.window(id).is_some_and(|w| !w.possible().is_empty());
-            edges.push(Edge {
-                term: id,
-                kind: *kind,
-                payer,
-                payee,
-                amount: Range::from_amount(&amount.node.amount),
-                currency: amount.node.currency.clone(),
-                in_force,
-                span: amount.span,
-            });
+        MoneyGraph {
+            edges: world
+                .program
+                .flows
+                .iter()
+                .filter_map(|f| edge(world, f))
+                .collect(),
         }
-        MoneyGraph { edges }
-    }
-
-    /// Sums in-force flows of the given kinds from `payer` (or its units) to `payee` (or its units).
-    pub fn sum(
-        &self,
-        program: &Program,
-        payer: PartyId,
-        payee: PartyId,
-        kinds: &[FlowKind],
-    ) -> Result<Sum, CurrencyClash> {
-        sum_edges(self.edges.iter().filter(|e| {
-            e.in_force
-                && kinds.contains(&e.kind)
-                && program.within(e.payer, payer)
-                && program.within(e.payee, payee)
-        }))
     }
 
     /// `roundtrip(I, E)`: the share of I's flow into E that can come back to I (max-flow from E

@@ -4,6 +4,7 @@
 use super::time::{period, Day, Interval, Point};
 use crate::ast::{self, DateLit, EventWhen, Status, TermKind, Window, WindowEnd};
 use crate::check::{DealId, EventId, Program, Target, TermId};
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
@@ -78,9 +79,9 @@ pub struct World<'p> {
     context: Context,
     /// Windows as written (before terminations). `start(x)` may refer to another term, so the
     /// order is not known in advance.
-    written: RefCell<HashMap<TermId, Slot>>,
+    written: RefCell<FxHashMap<TermId, Slot>>,
     /// Where each term stops applying, from in-force terminations.
-    cuts: RefCell<HashMap<TermId, Option<Point>>>,
+    cuts: RefCell<FxHashMap<TermId, Option<Point>>>,
 }
 
 impl<'p> World<'p> {

@@ -11,23 +11,33 @@ use std::fmt;
 
 /// One file's text under its path, without copying the text.
 struct FileSource<'a> {
-    name: &'a str,
-    text: &'a str,
+    file: &'a SourceFile,
 }
 
 impl SourceCode for FileSource<'_> {
+    /// Hands miette only the lines around the span (found with the file's line index), so a
+    /// diagnostic deep in a large file costs its context, not the whole file before it.
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
+        let text = self.file.text.as_str();
+        let line = self
+            .file
+            .line_of(u32::try_from(span.offset()).unwrap_or(u32::MAX))
+            .saturating_sub(1);
+        let first_line = line.saturating_sub(before);
+        let base = self.file.line_start(first_line).min(span.offset());
+        let rest = text.get(base..).unwrap_or("");
+        let local = SourceSpan::new((span.offset() - base).into(), span.len());
+        let inner = rest.read_span(&local, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.to_string(),
+            self.file.path.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
+            inner.line() + first_line,
             inner.column(),
             inner.line_count(),
         )))
@@ -130,10 +140,7 @@ impl<'a> Lookup<'a> {
 }
 
 fn source<'a>(sources: Lookup<'a>, span: Span) -> Option<FileSource<'a>> {
-    sources.get(span.file).map(|f| FileSource {
-        name: &f.path,
-        text: &f.text,
-    })
+    sources.get(span.file).map(|file| FileSource { file })
 }
 
 fn prepare<'a>(diagnostic: &'a Diagnostic, sources: Lookup<'a>) -> Rendered<'a> {

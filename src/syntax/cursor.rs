@@ -15,8 +15,8 @@ pub(super) struct Cursor<'i> {
 }
 
 impl<'i> Cursor<'i> {
-    pub(super) fn new(pair: Pair<'i, Rule>, file: FileId) -> Cursor<'i> {
-        let parent = span_of(&pair, file);
+    pub(super) fn new(pair: Pair<'i, Rule>, file: FileId, offset: usize) -> Cursor<'i> {
+        let parent = span_of(&pair, file, offset);
         Cursor {
             pairs: pair.into_inner().peekable(),
             parent,
@@ -81,7 +81,8 @@ impl<'i> Cursor<'i> {
     }
 }
 
-pub(super) fn span_of(pair: &Pair<'_, Rule>, file: FileId) -> Span {
+/// A pair's span in its file; `offset` is where the parsed chunk starts in the file.
+pub(super) fn span_of(pair: &Pair<'_, Rule>, file: FileId, offset: usize) -> Span {
     let s = pair.as_span();
-    Span::new(file, s.start(), s.end())
+    Span::new(file, offset + s.start(), offset + s.end())
 }

@@ -14,7 +14,10 @@ use rust_decimal::Decimal;
 
 pub(super) struct Lowerer<'s> {
     pub(super) file: FileId,
+    /// The whole file (for doc comments above an item).
     pub(super) text: &'s str,
+    /// Where the chunk being lowered starts in the file.
+    pub(super) offset: usize,
     pub(super) diagnostics: Vec<Diagnostic>,
 }
 
@@ -22,11 +25,11 @@ type P<'i> = Pair<'i, Rule>;
 
 impl<'s> Lowerer<'s> {
     pub(super) fn pair_span(&self, pair: &P<'_>) -> Span {
-        span_of(pair, self.file)
+        span_of(pair, self.file, self.offset)
     }
 
     fn cursor<'i>(&self, pair: P<'i>) -> Cursor<'i> {
-        Cursor::new(pair, self.file)
+        Cursor::new(pair, self.file, self.offset)
     }
 
     fn name(&self, pair: P<'_>) -> Name {
@@ -48,7 +51,7 @@ impl<'s> Lowerer<'s> {
     }
 
     fn lower_item(&mut self, pair: P<'_>) -> Lowered<Item> {
-        let doc = doc_before(self.text, pair.as_span().start());
+        let doc = doc_before(self.text, self.offset + pair.as_span().start());
         Ok(match pair.as_rule() {
             Rule::as_of => {
                 let mut c = self.cursor(pair);

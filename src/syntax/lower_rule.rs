@@ -16,7 +16,7 @@ impl Lowerer<'_> {
         pair: P<'_>,
         doc: Option<String>,
     ) -> Lowered<crate::ast::Rule> {
-        let span = super::cursor::span_of(&pair, self.file);
+        let span = super::cursor::span_of(&pair, self.file, self.offset);
         let mut inner = pair.into_inner();
         let mut name = None;
         let mut label = None;
