@@ -96,7 +96,7 @@ fn dense_money_graph(c: &mut Criterion) {
         let _ = writeln!(text, "party p{p}");
     }
     for a in 0..n {
-        let _ = write!(text, "deal d{a} {{\n");
+        let _ = writeln!(text, "deal d{a} {{");
         for b in 0..n {
             if a != b {
                 let _ = writeln!(text, "  pay {}M USD from p{a} to p{b}", 1 + (a * b) % 97);
