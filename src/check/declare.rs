@@ -96,17 +96,14 @@ fn add_name(program: &mut Program, name: &Name, symbol: Symbol, diagnostics: &mu
             .with_help(
                 "every name is declared exactly once in the whole rule set; rename one of them",
             );
-            if let Some(first) = program.spans.get(&name.node) {
-                d = d.with_other(
-                    *first,
-                    format!("first declared here, as {}", existing.kind()),
-                );
-            }
+            d = d.with_other(
+                existing.1,
+                format!("first declared here, as {}", existing.0.kind()),
+            );
             diagnostics.push(d);
         }
         None => {
-            program.names.insert(name.node.clone(), symbol);
-            program.spans.insert(name.node.clone(), name.span);
+            program.names.insert(name.node.clone(), (symbol, name.span));
         }
     }
 }
@@ -122,8 +119,8 @@ fn declare_labels(
         if !keyword_check(label, diagnostics) {
             continue;
         }
-        let key = (deal, label.node.clone());
-        if let Some(&first) = program.labels.get(&key) {
+        let labels = program.labels.entry(deal).or_default();
+        if let Some(&first) = labels.get(label.node.as_str()) {
             let mut diag = Diagnostic::error(
                 codes::DUPLICATE_NAME,
                 label.span,
@@ -136,7 +133,7 @@ fn declare_labels(
             }
             diagnostics.push(diag);
         } else {
-            program.labels.insert(key, index);
+            labels.insert(label.node.clone(), index);
         }
     }
 }
@@ -147,8 +144,8 @@ fn declare_assets(program: &mut Program, diagnostics: &mut Vec<Diagnostic>) {
         let owner = super::resolve::expect_party(program, &asset.owner, diagnostics);
         owners.push(owner.unwrap_or(usize::MAX));
         let Some(owner) = owner else { continue };
-        let key = (owner, asset.name.node.clone());
-        match program.assets_by_name.get(&key) {
+        let by_name = program.assets_by_name.entry(owner).or_default();
+        match by_name.get(asset.name.node.as_str()) {
             Some(&first) => {
                 let mut d = Diagnostic::error(
                     codes::DUPLICATE_NAME,
@@ -166,7 +163,7 @@ fn declare_assets(program: &mut Program, diagnostics: &mut Vec<Diagnostic>) {
                 diagnostics.push(d);
             }
             None => {
-                program.assets_by_name.insert(key, id);
+                by_name.insert(asset.name.node.clone(), id);
             }
         }
     }

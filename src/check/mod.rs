@@ -7,6 +7,7 @@ mod resolve;
 use crate::ast::{self, DateLit};
 use crate::diagnostic::Diagnostic;
 use crate::source::{Span, Spanned};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 pub use resolve::check_question;
@@ -89,15 +90,17 @@ pub struct Program {
     pub flows: Vec<Flow>,
     /// Indices into `flows` by payer.
     flows_by_payer: HashMap<PartyId, Vec<usize>>,
-    names: HashMap<String, Symbol>,
-    assets_by_name: HashMap<(PartyId, String), AssetId>,
-    labels: HashMap<(DealId, String), usize>,
-    spans: HashMap<String, Span>,
+    /// Every top-level name: what it is and where it was declared.
+    names: FxHashMap<String, (Symbol, Span)>,
+    /// Assets by owner, then by name (looked up by `&str`, no allocation).
+    assets_by_name: FxHashMap<PartyId, FxHashMap<String, AssetId>>,
+    /// Term labels by deal, then by label.
+    labels: FxHashMap<DealId, FxHashMap<String, usize>>,
 }
 
 impl Program {
     pub fn symbol(&self, name: &str) -> Option<Symbol> {
-        self.names.get(name).copied()
+        self.names.get(name).map(|n| n.0)
     }
 
     pub fn party(&self, name: &str) -> Option<PartyId> {
@@ -138,7 +141,8 @@ impl Program {
     pub fn asset(&self, asset: &ast::AssetRef) -> Option<AssetId> {
         let owner = self.party(&asset.owner.node)?;
         self.assets_by_name
-            .get(&(owner, asset.name.node.clone()))
+            .get(&owner)?
+            .get(asset.name.node.as_str())
             .copied()
     }
 
@@ -146,10 +150,10 @@ impl Program {
         let deal = self.deal(&reference.first.node)?;
         match &reference.second {
             None => Some(Target::Deal(deal)),
-            Some(label) => self
-                .labels
-                .get(&(deal, label.node.clone()))
-                .map(|&index| Target::Term(TermId { deal, index })),
+            Some(label) => {
+                let index = *self.labels.get(&deal)?.get(label.node.as_str())?;
+                Some(Target::Term(TermId { deal, index }))
+            }
         }
     }
 
@@ -250,14 +254,14 @@ impl Program {
 
     /// Where a top-level name was declared.
     pub fn declared_at(&self, name: &str) -> Option<Span> {
-        self.spans.get(name).copied()
+        self.names.get(name).map(|n| n.1)
     }
 
     /// All declared names of one kind, for "did you mean" suggestions.
     fn names_where(&self, keep: impl Fn(Symbol) -> bool) -> impl Iterator<Item = &str> {
         self.names
             .iter()
-            .filter(move |(_, s)| keep(**s))
+            .filter(move |(_, s)| keep(s.0))
             .map(|(n, _)| n.as_str())
     }
 }

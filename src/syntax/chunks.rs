@@ -60,6 +60,22 @@ pub(super) fn item_chunks(text: &str) -> Vec<(usize, usize)> {
     chunks
 }
 
+/// Consecutive chunks grouped until a group reaches `bytes` (a group holds at least one chunk).
+pub(super) fn batches(chunks: &[(usize, usize)], bytes: usize) -> Vec<&[(usize, usize)]> {
+    let mut out = Vec::new();
+    let mut first = 0;
+    for (i, &(_, end)) in chunks.iter().enumerate() {
+        let start = chunks.get(first).map_or(0, |c| c.0);
+        if end - start >= bytes || i + 1 == chunks.len() {
+            if let Some(group) = chunks.get(first..=i) {
+                out.push(group);
+            }
+            first = i + 1;
+        }
+    }
+    out
+}
+
 fn starts_item(rest: &[u8]) -> bool {
     ITEM_KEYWORDS.iter().any(|k| {
         rest.starts_with(k.as_bytes())

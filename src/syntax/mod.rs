@@ -29,33 +29,69 @@ pub fn parse_file(file: FileId, text: &str) -> (Option<ast::File>, Vec<Diagnosti
     let mut items = Vec::new();
     let mut diagnostics = Vec::new();
     let mut failed = false;
-    for (start, end) in chunks::item_chunks(text) {
-        let Some(chunk) = text.get(start..end) else {
+    let chunks = chunks::item_chunks(text);
+    for batch in chunks::batches(&chunks, BATCH_BYTES) {
+        let (Some(&(start, _)), Some(&(_, end))) = (batch.first(), batch.last()) else {
             continue;
         };
-        let mut pairs = match DealParser::parse(Rule::file, chunk) {
-            Ok(pairs) => pairs,
-            Err(e) => {
-                diagnostics.push(error::from_pest(&e, file, start, chunk));
-                failed = true;
-                continue;
+        let parsed = parse_chunk(file, text, start, end);
+        let results = match parsed {
+            Ok(result) => vec![Ok(result)],
+            // Parse the batch item by item, so one broken item hides none of the others.
+            Err(_) if batch.len() > 1 => batch
+                .iter()
+                .map(|&(s, e)| parse_chunk(file, text, s, e))
+                .collect(),
+            Err(e) => vec![Err(e)],
+        };
+        for result in results {
+            match result {
+                Ok((mut tree, mut found)) => {
+                    items.append(&mut tree.items);
+                    diagnostics.append(&mut found);
+                }
+                Err(e) => {
+                    diagnostics.push(e);
+                    failed = true;
+                }
             }
-        };
-        let Some(root) = pairs.next() else { continue };
-        let mut lowerer = Lowerer {
-            file,
-            text,
-            offset: start,
-            diagnostics: Vec::new(),
-        };
-        match lowerer.lower_file(root) {
-            Ok(mut tree) => items.append(&mut tree.items),
-            Err(d) => lowerer.diagnostics.push(d),
         }
-        diagnostics.append(&mut lowerer.diagnostics);
     }
     let tree = (!failed || !items.is_empty()).then_some(ast::File { items });
     (tree, diagnostics)
+}
+
+/// Items are parsed in batches of about this many bytes: large enough to amortise the
+/// parser's setup, small enough that its token queue stays small.
+const BATCH_BYTES: usize = 32 * 1024;
+
+/// Parses and lowers the items in `text[start..end]`.
+fn parse_chunk(
+    file: FileId,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> Result<(ast::File, Vec<Diagnostic>), Diagnostic> {
+    let chunk = text.get(start..end).unwrap_or("");
+    let mut pairs = DealParser::parse(Rule::file, chunk)
+        .map_err(|e| error::from_pest(&e, file, start, chunk))?;
+    let root = pairs
+        .next()
+        .ok_or_else(|| Diagnostic::internal(None, "the parser returned nothing"))?;
+    let mut lowerer = Lowerer {
+        file,
+        text,
+        offset: start,
+        diagnostics: Vec::new(),
+    };
+    let tree = match lowerer.lower_file(root) {
+        Ok(tree) => tree,
+        Err(d) => {
+            lowerer.diagnostics.push(d);
+            ast::File { items: Vec::new() }
+        }
+    };
+    Ok((tree, lowerer.diagnostics))
 }
 
 /// Parses a lone question (the Q of reference §6). `offset` is where `text` starts in `file`.
