@@ -18,6 +18,30 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(10_000);
     let text = corpus::generate(deals, 1);
+    if std::env::args().any(|a| a == "--memory") {
+        // Load and check only, so the peak is what a user's run costs.
+        let t = Instant::now();
+        let rules = dealcheck::RuleSet::from_sources([("corpus.deal", text.as_str())]);
+        let after_load = peak_memory_kib().unwrap_or(0);
+        let report = rules.check(&dealcheck::Options::default());
+        let elapsed = t.elapsed();
+        println!(
+            "peak after loading: {} MiB; after checking: {} MiB",
+            after_load / 1024,
+            peak_memory_kib().unwrap_or(0) / 1024
+        );
+        let peak = peak_memory_kib().unwrap_or(0);
+        println!(
+            "{deals} deals, {:.1} MB: load + check {:.2} s ({:.1} MB/s), {} rules; peak memory {} MiB = {:.2}× the input",
+            text.len() as f64 / 1e6,
+            elapsed.as_secs_f64(),
+            text.len() as f64 / 1e6 / elapsed.as_secs_f64(),
+            report.summary.rules,
+            peak / 1024,
+            peak as f64 * 1024.0 / text.len() as f64
+        );
+        return;
+    }
     let mb = text.len() as f64 / 1e6;
     let before = peak_memory_kib().unwrap_or(0);
     println!(

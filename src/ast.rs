@@ -111,8 +111,8 @@ pub enum Point {
     /// `sometime in PERIOD`.
     Sometime(DateLit),
     Event(Name),
-    Start(Reference),
-    End(Reference),
+    Start(Box<Reference>),
+    End(Box<Reference>),
     Earliest(Vec<Spanned<Point>>),
     Latest(Vec<Spanned<Point>>),
     /// `POINT ± DURATION ± …`, applied left to right (a flat list, so long chains never recurse).
@@ -137,16 +137,16 @@ pub struct Reference {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum Window {
     Range {
-        from: Option<Spanned<Point>>,
+        from: Option<Box<Spanned<Point>>>,
         end: Option<WindowEnd>,
     },
-    On(Spanned<Point>),
-    During(Spanned<Point>),
+    On(Box<Spanned<Point>>),
+    During(Box<Spanned<Point>>),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum WindowEnd {
-    Until(Spanned<Point>),
+    Until(Box<Spanned<Point>>),
     For(Spanned<Duration>),
 }
 
@@ -207,7 +207,7 @@ pub enum TermKind {
         to: Name,
         what: Option<String>,
         window: Window,
-        valuation: Option<Spanned<Money>>,
+        valuation: Option<Box<Spanned<Money>>>,
     },
     Right {
         kind: RightKind,

@@ -318,7 +318,7 @@ impl<'s> Lowerer<'s> {
             to,
             what: None,
             window,
-            valuation,
+            valuation: valuation.map(Box::new),
         })
     }
 
@@ -460,16 +460,16 @@ impl<'s> Lowerer<'s> {
     pub(super) fn lower_window(&mut self, pair: P<'_>) -> Lowered<Window> {
         let mut c = self.cursor(pair);
         let window = if let Some(on) = c.optional(Rule::window_on) {
-            Window::On(self.lower_wrapped_point(on)?)
+            Window::On(Box::new(self.lower_wrapped_point(on)?))
         } else if let Some(during) = c.optional(Rule::window_during) {
-            Window::During(self.lower_wrapped_point(during)?)
+            Window::During(Box::new(self.lower_wrapped_point(during)?))
         } else {
             let from = c
                 .optional(Rule::window_from)
-                .map(|p| self.lower_wrapped_point(p))
+                .map(|p| self.lower_wrapped_point(p).map(Box::new))
                 .transpose()?;
             let end = if let Some(until) = c.optional(Rule::window_until) {
-                Some(WindowEnd::Until(self.lower_wrapped_point(until)?))
+                Some(WindowEnd::Until(Box::new(self.lower_wrapped_point(until)?)))
             } else if let Some(f) = c.optional(Rule::window_for) {
                 let mut fc = self.cursor(f);
                 let d = self.lower_duration(fc.next(Rule::duration)?)?;
@@ -540,9 +540,9 @@ impl<'s> Lowerer<'s> {
                 let reference = self.lower_reference(c.next(Rule::reference)?)?;
                 c.finish()?;
                 if rule == Rule::start_of {
-                    Point::Start(reference)
+                    Point::Start(Box::new(reference))
                 } else {
-                    Point::End(reference)
+                    Point::End(Box::new(reference))
                 }
             }
             Rule::earliest | Rule::latest => {
