@@ -5,10 +5,7 @@ use crate::diagnostic::{codes, Diagnostic, Location, Severity};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-/// Largest file accepted. Big enough for machine-generated rule sets; past it, a diagnostic.
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
-/// Most files accepted in one rule set.
-pub const MAX_FILES: usize = 100_000;
+pub use crate::limits::{MAX_FILES, MAX_FILE_BYTES};
 
 /// A file read and decoded, ready to parse.
 pub struct LoadedFile {

@@ -282,3 +282,17 @@ fn graph_draws_dot_and_json() {
     );
     insta::assert_json_snapshot!("graph_json", v);
 }
+
+#[test]
+fn a_file_gone_before_it_is_read_is_a_diagnostic() {
+    let dir = scratch("gone");
+    std::fs::write(dir.join("a.deal"), "party A\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.join("deleted.deal.orig"), dir.join("deleted.deal")).unwrap();
+    let o = dealcheck(&[dir.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "io");
+    assert!(d["file"].as_str().unwrap().ends_with("deleted.deal"));
+}

@@ -425,3 +425,31 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Evaluation is deterministic, and 8 threads sharing one `RuleSet` get the answers one
+    /// thread gets.
+    #[test]
+    fn deterministic_and_shareable(text in rule_set_text(), questions in prop::collection::vec(can_question(), 1..6)) {
+        let rule_set = load(&text);
+        let expected: Vec<Verdict> = questions.iter().map(|q| ask(&rule_set, q)).collect();
+        let first = serde_json::to_string(&rule_set.check(&Options::default())).unwrap();
+        let second = serde_json::to_string(&rule_set.check(&Options::default())).unwrap();
+        prop_assert_eq!(&first, &second);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| {
+                    let answers: Vec<Verdict> = questions.iter().map(|q| ask(&rule_set, q)).collect();
+                    (answers, serde_json::to_string(&rule_set.check(&Options::default())).unwrap())
+                }))
+                .collect();
+            for h in handles {
+                let (answers, report) = h.join().unwrap();
+                assert_eq!(answers, expected);
+                assert_eq!(report, first);
+            }
+        });
+    }
+}

@@ -65,7 +65,23 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
     program
 }
 
+/// A declared name must not be a keyword or longer than the limit.
 fn keyword_check(name: &Name, diagnostics: &mut Vec<Diagnostic>) -> bool {
+    if name.node.len() > crate::limits::MAX_NAME_BYTES {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::TOO_LARGE,
+                name.span,
+                format!("a name of {} bytes", name.node.len()),
+            )
+            .with_label("this name is too long")
+            .with_help(format!(
+                "names hold at most {} bytes",
+                crate::limits::MAX_NAME_BYTES
+            )),
+        );
+        return false;
+    }
     if KEYWORDS.contains(&name.node.as_str()) {
         diagnostics.push(
             Diagnostic::error(

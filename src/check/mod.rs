@@ -269,6 +269,10 @@ impl Program {
 /// Checks parsed files as one rule set.
 pub fn check(files: Vec<ast::File>) -> (Program, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
+    if let Err(d) = count_terms(&files, crate::limits::MAX_TERMS) {
+        diagnostics.push(d);
+        return (Program::default(), diagnostics);
+    }
     let mut program = declare::declare(files, &mut diagnostics);
     resolve::resolve(&mut program, &mut diagnostics);
     let mut terminators: HashMap<Target, Vec<TermId>> = HashMap::new();
@@ -282,6 +286,32 @@ pub fn check(files: Vec<ast::File>) -> (Program, Vec<Diagnostic>) {
     program.terminators = terminators;
     index_flows(&mut program);
     (program, diagnostics)
+}
+
+/// Refuses rule sets with more than `limit` terms, before any work proportional to them.
+fn count_terms(files: &[ast::File], limit: usize) -> Result<usize, Diagnostic> {
+    let terms: usize = files
+        .iter()
+        .flat_map(|f| &f.items)
+        .map(|i| match i {
+            ast::Item::Deal(d) => d.terms.len(),
+            _ => 0,
+        })
+        .sum();
+    if terms > limit {
+        return Err(too_many_terms(terms, limit));
+    }
+    Ok(terms)
+}
+
+fn too_many_terms(terms: usize, limit: usize) -> Diagnostic {
+    Diagnostic::new(
+        crate::diagnostic::codes::TOO_LARGE,
+        crate::diagnostic::Severity::Error,
+        crate::diagnostic::Location::Nowhere,
+        format!("{terms} terms is more than the limit of {limit}"),
+    )
+    .with_help("split the rule set and check the parts separately")
 }
 
 fn index_flows(program: &mut Program) {
@@ -317,4 +347,20 @@ fn index_flows(program: &mut Program) {
     }
     program.flows = flows;
     program.flows_by_payer = by_payer;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn term_limit_is_a_diagnostic() {
+        let text = "party A\naction x\nasset A.m\ndeal d { grant A may x A.m\n grant A may x A.m\n grant A may x A.m }";
+        let (tree, _) = crate::syntax::parse_file(crate::source::FileId(0), text);
+        let files = vec![tree.unwrap()];
+        assert_eq!(count_terms(&files, 3).ok(), Some(3));
+        let d = count_terms(&files, 2).unwrap_err();
+        assert_eq!(d.code, crate::diagnostic::codes::TOO_LARGE);
+        assert!(d.message.contains("3 terms"));
+    }
 }

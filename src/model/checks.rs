@@ -14,14 +14,7 @@ use crate::source::Span;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
-/// Most `exclusive-conflict` pairs listed; the rest are counted.
-pub const MAX_CONFLICTS: usize = 100;
-/// Most `ineffective-grant` warnings listed.
-pub const MAX_INEFFECTIVE: usize = 100;
-/// Most cycles listed by `circular-flow`.
-pub const MAX_CYCLES: usize = 100;
-/// Search steps the cycle listing may take before it stops (and says so).
-pub const CYCLE_BUDGET: usize = 2_000_000;
+pub use crate::limits::{CYCLE_BUDGET, MAX_CONFLICTS, MAX_CYCLES, MAX_INEFFECTIVE};
 
 /// Runs every built-in check, adding what it finds to `diagnostics`.
 pub fn run(world: &World<'_>, index: &RightsIndex, diagnostics: &mut Vec<Diagnostic>) {

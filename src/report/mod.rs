@@ -105,10 +105,12 @@ impl Report {
         mut diagnostics: Vec<Diagnostic>,
         sources: &SourceMap,
     ) -> Report {
+        // By file and position; diagnostics about no place (counts of what was not listed,
+        // command-line problems) come last. The sort is stable: same place keeps found order.
         diagnostics.sort_by_key(|d| match &d.location {
-            Location::Span(s) => (sources.path(s.file).to_string(), s.start, d.code),
-            Location::File { path, line } => (path.clone(), line.map_or(0, |l| l as u32), d.code),
-            Location::Nowhere => (String::new(), 0, d.code),
+            Location::Span(s) => (0, sources.path(s.file).to_string(), s.start),
+            Location::File { path, line } => (0, path.clone(), line.map_or(0, |l| l as u32)),
+            Location::Nowhere => (1, String::new(), 0),
         });
         diagnostics.dedup();
         let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();

@@ -4,10 +4,7 @@
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::{FileId, Span};
 
-/// Deepest nesting of parentheses accepted in a file or question. Every level costs a few
-/// recursive parser and evaluator frames; 128 keeps far inside a 2 MiB thread stack in debug
-/// builds, and real questions rarely pass 5.
-pub const MAX_NESTING: usize = 128;
+pub use crate::limits::MAX_NESTING;
 
 /// The span of the first `(` that goes past [`MAX_NESTING`], if any. Strings and comments are
 /// skipped so their brackets do not count.

@@ -80,6 +80,21 @@ impl<'s> Lowerer<'s> {
         let mut c = self.cursor(pair);
         let text = c.next(Rule::label_text)?;
         c.finish()?;
+        if text.as_str().len() > crate::limits::MAX_LABEL_BYTES {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::TOO_LARGE,
+                    span,
+                    format!("a label of {} bytes", text.as_str().len()),
+                )
+                .with_label("this label is too long")
+                .with_help(format!(
+                    "labels hold at most {} bytes; keep long texts outside the rule set",
+                    crate::limits::MAX_LABEL_BYTES
+                )),
+            );
+            return Ok(String::new());
+        }
         let mut out = String::with_capacity(text.as_str().len());
         let mut chars = text.as_str().chars();
         while let Some(ch) = chars.next() {

@@ -87,6 +87,11 @@ fn main() {
         let options = Options::default();
         let points: Vec<String> = (0..64).map(|k| format!("can x host Owner.a{}", k * 7 % n)).collect();
         let ranges: Vec<String> = (0..64).map(|k| format!("can x host Owner.a{} before 2030", k * 7 % n)).collect();
+        for i in 0..500 {
+            black_box(rules.ask(&points[i % points.len()], &options).expect("answer"));
+            black_box(rules.ask(&ranges[i % ranges.len()], &options).expect("answer"));
+            black_box(authorizer.is_authorized(&requests[i % requests.len()], &set, &entities));
+        }
         let point = time(2_000, |i| {
             let answer = rules.ask(&points[i % points.len()], &options).expect("answer");
             assert_eq!(answer.verdict, dealcheck::Verdict::No);

@@ -1,0 +1,25 @@
+//! Every limit dealcheck enforces, in one place (documented in `docs/limits.md`). Each has a
+//! diagnostic when hit and a test.
+
+/// Largest file read; a larger one gets a `too-large` diagnostic naming it.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// Most files in one rule set; the rest get one `too-large` diagnostic.
+pub const MAX_FILES: usize = 100_000;
+/// Deepest nesting of parentheses in a file or question (`too-deep`). Every level costs a few
+/// recursive parser and evaluator frames; 128 keeps far inside a 2 MiB thread stack in debug
+/// builds, and real questions rarely pass 5.
+pub const MAX_NESTING: usize = 128;
+/// Longest name, in bytes (`too-large`).
+pub const MAX_NAME_BYTES: usize = 256;
+/// Longest label or source line, in bytes (`too-large`).
+pub const MAX_LABEL_BYTES: usize = 1024 * 1024;
+/// Most terms in one rule set (`too-large`).
+pub const MAX_TERMS: usize = 5_000_000;
+/// Most `exclusive-conflict` pairs listed; the rest are counted.
+pub const MAX_CONFLICTS: usize = 100;
+/// Most `ineffective-grant` warnings listed.
+pub const MAX_INEFFECTIVE: usize = 100;
+/// Most cycles listed by `circular-flow`; the rest are counted.
+pub const MAX_CYCLES: usize = 100;
+/// Search steps the cycle listing may take before it stops and says so.
+pub const CYCLE_BUDGET: usize = 2_000_000;

@@ -1,0 +1,173 @@
+//! Every documented limit (docs/limits.md) is enforced with a diagnostic, and adversarial shapes
+//! stay bounded: capped reports, no blow-up. No timings here — speed lives in the benches.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use dealcheck::diagnostic::codes;
+use dealcheck::limits::*;
+use dealcheck::{Options, RuleSet};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn codes_of(rules: &RuleSet) -> Vec<&'static str> {
+    rules.diagnostics().iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn file_size_limit() {
+    let dir = scratch("limit_file_size");
+    std::fs::write(dir.join("ok.deal"), "party A\n").unwrap();
+    let big = std::fs::File::create(dir.join("huge.deal")).unwrap();
+    big.set_len(MAX_FILE_BYTES + 1).unwrap(); // sparse: no real disk use
+    let rules = RuleSet::load(&dir);
+    let d = rules
+        .diagnostics()
+        .iter()
+        .find(|d| d.code == codes::TOO_LARGE)
+        .expect("too-large");
+    assert!(d.message.contains("huge.deal"));
+    assert_eq!(
+        rules.program().parties.len(),
+        1,
+        "the other file is still read"
+    );
+}
+
+#[test]
+fn file_count_limit() {
+    let dir = scratch("limit_file_count");
+    for i in 0..=MAX_FILES {
+        std::fs::write(dir.join(format!("f{i:06}.deal")), "").unwrap();
+    }
+    let rules = RuleSet::load(&dir);
+    assert!(rules
+        .diagnostics()
+        .iter()
+        .any(|d| d.code == codes::TOO_LARGE && d.message.contains("files")));
+}
+
+#[test]
+fn nesting_limit() {
+    let ok = format!("{}yes{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+    let deep = format!(
+        "{}yes{}",
+        "(".repeat(MAX_NESTING + 1),
+        ")".repeat(MAX_NESTING + 1)
+    );
+    let rules = RuleSet::from_sources([("a.deal", format!("rule r {{ ask {ok} }}"))]);
+    assert!(!rules.has_errors());
+    let rules = RuleSet::from_sources([("a.deal", format!("rule r {{ ask {deep} }}"))]);
+    assert_eq!(codes_of(&rules), [codes::TOO_DEEP]);
+    let err = rules.ask(&deep, &Options::default()).unwrap_err();
+    assert_eq!(err.diagnostics[0].code, codes::TOO_DEEP);
+}
+
+#[test]
+fn name_and_label_limits() {
+    let long_name = "n".repeat(MAX_NAME_BYTES + 1);
+    let rules = RuleSet::from_sources([("a.deal", format!("party {long_name}\n"))]);
+    assert_eq!(codes_of(&rules), [codes::TOO_LARGE]);
+    // A 5 MB label: refused with a diagnostic, quickly.
+    let label = "x".repeat(5 * 1024 * 1024);
+    let rules = RuleSet::from_sources([("a.deal", format!("party A \"{label}\"\nparty B\n"))]);
+    assert_eq!(codes_of(&rules), [codes::TOO_LARGE]);
+    assert_eq!(rules.program().parties.len(), 2);
+}
+
+#[test]
+fn a_hundred_thousand_overlapping_exclusive_licences() {
+    let n = 100_000;
+    let mut text = String::from("as of 2026-01-01\nparty Owner\nasset Owner.song\naction play\n");
+    for i in 0..n {
+        let _ = writeln!(
+            text,
+            "party p{i}\ndeal d{i} {{ exclusive p{i} may play Owner.song from 2026 }}"
+        );
+    }
+    let rules = RuleSet::from_sources([("many.deal", text)]);
+    assert!(!rules.has_errors());
+    let report = rules.check(&Options::default());
+    let conflicts: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == codes::EXCLUSIVE_CONFLICT)
+        .collect();
+    assert_eq!(
+        conflicts.len(),
+        MAX_CONFLICTS + 1,
+        "capped, plus the count of the rest"
+    );
+    let rest = conflicts.last().unwrap();
+    // Every pair collides: n(n-1)/2 pairs in all.
+    let all = n * (n - 1) / 2;
+    assert!(
+        rest.message
+            .contains(&format!("{} more", all - MAX_CONFLICTS)),
+        "{}",
+        rest.message
+    );
+}
+
+#[test]
+fn complete_money_graph_of_sixty_parties() {
+    let mut text = String::from("as of 2026-01-01\n");
+    for p in 0..60 {
+        let _ = writeln!(text, "party p{p}");
+    }
+    text.push_str("deal all {\n");
+    for a in 0..60 {
+        for b in 0..60 {
+            if a != b {
+                let _ = writeln!(text, "  pay 1M USD from p{a} to p{b}");
+            }
+        }
+    }
+    text.push_str("}\n");
+    let rules = RuleSet::from_sources([("dense.deal", text)]);
+    let report = rules.check(&Options::default());
+    let cycles: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == codes::CIRCULAR_FLOW)
+        .collect();
+    assert_eq!(cycles.len(), MAX_CYCLES + 1);
+    assert!(cycles
+        .last()
+        .unwrap()
+        .message
+        .contains("more circular flows"));
+    assert!(
+        cycles[0].message.contains("p0 → p1 → p0"),
+        "shortest first: {}",
+        cycles[0].message
+    );
+}
+
+#[test]
+fn a_million_parties() {
+    let mut text = String::with_capacity(16 * 1_000_000);
+    for i in 0..1_000_000 {
+        let _ = writeln!(text, "party p{i}");
+    }
+    text.push_str("action x\nasset p999999.a\nrule r { ask can p0 x p999999.a\n expect no }\n");
+    let rules = RuleSet::from_sources([("parties.deal", text)]);
+    assert!(!rules.has_errors());
+    assert_eq!(rules.program().parties.len(), 1_000_000);
+    let report = rules.check(&Options {
+        as_of: dealcheck::parse_date("2026-01-01"),
+        assume: vec![],
+    });
+    assert_eq!(report.summary.failed, 0);
+}
