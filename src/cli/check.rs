@@ -19,11 +19,13 @@ pub fn run(common: &Common, mut paths: Vec<PathBuf>) -> u8 {
             )),
         },
         Format::Text | Format::Dot => {
+            // Reference §8: rules, then diagnostics, then the summary line.
+            out(&dealcheck::report::render_rules(&report.rules));
             let render = common.render();
             for d in &report.raw_diagnostics {
                 err(&render_diagnostic(d, rule_set.sources(), render));
             }
-            out(&report.render_text());
+            out(&format!("{}\n", dealcheck::report::summary_line(&report.summary)));
         }
     }
     report.exit_code()
