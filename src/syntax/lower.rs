@@ -310,22 +310,47 @@ impl<'s> Lowerer<'s> {
         Ok(Term { label, kind, span })
     }
 
+    /// An optional clause holding money (`at valuation M`, `worth M`).
+    fn money_clause(&mut self, c: &mut Cursor<'_>, rule: Rule) -> Lowered<Option<Spanned<Money>>> {
+        let Some(clause) = c.optional(rule) else { return Ok(None) };
+        let mut cc = self.cursor(clause);
+        let money = self.lower_money(cc.next(Rule::money)?)?;
+        cc.finish()?;
+        Ok(Some(money))
+    }
+
+    /// An optional `for "what"` clause.
+    fn label_clause(&mut self, c: &mut Cursor<'_>) -> Lowered<Option<String>> {
+        let Some(clause) = c.optional(Rule::for_what) else { return Ok(None) };
+        let mut cc = self.cursor(clause);
+        let label = self.lower_label(cc.next(Rule::label)?)?;
+        cc.finish()?;
+        Ok(Some(label))
+    }
+
+    /// A clause written on both sides of the window is an error; either side alone is fine.
+    fn either_side<T>(&mut self, before: Option<T>, after: Option<T>, span: Span, what: &str) -> Option<T> {
+        if before.is_some() && after.is_some() {
+            self.diagnostics.push(
+                Diagnostic::error(codes::SYNTAX, span, format!("this term states `{what}` twice"))
+                    .with_label("one clause too many")
+                    .with_help(format!("keep one `{what}` clause")),
+            );
+        }
+        before.or(after)
+    }
+
     fn lower_invest(&mut self, pair: P<'_>) -> Lowered<TermKind> {
+        let span = self.pair_span(&pair);
         let mut c = self.cursor(pair);
         let amount = self.lower_money(c.next(Rule::money)?)?;
         let from = self.name(c.next(Rule::name)?);
         let to = self.name(c.next(Rule::name)?);
+        let before = self.money_clause(&mut c, Rule::valuation_clause)?;
         let window = self.lower_window(c.next(Rule::window)?)?;
-        let valuation = match c.optional(Rule::valuation_clause) {
-            Some(v) => {
-                let mut vc = self.cursor(v);
-                let money = self.lower_money(vc.next(Rule::money)?)?;
-                vc.finish()?;
-                Some(money)
-            }
-            None => None,
-        };
+        let after = self.money_clause(&mut c, Rule::valuation_clause)?;
         c.finish()?;
+        let valuation = self.either_side(before, after, span, "at valuation");
         Ok(TermKind::Flow {
             kind: FlowKind::Invest,
             amount: Some(amount),
@@ -338,57 +363,31 @@ impl<'s> Lowerer<'s> {
     }
 
     fn lower_pay(&mut self, pair: P<'_>) -> Lowered<TermKind> {
+        let span = self.pair_span(&pair);
         let mut c = self.cursor(pair);
         let amount = self.lower_money(c.next(Rule::money)?)?;
         let from = self.name(c.next(Rule::name)?);
         let to = self.name(c.next(Rule::name)?);
-        let what = match c.optional(Rule::for_what) {
-            Some(f) => {
-                let mut fc = self.cursor(f);
-                let label = self.lower_label(fc.next(Rule::label)?)?;
-                fc.finish()?;
-                Some(label)
-            }
-            None => None,
-        };
+        let before = self.label_clause(&mut c)?;
         let window = self.lower_window(c.next(Rule::window)?)?;
+        let after = self.label_clause(&mut c)?;
         c.finish()?;
-        Ok(TermKind::Flow {
-            kind: FlowKind::Pay,
-            amount: Some(amount),
-            from,
-            to,
-            what,
-            window,
-            valuation: None,
-        })
+        let what = self.either_side(before, after, span, "for");
+        Ok(TermKind::Flow { kind: FlowKind::Pay, amount: Some(amount), from, to, what, window, valuation: None })
     }
 
     fn lower_lease_or_supply(&mut self, pair: P<'_>, kind: FlowKind) -> Lowered<TermKind> {
+        let span = self.pair_span(&pair);
         let mut c = self.cursor(pair);
         let what = Some(self.lower_label(c.next(Rule::label)?)?);
         let from = self.name(c.next(Rule::name)?);
         let to = self.name(c.next(Rule::name)?);
+        let before = self.money_clause(&mut c, Rule::worth)?;
         let window = self.lower_window(c.next(Rule::window)?)?;
-        let amount = match c.optional(Rule::worth) {
-            Some(w) => {
-                let mut wc = self.cursor(w);
-                let money = self.lower_money(wc.next(Rule::money)?)?;
-                wc.finish()?;
-                Some(money)
-            }
-            None => None,
-        };
+        let after = self.money_clause(&mut c, Rule::worth)?;
         c.finish()?;
-        Ok(TermKind::Flow {
-            kind,
-            amount,
-            from,
-            to,
-            what,
-            window,
-            valuation: None,
-        })
+        let amount = self.either_side(before, after, span, "worth");
+        Ok(TermKind::Flow { kind, amount, from, to, what, window, valuation: None })
     }
 
     fn lower_right(&mut self, pair: P<'_>, kind: RightKind) -> Lowered<TermKind> {
