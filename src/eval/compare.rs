@@ -295,15 +295,7 @@ impl Evaluator<'_> {
 
 /// `x OP period` for one uncertain day x against a whole period `[f, l]` (§6).
 fn point_vs_period(p: Point, op: CmpOp, f: Day, l: Day) -> Verdict {
-    let three = |yes: bool, no: bool| {
-        if yes {
-            Verdict::Yes
-        } else if no {
-            Verdict::No
-        } else {
-            Verdict::Unknown
-        }
-    };
+    let three = Verdict::decide;
     match op {
         CmpOp::Lt => three(p.hi < f, p.lo >= f),
         CmpOp::Gt => three(p.lo > l, p.hi <= l),

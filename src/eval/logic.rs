@@ -28,6 +28,18 @@ impl Verdict {
         }
     }
 
+    /// Yes when `yes` holds, else no when `no` holds, else unknown: the shape of every
+    /// three-valued test ("for every possible value" / "for none").
+    pub fn decide(yes: bool, no: bool) -> Verdict {
+        if yes {
+            Verdict::Yes
+        } else if no {
+            Verdict::No
+        } else {
+            Verdict::Unknown
+        }
+    }
+
     pub fn from_bool(b: bool) -> Verdict {
         if b {
             Verdict::Yes

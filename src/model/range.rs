@@ -115,13 +115,7 @@ impl Range {
 }
 
 fn three(yes: bool, no: bool) -> Verdict {
-    if yes {
-        Verdict::Yes
-    } else if no {
-        Verdict::No
-    } else {
-        Verdict::Unknown
-    }
+    Verdict::decide(yes, no)
 }
 
 /// An amount the way people write it: `38B`, `2.5T`, `400M`, `12,345`.

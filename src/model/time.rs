@@ -175,6 +175,17 @@ pub struct Point {
 }
 
 impl Point {
+    /// Any day at all, or never: what a point is when nothing is known of it.
+    pub const UNKNOWN: Point = Point {
+        lo: Day::PAST,
+        hi: Day::NEVER,
+    };
+
+    /// Some day of a date literal's period (`sometime in P`); unknown for an invalid literal.
+    pub fn sometime_in(date: DateLit) -> Point {
+        period(date).map_or(Point::UNKNOWN, |(lo, hi)| Point { lo, hi })
+    }
+
     pub fn exact(day: Day) -> Point {
         Point { lo: day, hi: day }
     }

@@ -184,10 +184,7 @@ impl<'p> World<'p> {
             Some(Slot::Done(w)) => return w,
             // A window that depends on itself (`from start(this)`): unknown from end to end.
             Some(Slot::InProgress) => {
-                let unknown = Point {
-                    lo: Day::PAST,
-                    hi: Day::NEVER,
-                };
+                let unknown = Point::UNKNOWN;
                 return TermWindow {
                     start: unknown,
                     end: unknown,
@@ -257,22 +254,10 @@ impl<'p> World<'p> {
     pub fn point_node(&self, point: &ast::Point, reading: Reading) -> Point {
         match point {
             ast::Point::Date(d) => date_point(*d, reading),
-            ast::Point::Sometime(d) => match period(*d) {
-                Some((first, last)) => Point {
-                    lo: first,
-                    hi: last,
-                },
-                None => Point {
-                    lo: Day::PAST,
-                    hi: Day::NEVER,
-                },
-            },
+            ast::Point::Sometime(d) => Point::sometime_in(*d),
             ast::Point::Event(name) => match self.program.event(&name.node) {
                 Some(id) => self.event(id),
-                None => Point {
-                    lo: Day::PAST,
-                    hi: Day::NEVER,
-                },
+                None => Point::UNKNOWN,
             },
             ast::Point::Start(r) => self.target_bounds(r).0,
             ast::Point::End(r) => self.target_bounds(r).1,
@@ -304,16 +289,7 @@ impl<'p> World<'p> {
         }
         match self.program.events.get(id).and_then(|e| e.when.as_ref()) {
             Some(EventWhen::On(d)) => date_point(d.node, Reading::First),
-            Some(EventWhen::Expected(d)) => match period(d.node) {
-                Some((first, last)) => Point {
-                    lo: first,
-                    hi: last,
-                },
-                None => Point {
-                    lo: Day::PAST,
-                    hi: Day::NEVER,
-                },
-            },
+            Some(EventWhen::Expected(d)) => Point::sometime_in(d.node),
             None => Point {
                 lo: self.as_of.succ(),
                 hi: Day::NEVER,
@@ -356,16 +332,7 @@ impl<'p> World<'p> {
                     end.unwrap_or(Point::exact(Day::NEVER)),
                 )
             }
-            None => (
-                Point {
-                    lo: Day::PAST,
-                    hi: Day::NEVER,
-                },
-                Point {
-                    lo: Day::PAST,
-                    hi: Day::NEVER,
-                },
-            ),
+            None => (Point::UNKNOWN, Point::UNKNOWN),
         }
     }
 }
@@ -378,10 +345,7 @@ pub fn date_point(date: DateLit, reading: Reading) -> Point {
         } else {
             last
         }),
-        None => Point {
-            lo: Day::PAST,
-            hi: Day::NEVER,
-        },
+        None => Point::UNKNOWN,
     }
 }
 

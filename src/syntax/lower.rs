@@ -277,7 +277,7 @@ impl<'s> Lowerer<'s> {
     }
 
     fn lower_term(&mut self, pair: P<'_>) -> Lowered<Term> {
-        let span = self.pair_span(&pair);
+        let mut span = self.pair_span(&pair);
         let mut c = self.cursor(pair);
         let label = match c.optional(Rule::term_label) {
             Some(l) => {
@@ -290,6 +290,20 @@ impl<'s> Lowerer<'s> {
         };
         let body = c.any()?;
         c.finish()?;
+        // The term ends with its last token: an empty optional part (a missing window) would
+        // otherwise stretch it over the white space and comments that follow.
+        let last = body
+            .clone()
+            .into_inner()
+            .map(|p| p.as_span())
+            .filter(|s| s.start() < s.end())
+            .map(|s| s.end())
+            .max();
+        if let Some(end) = last {
+            span.end = u32::try_from(self.offset + end)
+                .unwrap_or(span.end)
+                .min(span.end);
+        }
         let kind = match body.as_rule() {
             Rule::invest => self.lower_invest(body)?,
             Rule::pay => self.lower_pay(body)?,
@@ -312,7 +326,9 @@ impl<'s> Lowerer<'s> {
 
     /// An optional clause holding money (`at valuation M`, `worth M`).
     fn money_clause(&mut self, c: &mut Cursor<'_>, rule: Rule) -> Lowered<Option<Spanned<Money>>> {
-        let Some(clause) = c.optional(rule) else { return Ok(None) };
+        let Some(clause) = c.optional(rule) else {
+            return Ok(None);
+        };
         let mut cc = self.cursor(clause);
         let money = self.lower_money(cc.next(Rule::money)?)?;
         cc.finish()?;
@@ -321,7 +337,9 @@ impl<'s> Lowerer<'s> {
 
     /// An optional `for "what"` clause.
     fn label_clause(&mut self, c: &mut Cursor<'_>) -> Lowered<Option<String>> {
-        let Some(clause) = c.optional(Rule::for_what) else { return Ok(None) };
+        let Some(clause) = c.optional(Rule::for_what) else {
+            return Ok(None);
+        };
         let mut cc = self.cursor(clause);
         let label = self.lower_label(cc.next(Rule::label)?)?;
         cc.finish()?;
@@ -329,12 +347,22 @@ impl<'s> Lowerer<'s> {
     }
 
     /// A clause written on both sides of the window is an error; either side alone is fine.
-    fn either_side<T>(&mut self, before: Option<T>, after: Option<T>, span: Span, what: &str) -> Option<T> {
+    fn either_side<T>(
+        &mut self,
+        before: Option<T>,
+        after: Option<T>,
+        span: Span,
+        what: &str,
+    ) -> Option<T> {
         if before.is_some() && after.is_some() {
             self.diagnostics.push(
-                Diagnostic::error(codes::SYNTAX, span, format!("this term states `{what}` twice"))
-                    .with_label("one clause too many")
-                    .with_help(format!("keep one `{what}` clause")),
+                Diagnostic::error(
+                    codes::SYNTAX,
+                    span,
+                    format!("this term states `{what}` twice"),
+                )
+                .with_label("one clause too many")
+                .with_help(format!("keep one `{what}` clause")),
             );
         }
         before.or(after)
@@ -373,7 +401,15 @@ impl<'s> Lowerer<'s> {
         let after = self.label_clause(&mut c)?;
         c.finish()?;
         let what = self.either_side(before, after, span, "for");
-        Ok(TermKind::Flow { kind: FlowKind::Pay, amount: Some(amount), from, to, what, window, valuation: None })
+        Ok(TermKind::Flow {
+            kind: FlowKind::Pay,
+            amount: Some(amount),
+            from,
+            to,
+            what,
+            window,
+            valuation: None,
+        })
     }
 
     fn lower_lease_or_supply(&mut self, pair: P<'_>, kind: FlowKind) -> Lowered<TermKind> {
@@ -387,7 +423,15 @@ impl<'s> Lowerer<'s> {
         let after = self.money_clause(&mut c, Rule::worth)?;
         c.finish()?;
         let amount = self.either_side(before, after, span, "worth");
-        Ok(TermKind::Flow { kind, amount, from, to, what, window, valuation: None })
+        Ok(TermKind::Flow {
+            kind,
+            amount,
+            from,
+            to,
+            what,
+            window,
+            valuation: None,
+        })
     }
 
     fn lower_right(&mut self, pair: P<'_>, kind: RightKind) -> Lowered<TermKind> {
@@ -512,7 +556,9 @@ impl<'s> Lowerer<'s> {
         let atom = c.any()?;
         let mut point = self.lower_point_atom(atom)?;
         let mut shifts = Vec::new();
+        let mut end = point.span.end;
         while let Some(shift) = c.optional(Rule::point_shift) {
+            end = self.pair_span(&shift).end;
             let mut sc = self.cursor(shift);
             let sign = if sc.optional(Rule::plus).is_some() {
                 Shift::Plus
@@ -524,6 +570,8 @@ impl<'s> Lowerer<'s> {
             sc.finish()?;
             shifts.push((sign, duration.node));
         }
+        // The point ends with its last token, not the white space a failed `+`/`-` skipped.
+        let span = Span { end, ..span };
         if !shifts.is_empty() {
             point = Spanned::new(Point::Shifted(Box::new(point), shifts), span);
         }

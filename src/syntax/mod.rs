@@ -26,40 +26,74 @@ pub fn parse_file(file: FileId, text: &str) -> (Option<ast::File>, Vec<Diagnosti
     if let Err(d) = depth::check_nesting(text, file, 0) {
         return (None, vec![d]);
     }
+    let chunks = chunks::item_chunks(text);
+    let batches = chunks::batches(&chunks, BATCH_BYTES);
+    let parse_batch =
+        |batch: &[(usize, usize)]| -> Vec<Result<(ast::File, Vec<Diagnostic>), Diagnostic>> {
+            let (Some(&(start, _)), Some(&(_, end))) = (batch.first(), batch.last()) else {
+                return Vec::new();
+            };
+            match parse_chunk(file, text, start, end) {
+                Ok(result) => vec![Ok(result)],
+                // Parse the batch item by item, so one broken item hides none of the others.
+                Err(_) if batch.len() > 1 => batch
+                    .iter()
+                    .map(|&(s, e)| parse_chunk(file, text, s, e))
+                    .collect(),
+                Err(e) => vec![Err(e)],
+            }
+        };
+    // Batches are independent: large files are parsed on every core, results kept in order.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(batches.len());
+    let results: Vec<_> = if text.len() < PARALLEL_BYTES || workers < 2 {
+        batches.iter().flat_map(|b| parse_batch(b)).collect()
+    } else {
+        let per_worker = batches.len().div_ceil(workers);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = batches
+                .chunks(per_worker)
+                .map(|group| {
+                    scope.spawn(move || {
+                        group
+                            .iter()
+                            .flat_map(|b| parse_batch(b))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        vec![Err(Diagnostic::internal(None, "a parser thread failed"))]
+                    })
+                })
+                .collect()
+        })
+    };
     let mut items = Vec::new();
     let mut diagnostics = Vec::new();
     let mut failed = false;
-    let chunks = chunks::item_chunks(text);
-    for batch in chunks::batches(&chunks, BATCH_BYTES) {
-        let (Some(&(start, _)), Some(&(_, end))) = (batch.first(), batch.last()) else {
-            continue;
-        };
-        let parsed = parse_chunk(file, text, start, end);
-        let results = match parsed {
-            Ok(result) => vec![Ok(result)],
-            // Parse the batch item by item, so one broken item hides none of the others.
-            Err(_) if batch.len() > 1 => batch
-                .iter()
-                .map(|&(s, e)| parse_chunk(file, text, s, e))
-                .collect(),
-            Err(e) => vec![Err(e)],
-        };
-        for result in results {
-            match result {
-                Ok((mut tree, mut found)) => {
-                    items.append(&mut tree.items);
-                    diagnostics.append(&mut found);
-                }
-                Err(e) => {
-                    diagnostics.push(e);
-                    failed = true;
-                }
+    for result in results {
+        match result {
+            Ok((mut tree, mut found)) => {
+                items.append(&mut tree.items);
+                diagnostics.append(&mut found);
+            }
+            Err(e) => {
+                diagnostics.push(e);
+                failed = true;
             }
         }
     }
     let tree = (!failed || !items.is_empty()).then_some(ast::File { items });
     (tree, diagnostics)
 }
+
+/// Files at least this large are parsed on several threads.
+const PARALLEL_BYTES: usize = 512 * 1024;
 
 /// Items are parsed in batches of about this many bytes: large enough to amortise the
 /// parser's setup, small enough that its token queue stays small.
