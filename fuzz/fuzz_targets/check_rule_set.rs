@@ -9,10 +9,18 @@ fuzz_target!(|data: &[u8]| {
         .split(|&b| b == 0xFF)
         .take(4)
         .enumerate()
-        .map(|(i, part)| (format!("f{i}.deal"), String::from_utf8_lossy(part).into_owned()))
+        .map(|(i, part)| {
+            (
+                format!("f{i}.deal"),
+                String::from_utf8_lossy(part).into_owned(),
+            )
+        })
         .collect();
     let rules = dealcheck::RuleSet::from_sources(files);
-    let report = rules.check(&dealcheck::Options { as_of: dealcheck::parse_date("2025-12-17"), assume: Vec::new() });
+    let report = rules.check(&dealcheck::Options {
+        as_of: dealcheck::parse_date("2025-12-17"),
+        assume: Vec::new(),
+    });
     for d in &report.raw_diagnostics {
         let _ = dealcheck::report::render_diagnostic(d, rules.sources(), Default::default());
     }

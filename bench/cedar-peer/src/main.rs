@@ -4,7 +4,9 @@
 //! Each exclusive licence `exclusive hI may host Owner.aI` is, in Cedar, a permit for its holder
 //! and a forbid for everyone else: N deals ↔ 2N policies.
 
-use cedar_policy::{Authorizer, Context, Entities, EntityUid, PolicySet, Request, Schema, ValidationMode, Validator};
+use cedar_policy::{
+    Authorizer, Context, Entities, EntityUid, PolicySet, Request, Schema, ValidationMode, Validator,
+};
 use dealcheck::{Options, RuleSet};
 use std::hint::black_box;
 use std::str::FromStr;
@@ -45,7 +47,8 @@ fn deal_rules(n: usize) -> String {
     out
 }
 
-const SCHEMA: &str = "entity Party; entity Asset; action host appliesTo { principal: Party, resource: Asset };";
+const SCHEMA: &str =
+    "entity Party; entity Asset; action host appliesTo { principal: Party, resource: Asset };";
 
 fn main() {
     let schema = Schema::from_cedarschema_str(SCHEMA).expect("schema").0;
@@ -75,8 +78,14 @@ fn main() {
         let requests: Vec<Request> = (0..64)
             .map(|k| {
                 let uid = |s: &str| EntityUid::from_str(s).expect("uid");
-                Request::new(uid("Party::\"x\""), uid("Action::\"host\""), uid(&format!("Asset::\"a{}\"", k * 7 % n)), Context::empty(), None)
-                    .expect("request")
+                Request::new(
+                    uid("Party::\"x\""),
+                    uid("Action::\"host\""),
+                    uid(&format!("Asset::\"a{}\"", k * 7 % n)),
+                    Context::empty(),
+                    None,
+                )
+                .expect("request")
             })
             .collect();
         let cedar_ask = time(2_000, |i| {
@@ -85,19 +94,37 @@ fn main() {
 
         let rules = RuleSet::from_sources([("peer.deal", rules_text.as_str())]);
         let options = Options::default();
-        let points: Vec<String> = (0..64).map(|k| format!("can x host Owner.a{}", k * 7 % n)).collect();
-        let ranges: Vec<String> = (0..64).map(|k| format!("can x host Owner.a{} before 2030", k * 7 % n)).collect();
+        let points: Vec<String> = (0..64)
+            .map(|k| format!("can x host Owner.a{}", k * 7 % n))
+            .collect();
+        let ranges: Vec<String> = (0..64)
+            .map(|k| format!("can x host Owner.a{} before 2030", k * 7 % n))
+            .collect();
         for i in 0..500 {
-            black_box(rules.ask(&points[i % points.len()], &options).expect("answer"));
-            black_box(rules.ask(&ranges[i % ranges.len()], &options).expect("answer"));
+            black_box(
+                rules
+                    .ask(&points[i % points.len()], &options)
+                    .expect("answer"),
+            );
+            black_box(
+                rules
+                    .ask(&ranges[i % ranges.len()], &options)
+                    .expect("answer"),
+            );
             black_box(authorizer.is_authorized(&requests[i % requests.len()], &set, &entities));
         }
         let point = time(2_000, |i| {
-            let answer = rules.ask(&points[i % points.len()], &options).expect("answer");
+            let answer = rules
+                .ask(&points[i % points.len()], &options)
+                .expect("answer");
             assert_eq!(answer.verdict, dealcheck::Verdict::No);
         });
         let range = time(2_000, |i| {
-            black_box(rules.ask(&ranges[i % ranges.len()], &options).expect("answer"));
+            black_box(
+                rules
+                    .ask(&ranges[i % ranges.len()], &options)
+                    .expect("answer"),
+            );
         });
         ask_at.push(point);
         println!(
@@ -124,7 +151,12 @@ fn main() {
     });
     let corpus = deal_rules(100_000);
     let byte_loop = time(20, |_| {
-        black_box(black_box(corpus.as_bytes()).iter().filter(|&&b| b == b'\n').count());
+        black_box(
+            black_box(corpus.as_bytes())
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count(),
+        );
     });
     let deal_parse = time(3, |_| {
         black_box(RuleSet::from_sources([("peer.deal", corpus.as_str())]));
