@@ -164,18 +164,11 @@ impl<'w> Evaluator<'w> {
     /// "Some day" (`can`, `active`) or "every day" (`always`) over a WHEN, from a day-by-day answer.
     pub fn over_days(timeline: &Timeline, days: Days, always: bool) -> (Verdict, Option<Day>) {
         if always {
-            if timeline.all(days.possible, Verdict::Yes) {
-                (Verdict::Yes, None)
-            } else if let Some(d) = timeline.find(days.certain, Verdict::No) {
-                (Verdict::No, Some(d))
-            } else {
-                let d = timeline
-                    .pieces(days.possible)
-                    .find(|p| p.1 != Verdict::Yes)
-                    .map(|p| p.0.start);
-                (Verdict::Unknown, d)
-            }
-        } else if let Some(d) = timeline.find(days.certain, Verdict::Yes) {
+            // "Every day" is "not some day not": the dual of the rule below.
+            let (verdict, day) = Self::over_days(&timeline.not(), days, false);
+            return (verdict.not(), day);
+        }
+        if let Some(d) = timeline.find(days.certain, Verdict::Yes) {
             (Verdict::Yes, Some(d))
         } else if timeline.all(days.possible, Verdict::No) {
             (Verdict::No, None)

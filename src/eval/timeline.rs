@@ -87,6 +87,17 @@ impl Timeline {
         Timeline { segments }
     }
 
+    /// Per day: not this.
+    pub fn not(&self) -> Timeline {
+        Timeline {
+            segments: self
+                .segments
+                .iter()
+                .map(|&(day, v)| (day, v.not()))
+                .collect(),
+        }
+    }
+
     /// Per day: this or that.
     pub fn or(&self, other: &Timeline) -> Timeline {
         self.combine(other, Verdict::or)
