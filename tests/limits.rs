@@ -171,3 +171,34 @@ fn a_million_parties() {
     });
     assert_eq!(report.summary.failed, 0);
 }
+
+#[test]
+fn a_group_of_a_hundred_thousand_units_and_a_deep_chain() {
+    let mut text = String::from("as of 2026-01-01\nparty G\naction x\nasset G.a\n");
+    for i in 0..100_000 {
+        let _ = writeln!(text, "party u{i} part of G");
+    }
+    text.push_str("party c0\n");
+    for i in 1..10_000 {
+        let _ = writeln!(text, "party c{i} part of c{}", i - 1);
+    }
+    text.push_str("deal d { grant u99999 may x G.a\n  grant c9999 may x G.a }\n");
+    let rules = RuleSet::from_sources([("groups.deal", text)]);
+    assert!(!rules.has_errors(), "{:?}", rules.diagnostics().first());
+    let options = Options::default();
+    assert_eq!(
+        rules.ask("can G x G.a", &options).unwrap().verdict,
+        dealcheck::Verdict::Yes
+    );
+    assert_eq!(
+        rules.ask("can c0 x G.a", &options).unwrap().verdict,
+        dealcheck::Verdict::Yes,
+        "through 10,000 levels"
+    );
+    assert_eq!(
+        rules
+            .program()
+            .root(rules.program().party("c9999").unwrap()),
+        rules.program().party("c0").unwrap()
+    );
+}

@@ -267,6 +267,32 @@ fn resolve_groups(program: &mut Program, diagnostics: &mut Vec<Diagnostic>) {
             list.push(unit);
         }
     }
+    // Outermost groups, each walk stopping at the first party already resolved: linear.
+    let mut roots: Vec<Option<super::PartyId>> = vec![None; parent.len()];
+    for start in 0..parent.len() {
+        let mut path = Vec::new();
+        let mut current = start;
+        let root = loop {
+            if let Some(Some(known)) = roots.get(current) {
+                break *known;
+            }
+            path.push(current);
+            match parent.get(current).copied().flatten() {
+                Some(group) if path.len() <= parent.len() => current = group,
+                _ => break current,
+            }
+        };
+        for p in path {
+            if let Some(slot) = roots.get_mut(p) {
+                *slot = Some(root);
+            }
+        }
+    }
+    program.roots = roots
+        .iter()
+        .enumerate()
+        .map(|(i, r)| r.unwrap_or(i))
+        .collect();
     program.parent = parent;
     program.units = units;
 }

@@ -84,12 +84,15 @@ pub struct Program {
     pub asset_owner: Vec<PartyId>,
     /// Each party's direct units (the inverse of `parent`).
     pub units: Vec<Vec<PartyId>>,
+    /// Each party's outermost group (itself when it has none).
+    roots: Vec<PartyId>,
     /// `terminate` terms by what they terminate.
     terminators: HashMap<Target, Vec<TermId>>,
     /// Every money flow with an amount, names resolved, payer to payee (reference §4 table).
     pub flows: Vec<Flow>,
-    /// Indices into `flows` by payer.
+    /// Indices into `flows` by payer, and by payee.
     flows_by_payer: HashMap<PartyId, Vec<usize>>,
+    flows_by_payee: HashMap<PartyId, Vec<usize>>,
     /// Every top-level name: what it is and where it was declared.
     names: FxHashMap<String, (Symbol, Span)>,
     /// Assets by owner, then by name (looked up by `&str`, no allocation).
@@ -195,6 +198,15 @@ impl Program {
             .filter_map(|&i| self.flows.get(i))
     }
 
+    /// The flows paid to one party (not its units).
+    pub fn flows_to(&self, payee: PartyId) -> impl Iterator<Item = &Flow> + '_ {
+        self.flows_by_payee
+            .get(&payee)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.flows.get(i))
+    }
+
     /// `deal.label`, or `deal#N` (1-based) for an unlabelled term.
     pub fn term_name(&self, id: TermId) -> String {
         let deal = self
@@ -217,8 +229,9 @@ impl Program {
     pub fn groups_of(&self, party: PartyId) -> Vec<PartyId> {
         let mut out = Vec::new();
         let mut current = self.parent.get(party).copied().flatten();
+        // `part of` is a forest once the checker has broken its cycles; the bound is a guard.
         while let Some(group) = current {
-            if out.contains(&group) || out.len() > self.parties.len() {
+            if out.len() > self.parties.len() {
                 break;
             }
             out.push(group);
@@ -229,7 +242,7 @@ impl Program {
 
     /// The outermost group a party belongs to (itself when it belongs to none).
     pub fn root(&self, party: PartyId) -> PartyId {
-        self.groups_of(party).last().copied().unwrap_or(party)
+        self.roots.get(party).copied().unwrap_or(party)
     }
 
     /// Whether `unit` is `group` or (transitively) part of it.
@@ -242,10 +255,10 @@ impl Program {
         let mut out = vec![party];
         let mut i = 0;
         while let Some(&p) = out.get(i) {
-            for &u in self.units.get(p).map_or(&[][..], |v| v.as_slice()) {
-                if !out.contains(&u) {
-                    out.push(u);
-                }
+            // A forest: every unit has one group, so no party is reached twice.
+            out.extend_from_slice(self.units.get(p).map_or(&[][..], |v| v.as_slice()));
+            if out.len() > self.parties.len() {
+                break;
             }
             i += 1;
         }
@@ -342,9 +355,12 @@ fn index_flows(program: &mut Program) {
         });
     }
     let mut by_payer: HashMap<PartyId, Vec<usize>> = HashMap::new();
+    let mut by_payee: HashMap<PartyId, Vec<usize>> = HashMap::new();
     for (i, f) in flows.iter().enumerate() {
         by_payer.entry(f.payer).or_default().push(i);
+        by_payee.entry(f.payee).or_default().push(i);
     }
+    program.flows_by_payee = by_payee;
     program.flows = flows;
     program.flows_by_payer = by_payer;
 }

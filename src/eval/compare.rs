@@ -250,30 +250,30 @@ impl Evaluator<'_> {
     fn valuation(&self, party: usize) -> Val {
         let program = self.world.program;
         let mut best: Option<(Day, TermId, Range, String)> = None;
-        for (id, term) in program.terms() {
-            let TermKind::Flow {
-                kind: FlowKind::Invest,
-                to,
-                valuation: Some(v),
-                ..
-            } = &term.kind
+        let investments = program
+            .family(party)
+            .into_iter()
+            .flat_map(|p| program.flows_to(p))
+            .filter(|f| f.kind == FlowKind::Invest);
+        for flow in investments {
+            let Some(TermKind::Flow {
+                valuation: Some(v), ..
+            }) = program.term(flow.term).map(|t| &t.kind)
             else {
                 continue;
             };
-            let Some(window) = self.world.window(id) else {
+            let Some(window) = self.world.window(flow.term) else {
                 continue;
             };
-            if !program
-                .party(&to.node)
-                .is_some_and(|t| program.within(t, party))
-            {
-                continue;
-            }
             let when = window.start.hi;
-            if best.as_ref().is_none_or(|b| when >= b.0) {
+            // The latest by start; ties go to the later term in the rule set.
+            let later = best
+                .as_ref()
+                .is_none_or(|b| (when, flow.term) >= (b.0, b.1));
+            if later {
                 best = Some((
                     when,
-                    id,
+                    flow.term,
                     Range::from_amount(&v.node.amount),
                     v.node.currency.clone(),
                 ));
