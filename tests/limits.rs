@@ -202,3 +202,18 @@ fn a_group_of_a_hundred_thousand_units_and_a_deep_chain() {
         rules.program().party("c0").unwrap()
     );
 }
+
+#[test]
+fn an_empty_file_is_a_warning_and_the_rest_still_loads() {
+    let rules = RuleSet::from_sources([
+        ("empty.deal", "  // nothing here\n"),
+        ("a.deal", "party A\n"),
+    ]);
+    assert!(!rules.has_errors());
+    let d = &rules.diagnostics()[0];
+    assert_eq!(
+        (d.code, d.severity),
+        (codes::EMPTY_FILE, dealcheck::Severity::Warning)
+    );
+    assert_eq!(rules.program().parties.len(), 1);
+}
