@@ -121,6 +121,7 @@ fn every_front_end_code_has_a_fixture() {
         WRONG_KIND,
         EMPTY_RULE,
         CURRENCY,
+        TOO_LARGE,
     ] {
         assert!(
             seen.contains(code),
