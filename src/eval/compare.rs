@@ -179,6 +179,7 @@ impl Evaluator<'_> {
             Val::Number(r) => r.to_string(),
             Val::Duration(d) => format!("{} months {} days", d.months, d.days),
             Val::Point(p) => p.to_string(),
+            Val::Period(f, l) if f == l => f.to_string(),
             Val::Period(f, l) => format!("{f} .. {l}"),
             Val::Missing(why) => format!("not known ({why})"),
         }
