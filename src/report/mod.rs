@@ -157,5 +157,5 @@ impl Report {
 /// findings of the built-in checks about a valid rule set.
 pub fn is_invalidating(code: &str) -> bool {
     use crate::diagnostic::codes::*;
-    !matches!(code, c if c == EXCLUSIVE_CONFLICT || c == INEFFECTIVE_GRANT || c == CIRCULAR_FLOW || c == WINDOW || c == CURRENCY)
+    ![EXCLUSIVE_CONFLICT, INEFFECTIVE_GRANT, CIRCULAR_FLOW, WINDOW, CURRENCY].contains(&code)
 }
