@@ -163,6 +163,7 @@ impl RuleSet {
     /// Checks the rule set: every rule answered, every built-in check run (reference §7–§8).
     pub fn check(&self, options: &Options) -> Report {
         let mut diagnostics = self.diagnostics.clone();
+        let mut invalid = self.has_errors();
         let (rules, as_of) = match self.world(options) {
             Ok(world) if !self.has_errors() => {
                 let rules = evaluate_rules(
@@ -177,11 +178,14 @@ impl RuleSet {
             }
             Ok(world) => (Vec::new(), world.as_of.to_string()),
             Err(mut errors) => {
+                invalid = true;
                 diagnostics.append(&mut errors);
                 (Vec::new(), String::new())
             }
         };
-        Report::new(as_of, rules, diagnostics, &self.sources)
+        let mut report = Report::new(as_of, rules, diagnostics, &self.sources);
+        report.invalid = invalid;
+        report
     }
 
     /// Answers one question (the Q of reference §6) against the rule set.

@@ -296,3 +296,14 @@ fn a_file_gone_before_it_is_read_is_a_diagnostic() {
     assert_eq!(d["code"], "io");
     assert!(d["file"].as_str().unwrap().ends_with("deleted.deal"));
 }
+
+#[test]
+fn a_certain_exclusivity_collision_exits_1_not_2() {
+    let o = dealcheck(&["tests/fixtures/checks/exclusive_certain.deal"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the rule set is valid; a built-in check found an error"
+    );
+    assert!(stderr(&o).contains("exclusive-conflict"));
+}

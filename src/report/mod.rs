@@ -24,6 +24,9 @@ pub struct Report {
     /// The diagnostics themselves, for rendering with their sources.
     #[serde(skip)]
     pub raw_diagnostics: Vec<Diagnostic>,
+    /// The rule set (or the options) had errors before anything was evaluated.
+    #[serde(skip)]
+    pub invalid: bool,
 }
 
 /// The counts of the summary line.
@@ -133,17 +136,15 @@ impl Report {
             diagnostics: records,
             summary,
             raw_diagnostics: diagnostics,
+            invalid: false,
         }
     }
 
-    /// Exit status of reference §8: 0 all passed and no error, 1 a check failed (or a built-in
-    /// check found an error), 2 the rule set is invalid.
+    /// Exit status of reference §8: 2 when the rule set is invalid (any error found while
+    /// loading, parsing or checking names and types, or bad options); else 1 when a check failed
+    /// or evaluation and the built-in checks found an error; else 0.
     pub fn exit_code(&self) -> u8 {
-        if self
-            .raw_diagnostics
-            .iter()
-            .any(|d| d.is_error() && is_invalidating(d.code))
-        {
+        if self.invalid {
             2
         } else if self.summary.failed > 0 || self.summary.errors > 0 {
             1
@@ -151,11 +152,4 @@ impl Report {
             0
         }
     }
-}
-
-/// Errors that make a rule set invalid (syntax, names, types, unreadable files), as opposed to
-/// findings of the built-in checks about a valid rule set.
-pub fn is_invalidating(code: &str) -> bool {
-    use crate::diagnostic::codes::*;
-    ![EXCLUSIVE_CONFLICT, INEFFECTIVE_GRANT, CIRCULAR_FLOW, WINDOW, CURRENCY].contains(&code)
 }
