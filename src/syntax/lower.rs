@@ -522,7 +522,7 @@ impl<'s> Lowerer<'s> {
         } else if let Some(during) = c.optional(Rule::window_during) {
             Window::During(Box::new(self.lower_wrapped_point(during)?))
         } else {
-            let from = c
+            let mut from = c
                 .optional(Rule::window_from)
                 .map(|p| self.lower_wrapped_point(p).map(Box::new))
                 .transpose()?;
@@ -536,6 +536,12 @@ impl<'s> Lowerer<'s> {
             } else {
                 None
             };
+            if from.is_none() {
+                from = c
+                    .optional(Rule::window_from)
+                    .map(|p| self.lower_wrapped_point(p).map(Box::new))
+                    .transpose()?;
+            }
             Window::Range { from, end }
         };
         c.finish()?;
