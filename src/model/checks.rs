@@ -12,7 +12,7 @@ use crate::check::{PartyId, TermId};
 use crate::diagnostic::{codes, Diagnostic, Severity};
 use crate::source::Span;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
 
 pub use crate::limits::{CYCLE_BUDGET, MAX_CONFLICTS, MAX_CYCLES, MAX_INEFFECTIVE};
 
@@ -111,7 +111,7 @@ fn exclusive_conflicts(world: &World<'_>, index: &RightsIndex, diagnostics: &mut
         }
         live.sort_by_key(|l| (l.possible.start, l.right.id));
         let mut ending: BinaryHeap<Reverse<(crate::model::time::Day, usize)>> = BinaryHeap::new();
-        let mut active: BTreeMap<usize, ()> = BTreeMap::new();
+        let mut active: BTreeSet<usize> = BTreeSet::new();
         let mut by_via: HashMap<Option<usize>, usize> = HashMap::new();
         let mut by_family: HashMap<PartyId, usize> = HashMap::new();
         let mut by_family_via: HashMap<(PartyId, Option<usize>), usize> = HashMap::new();
@@ -146,7 +146,7 @@ fn exclusive_conflicts(world: &World<'_>, index: &RightsIndex, diagnostics: &mut
             let colliding = overlapping - same_family.min(overlapping);
             if colliding > 0 {
                 if listed < MAX_CONFLICTS {
-                    for &j in active.keys() {
+                    for &j in &active {
                         let Some(o) = live.get(j) else { continue };
                         if o.family == l.family || !channels_overlap(o.right, l.right) {
                             continue;
@@ -162,7 +162,7 @@ fn exclusive_conflicts(world: &World<'_>, index: &RightsIndex, diagnostics: &mut
                     unlisted += colliding;
                 }
             }
-            active.insert(i, ());
+            active.insert(i);
             ending.push(Reverse((l.possible.end, i)));
             *by_via.entry(l.right.via).or_default() += 1;
             *by_family.entry(l.family).or_default() += 1;
