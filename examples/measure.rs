@@ -4,7 +4,48 @@
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+/// Counts live heap bytes, so the memory run can say which stage holds what.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let live = LIVE.fetch_add(new_size, Ordering::Relaxed) + new_size;
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Live and peak heap MiB since the last call (the peak is reset to the live figure).
+fn heap(stage: &str) {
+    let live = LIVE.load(Ordering::Relaxed);
+    let peak = PEAK.swap(live, Ordering::Relaxed);
+    eprintln!(
+        "  heap {stage}: live {} MiB, peak during the stage {} MiB",
+        live >> 20,
+        peak >> 20
+    );
+}
 
 fn peak_memory_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -19,12 +60,29 @@ fn main() {
         .unwrap_or(10_000);
     let text = corpus::generate(deals, 1);
     if std::env::args().any(|a| a == "--memory") {
-        // Load and check only, so the peak is what a user's run costs.
+        // As a user runs it: the rule set is a file on disk, read by `RuleSet::load`, so the
+        // peak is what `dealcheck corpus.deal` costs (the generated text is dropped first).
+        let path = std::env::temp_dir().join(format!("dealcheck-measure-{deals}.deal"));
+        if let Err(error) = std::fs::write(&path, &text) {
+            eprintln!("cannot write {}: {error}", path.display());
+            return;
+        }
+        let input_len = text.len();
+        if std::env::args().any(|a| a == "--stages") {
+            let (tree, _) = dealcheck::syntax::parse_file(dealcheck::source::FileId(0), &text);
+            heap("parse + lower (the syntax tree, with the text)");
+            drop(tree);
+        }
+        drop(text);
+        heap("before loading");
         let t = Instant::now();
-        let rules = dealcheck::RuleSet::from_sources([("corpus.deal", text.as_str())]);
+        let rules = dealcheck::RuleSet::load(&path);
+        heap("load");
         let after_load = peak_memory_kib().unwrap_or(0);
         let report = rules.check(&dealcheck::Options::default());
         let elapsed = t.elapsed();
+        heap("check");
+        let _ = std::fs::remove_file(&path);
         println!(
             "peak after loading: {} MiB; after checking: {} MiB",
             after_load / 1024,
@@ -33,12 +91,12 @@ fn main() {
         let peak = peak_memory_kib().unwrap_or(0);
         println!(
             "{deals} deals, {:.1} MB: load + check {:.2} s ({:.1} MB/s), {} rules; peak memory {} MiB = {:.2}× the input",
-            text.len() as f64 / 1e6,
+            input_len as f64 / 1e6,
             elapsed.as_secs_f64(),
-            text.len() as f64 / 1e6 / elapsed.as_secs_f64(),
+            input_len as f64 / 1e6 / elapsed.as_secs_f64(),
             report.summary.rules,
             peak / 1024,
-            peak as f64 * 1024.0 / text.len() as f64
+            peak as f64 * 1024.0 / input_len as f64
         );
         return;
     }

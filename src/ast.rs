@@ -4,8 +4,12 @@ use crate::source::{Span, Spanned};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+/// Text held by the tree: names, labels, docs. Strings up to 24 bytes live inline (no heap
+/// allocation), which is nearly every name; a rule set of 100 MB holds millions of them.
+pub type Text = compact_str::CompactString;
+
 /// A name as written, with its span.
-pub type Name = Spanned<String>;
+pub type Name = Spanned<Text>;
 
 /// One `.deal` file.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -21,40 +25,41 @@ pub enum Item {
     Action(SimpleDecl),
     Channel(SimpleDecl),
     Event(EventDecl),
-    Deal(Deal),
-    Rule(Rule),
+    /// Boxed so that an item list costs a pointer per deal, not a whole deal's worth of slack.
+    Deal(Box<Deal>),
+    Rule(Box<Rule>),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PartyDecl {
     pub name: Name,
-    pub label: Option<String>,
+    pub label: Option<Text>,
     pub part_of: Option<Name>,
-    pub doc: Option<String>,
+    pub doc: Option<Text>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AssetDecl {
     pub owner: Name,
     pub name: Name,
-    pub label: Option<String>,
-    pub doc: Option<String>,
+    pub label: Option<Text>,
+    pub doc: Option<Text>,
 }
 
 /// An `action` or `channel` declaration.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SimpleDecl {
     pub name: Name,
-    pub label: Option<String>,
-    pub doc: Option<String>,
+    pub label: Option<Text>,
+    pub doc: Option<Text>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EventDecl {
     pub name: Name,
-    pub label: Option<String>,
+    pub label: Option<Text>,
     pub when: Option<EventWhen>,
-    pub doc: Option<String>,
+    pub doc: Option<Text>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -88,7 +93,7 @@ pub struct Duration {
 pub struct Money {
     pub amount: Amount,
     /// ISO code (`USD`); symbols are already translated.
-    pub currency: String,
+    pub currency: Text,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -153,12 +158,12 @@ pub enum WindowEnd {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Deal {
     pub name: Name,
-    pub label: Option<String>,
-    pub doc: Option<String>,
+    pub label: Option<Text>,
+    pub doc: Option<Text>,
     pub parties: Vec<Name>,
     pub statuses: Vec<Spanned<Status>>,
     pub dated: Vec<Spanned<DateLit>>,
-    pub sources: Vec<String>,
+    pub sources: Vec<Text>,
     pub terms: Vec<Term>,
     pub span: Span,
 }
@@ -205,7 +210,7 @@ pub enum TermKind {
         amount: Option<Spanned<Money>>,
         from: Name,
         to: Name,
-        what: Option<String>,
+        what: Option<Text>,
         window: Window,
         valuation: Option<Box<Spanned<Money>>>,
     },
@@ -239,8 +244,8 @@ pub struct AssetRef {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Rule {
     pub name: Name,
-    pub label: Option<String>,
-    pub doc: Option<String>,
+    pub label: Option<Text>,
+    pub doc: Option<Text>,
     pub assumptions: Vec<Assumption>,
     pub checks: Vec<Check>,
     pub span: Span,

@@ -8,6 +8,27 @@ use crate::syntax::KEYWORDS;
 
 pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) -> Program {
     let mut program = Program::default();
+    // Sized up front: a rule set of 100 MB has hundreds of thousands of deals, and growing by
+    // doubling would hold up to twice that at the peak.
+    let count = |pick: fn(&Item) -> bool| -> usize {
+        files
+            .iter()
+            .flat_map(|f| &f.items)
+            .filter(|i| pick(i))
+            .count()
+    };
+    program
+        .parties
+        .reserve_exact(count(|i| matches!(i, Item::Party(_))));
+    program
+        .assets
+        .reserve_exact(count(|i| matches!(i, Item::Asset(_))));
+    program
+        .deals
+        .reserve_exact(count(|i| matches!(i, Item::Deal(_))));
+    program
+        .rules
+        .reserve_exact(count(|i| matches!(i, Item::Rule(_))));
     for item in files.into_iter().flat_map(|f| f.items) {
         match item {
             Item::AsOf(date) => match &program.as_of {
@@ -51,12 +72,12 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
                 let id = program.deals.len();
                 add_name(&mut program, &d.name, Symbol::Deal(id), diagnostics);
                 declare_labels(&mut program, id, &d, diagnostics);
-                program.deals.push(d);
+                program.deals.push(*d);
             }
             Item::Rule(r) => {
                 let id = program.rules.len();
                 add_name(&mut program, &r.name, Symbol::Rule(id), diagnostics);
-                program.rules.push(r);
+                program.rules.push(*r);
             }
         }
     }
@@ -101,7 +122,7 @@ fn add_name(program: &mut Program, name: &Name, symbol: Symbol, diagnostics: &mu
     if !keyword_check(name, diagnostics) {
         return;
     }
-    match program.names.get(&name.node) {
+    match program.names.get(name.node.as_str()) {
         Some(existing) => {
             let mut d = Diagnostic::error(
                 codes::DUPLICATE_NAME,
@@ -130,13 +151,19 @@ fn declare_labels(
     d: &ast::Deal,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let indexed = d.terms.len() > super::LABEL_SCAN_LIMIT;
+    let mut labels = rustc_hash::FxHashMap::default();
     for (index, term) in d.terms.iter().enumerate() {
         let Some(label) = &term.label else { continue };
         if !keyword_check(label, diagnostics) {
             continue;
         }
-        let labels = program.labels.entry(deal).or_default();
-        if let Some(&first) = labels.get(label.node.as_str()) {
+        let first = if indexed {
+            labels.get(label.node.as_str()).copied()
+        } else {
+            super::find_label(d, label.node.as_str()).filter(|&first| first < index)
+        };
+        if let Some(first) = first {
             let mut diag = Diagnostic::error(
                 codes::DUPLICATE_NAME,
                 label.span,
@@ -148,10 +175,18 @@ fn declare_labels(
                 diag = diag.with_other(other.span, "first labelled here");
             }
             diagnostics.push(diag);
-        } else {
+        } else if indexed {
             labels.insert(label.node.clone(), index);
         }
     }
+    if indexed {
+        program.labels.insert(deal, labels);
+    }
+}
+
+/// Whether a label can name a term: not a keyword and not too long (else it was reported).
+pub(super) fn usable_label(label: &str) -> bool {
+    label.len() <= crate::limits::MAX_NAME_BYTES && !KEYWORDS.contains(&label)
 }
 
 fn declare_assets(program: &mut Program, diagnostics: &mut Vec<Diagnostic>) {

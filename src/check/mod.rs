@@ -67,6 +67,19 @@ pub enum Target {
     Term(TermId),
 }
 
+/// Deals with more terms than this get a label map; smaller ones are scanned.
+const LABEL_SCAN_LIMIT: usize = 16;
+
+/// The first term of a deal labelled `label` (labels that are keywords or too long name nothing).
+fn find_label(deal: &ast::Deal, label: &str) -> Option<usize> {
+    if !declare::usable_label(label) {
+        return None;
+    }
+    deal.terms
+        .iter()
+        .position(|t| t.label.as_ref().is_some_and(|l| l.node == label))
+}
+
 /// A checked rule set: the declarations of every file, in file order, and their names.
 #[derive(Debug, Default)]
 pub struct Program {
@@ -94,11 +107,12 @@ pub struct Program {
     flows_by_payer: HashMap<PartyId, Vec<usize>>,
     flows_by_payee: HashMap<PartyId, Vec<usize>>,
     /// Every top-level name: what it is and where it was declared.
-    names: FxHashMap<String, (Symbol, Span)>,
+    names: FxHashMap<ast::Text, (Symbol, Span)>,
     /// Assets by owner, then by name (looked up by `&str`, no allocation).
-    assets_by_name: FxHashMap<PartyId, FxHashMap<String, AssetId>>,
-    /// Term labels by deal, then by label.
-    labels: FxHashMap<DealId, FxHashMap<String, usize>>,
+    assets_by_name: FxHashMap<PartyId, FxHashMap<ast::Text, AssetId>>,
+    /// Term labels by label, for deals with more than [`LABEL_SCAN_LIMIT`] terms; smaller deals
+    /// are scanned (a map per deal would cost more than the deal's terms).
+    labels: FxHashMap<DealId, FxHashMap<ast::Text, usize>>,
 }
 
 impl Program {
@@ -154,7 +168,10 @@ impl Program {
         match &reference.second {
             None => Some(Target::Deal(deal)),
             Some(label) => {
-                let index = *self.labels.get(&deal)?.get(label.node.as_str())?;
+                let index = match self.labels.get(&deal) {
+                    Some(labels) => *labels.get(label.node.as_str())?,
+                    None => find_label(self.deals.get(deal)?, label.node.as_str())?,
+                };
                 Some(Target::Term(TermId { deal, index }))
             }
         }

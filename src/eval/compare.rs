@@ -221,7 +221,7 @@ impl Evaluator<'_> {
         Ok(match &value.node {
             Value::Money(m) => Val::Money {
                 range: Range::from_amount(&m.amount),
-                currency: Some(m.currency.clone()),
+                currency: Some(m.currency.to_string()),
                 terms: Vec::new(),
             },
             Value::Percent(p) => Val::Percent(Range::exact(*p)),
@@ -276,7 +276,7 @@ impl Evaluator<'_> {
                     when,
                     flow.term,
                     Range::from_amount(&v.node.amount),
-                    v.node.currency.clone(),
+                    v.node.currency.to_string(),
                 ));
             }
         }

@@ -99,9 +99,11 @@ pub fn term_note(
         term: program.term_name(id),
         file,
         line,
-        deal: deal.map_or(String::new(), |d| d.name.node.clone()),
+        deal: deal.map_or(String::new(), |d| d.name.node.to_string()),
         status: status_word(world, id.deal),
-        sources: deal.map_or(Vec::new(), |d| d.sources.clone()),
+        sources: deal.map_or(Vec::new(), |d| {
+            d.sources.iter().map(|s| s.to_string()).collect()
+        }),
         effect: effect.to_string(),
         party,
         certainty: certainty.to_string(),

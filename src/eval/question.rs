@@ -28,7 +28,7 @@ pub struct Evaluator<'w> {
     pub sources: &'w SourceMap,
     /// The text of a span (the question being asked may not be in `sources`).
     pub text: &'w dyn Fn(Span) -> String,
-    money: OnceCell<MoneyGraph>,
+    money: OnceCell<MoneyGraph<'w>>,
 }
 
 /// The days a WHEN covers: certainly, and possibly (a superset).
@@ -54,7 +54,7 @@ impl<'w> Evaluator<'w> {
         }
     }
 
-    pub fn money(&self) -> &MoneyGraph {
+    pub fn money(&self) -> &MoneyGraph<'w> {
         self.money.get_or_init(|| MoneyGraph::build(self.world))
     }
 

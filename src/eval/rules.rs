@@ -128,8 +128,8 @@ pub fn evaluate_rules(
             checks.push(outcome);
         }
         outcomes.push(RuleOutcome {
-            name: rule.name.node.clone(),
-            label: rule.label.clone(),
+            name: rule.name.node.to_string(),
+            label: rule.label.as_ref().map(|l| l.to_string()),
             file,
             line,
             passed: checks.iter().all(|c| c.passed),

@@ -317,22 +317,25 @@ fn ineffective_grants(world: &World<'_>, index: &RightsIndex, diagnostics: &mut 
     }
 }
 
-/// One aggregated edge of the folded graph: every flow from one group to another.
-#[derive(Default)]
-pub struct Pair<'g> {
-    pub in_force: Vec<&'g Edge>,
-    pub kept_aside: Vec<&'g Edge>,
-}
-
 /// The money graph with units folded into their groups (§7).
 pub struct Folded<'g> {
     /// The groups (outermost parties) with flows, sorted.
     pub nodes: Vec<PartyId>,
-    pub pairs: HashMap<(usize, usize), Pair<'g>>,
+    /// Every flow between two different groups as (from, to, flow), node indices, sorted by
+    /// (from, to) with flows in force first: one sorted list, not a map of small lists.
+    links: Vec<(usize, usize, &'g Edge<'g>)>,
     pub cycles: super::cycles::Cycles,
 }
 
-impl Folded<'_> {
+impl<'g> Folded<'g> {
+    /// The flows from group `a` to group `b`: those in force, then those kept aside.
+    pub fn pair(&self, a: usize, b: usize) -> (Vec<&'g Edge<'g>>, Vec<&'g Edge<'g>>) {
+        let start = self.links.partition_point(|l| (l.0, l.1) < (a, b));
+        let end = self.links.partition_point(|l| (l.0, l.1) <= (a, b));
+        let flows = self.links.get(start..end).unwrap_or_default();
+        flows.iter().map(|l| l.2).partition(|e| e.in_force)
+    }
+
     /// Whether the folded edge from `a` to `b` (node indices) lies on a listed cycle.
     pub fn on_cycle(&self, a: usize, b: usize) -> bool {
         self.cycles.listed.iter().any(|c| {
@@ -348,7 +351,7 @@ impl Folded<'_> {
 }
 
 /// Folds the graph and lists its cycles.
-pub fn fold<'g>(world: &World<'_>, graph: &'g MoneyGraph) -> Folded<'g> {
+pub fn fold<'g>(world: &World<'_>, graph: &'g MoneyGraph<'g>) -> Folded<'g> {
     let program = world.program;
     let mut nodes: Vec<PartyId> = graph
         .edges
@@ -358,35 +361,30 @@ pub fn fold<'g>(world: &World<'_>, graph: &'g MoneyGraph) -> Folded<'g> {
     nodes.sort_unstable();
     nodes.dedup();
     let node_of = |p: PartyId| nodes.binary_search(&program.root(p)).ok();
-    let mut pairs: HashMap<(usize, usize), Pair<'_>> = HashMap::new();
-    for edge in &graph.edges {
-        let (Some(a), Some(b)) = (node_of(edge.payer), node_of(edge.payee)) else {
-            continue;
-        };
-        if a == b {
-            continue;
-        }
-        let pair = pairs.entry((a, b)).or_default();
-        if edge.in_force {
-            pair.in_force.push(edge);
-        } else {
-            pair.kept_aside.push(edge);
-        }
-    }
-    let cycles = Digraph::new(nodes.len(), pairs.keys().copied()).cycles(MAX_CYCLES, CYCLE_BUDGET);
+    let mut links: Vec<(usize, usize, &Edge<'_>)> = graph
+        .edges
+        .iter()
+        .filter_map(|edge| match (node_of(edge.payer), node_of(edge.payee)) {
+            (Some(a), Some(b)) if a != b => Some((a, b, edge)),
+            _ => None,
+        })
+        .collect();
+    links.sort_by_key(|l| (l.0, l.1, !l.2.in_force));
+    let cycles = Digraph::new(nodes.len(), links.iter().map(|l| (l.0, l.1)))
+        .cycles(MAX_CYCLES, CYCLE_BUDGET);
     Folded {
         nodes,
-        pairs,
+        links,
         cycles,
     }
 }
 
 /// §7 `circular-flow`: each elementary cycle of the money graph, shortest first, with its
 /// bottleneck; cycles that a deal not in force would close are marked with that deal.
-fn circular_flows(world: &World<'_>, graph: &MoneyGraph, diagnostics: &mut Vec<Diagnostic>) {
+fn circular_flows(world: &World<'_>, graph: &MoneyGraph<'_>, diagnostics: &mut Vec<Diagnostic>) {
     let folded = fold(world, graph);
     for cycle in &folded.cycles.listed {
-        if let Some(d) = describe_cycle(world, &folded.nodes, &folded.pairs, cycle) {
+        if let Some(d) = describe_cycle(world, &folded, cycle) {
             diagnostics.push(d);
         }
     }
@@ -409,41 +407,36 @@ fn circular_flows(world: &World<'_>, graph: &MoneyGraph, diagnostics: &mut Vec<D
     }
 }
 
-fn describe_cycle(
-    world: &World<'_>,
-    nodes: &[PartyId],
-    pairs: &HashMap<(usize, usize), Pair<'_>>,
-    cycle: &[usize],
-) -> Option<Diagnostic> {
+fn describe_cycle(world: &World<'_>, folded: &Folded<'_>, cycle: &[usize]) -> Option<Diagnostic> {
     let program = world.program;
     let mut names: Vec<&str> = cycle
         .iter()
-        .filter_map(|&n| nodes.get(n))
+        .filter_map(|&n| folded.nodes.get(n))
         .map(|&p| program.party_name(p))
         .collect();
     names.push(names.first().copied().unwrap_or(""));
-    let mut edges: Vec<&Edge> = Vec::new();
+    let mut edges: Vec<&Edge<'_>> = Vec::new();
     let mut closers: Vec<usize> = Vec::new();
     let mut bottleneck: Option<(Range, String)> = None;
     let mut mixed = false;
     for (i, &a) in cycle.iter().enumerate() {
         let b = *cycle.get(i + 1).or(cycle.first())?;
-        let pair = pairs.get(&(a, b))?;
-        let used: &Vec<&Edge> = if pair.in_force.is_empty() {
-            for e in &pair.kept_aside {
+        let (in_force, kept_aside) = folded.pair(a, b);
+        let used = if in_force.is_empty() {
+            for e in &kept_aside {
                 if !closers.contains(&e.term.deal) {
                     closers.push(e.term.deal);
                 }
             }
-            &pair.kept_aside
+            kept_aside
         } else {
-            &pair.in_force
+            in_force
         };
         let mut sum: Option<(Range, String)> = None;
         for e in used {
             edges.push(e);
             sum = match sum {
-                None => Some((e.amount, e.currency.clone())),
+                None => Some((e.amount, e.currency.to_string())),
                 Some((r, c)) if c == e.currency => Some((r.add(&e.amount).unwrap_or(r), c)),
                 Some(other) => {
                     mixed = true;
@@ -518,7 +511,7 @@ fn min_range(a: Range, b: Range) -> Range {
     }
 }
 
-fn edge_label(world: &World<'_>, e: &Edge) -> String {
+fn edge_label(world: &World<'_>, e: &Edge<'_>) -> String {
     let p = world.program;
     format!(
         "{} → {}: {} {} ({})",

@@ -11,21 +11,22 @@ use rust_decimal::Decimal;
 use std::collections::{HashMap, VecDeque};
 
 #[derive(Clone, Debug)]
-pub struct Edge {
+pub struct Edge<'p> {
     pub term: TermId,
     pub kind: FlowKind,
     pub payer: PartyId,
     pub payee: PartyId,
     pub amount: Range,
-    pub currency: String,
+    /// Borrowed from the rule set: a graph of a million flows holds no copies.
+    pub currency: &'p str,
     /// Whether the term's deal is in force (and the term not terminated before it starts).
     pub in_force: bool,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct MoneyGraph {
-    pub edges: Vec<Edge>,
+pub struct MoneyGraph<'p> {
+    pub edges: Vec<Edge<'p>>,
 }
 
 /// Two amounts in different currencies met in one sum.
@@ -44,7 +45,7 @@ pub struct Sum {
 }
 
 /// The graph edge of a flow in one world.
-fn edge(world: &World<'_>, flow: &Flow) -> Option<Edge> {
+fn edge<'p>(world: &World<'p>, flow: &Flow) -> Option<Edge<'p>> {
     let term = world.program.term(flow.term)?;
     let TermKind::Flow {
         amount: Some(amount),
@@ -59,7 +60,7 @@ fn edge(world: &World<'_>, flow: &Flow) -> Option<Edge> {
         payer: flow.payer,
         payee: flow.payee,
         amount: Range::from_amount(&amount.node.amount),
-        currency: amount.node.currency.clone(),
+        currency: amount.node.currency.as_str(),
         in_force: world
             .window(flow.term)
             .is_some_and(|w| !w.possible().is_empty()),
@@ -87,8 +88,8 @@ pub fn sum(
     sum_edges(edges.iter())
 }
 
-impl MoneyGraph {
-    pub fn build(world: &World<'_>) -> MoneyGraph {
+impl<'p> MoneyGraph<'p> {
+    pub fn build(world: &World<'p>) -> MoneyGraph<'p> {
         MoneyGraph {
             edges: world
                 .program
@@ -144,7 +145,7 @@ impl MoneyGraph {
                 .unwrap_or_default();
             return Err(CurrencyClash {
                 first: (currency, first),
-                second: (other.currency.clone(), other.span),
+                second: (other.currency.to_string(), other.span),
             });
         }
         let back: Vec<&Edge> = back
@@ -189,7 +190,7 @@ impl MoneyGraph {
     }
 }
 
-fn sum_edges<'a>(edges: impl Iterator<Item = &'a Edge>) -> Result<Sum, CurrencyClash> {
+fn sum_edges<'a, 'p: 'a>(edges: impl Iterator<Item = &'a Edge<'p>>) -> Result<Sum, CurrencyClash> {
     let mut sum = Sum {
         currency: None,
         range: Range::ZERO,
@@ -201,12 +202,12 @@ fn sum_edges<'a>(edges: impl Iterator<Item = &'a Edge>) -> Result<Sum, CurrencyC
             Some(c) if *c != edge.currency => {
                 return Err(CurrencyClash {
                     first: (c.clone(), first_span),
-                    second: (edge.currency.clone(), edge.span),
+                    second: (edge.currency.to_string(), edge.span),
                 })
             }
             Some(_) => {}
             None => {
-                sum.currency = Some(edge.currency.clone());
+                sum.currency = Some(edge.currency.to_string());
                 first_span = edge.span;
             }
         }
@@ -224,10 +225,10 @@ fn sum_edges<'a>(edges: impl Iterator<Item = &'a Edge>) -> Result<Sum, CurrencyC
 /// Whether `edge` lies on some path from `source` to `sink` (groups folded).
 fn on_some_path(
     program: &Program,
-    edges: &[&Edge],
+    edges: &[&Edge<'_>],
     source: PartyId,
     sink: PartyId,
-    edge: &Edge,
+    edge: &Edge<'_>,
 ) -> bool {
     let reach = |from: PartyId, forward: bool| {
         let mut seen = vec![from];
@@ -252,7 +253,7 @@ fn on_some_path(
 /// know `min(max-flow, cap)`, and it keeps unbounded amounts finite.
 fn max_flow(
     program: &Program,
-    edges: &[&Edge],
+    edges: &[&Edge<'_>],
     source: PartyId,
     sink: PartyId,
     cap: Decimal,

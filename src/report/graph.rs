@@ -53,7 +53,10 @@ pub fn graph(world: &World<'_>) -> GraphJson {
         .iter()
         .map(|&p| NodeJson {
             name: program.party_name(p).to_string(),
-            label: program.parties.get(p).and_then(|d| d.label.clone()),
+            label: program
+                .parties
+                .get(p)
+                .and_then(|d| d.label.as_ref().map(|l| l.to_string())),
             group: program.party_name(program.root(p)).to_string(),
         })
         .collect();
@@ -73,12 +76,12 @@ pub fn graph(world: &World<'_>) -> GraphJson {
                 to: program.party_name(e.payee).to_string(),
                 kind: e.kind,
                 amount: e.amount.to_string(),
-                currency: e.currency.clone(),
+                currency: e.currency.to_string(),
                 term: program.term_name(e.term),
                 deal: program
                     .deals
                     .get(e.term.deal)
-                    .map(|d| d.name.node.clone())
+                    .map(|d| d.name.node.to_string())
                     .unwrap_or_default(),
                 in_force: e.in_force,
                 on_cycle,

@@ -33,7 +33,7 @@ impl<'s> Lowerer<'s> {
     }
 
     fn name(&self, pair: P<'_>) -> Name {
-        Spanned::new(pair.as_str().to_string(), self.pair_span(&pair))
+        Spanned::new(Text::from(pair.as_str()), self.pair_span(&pair))
     }
 
     pub(super) fn lower_file(&mut self, pair: P<'_>) -> Lowered<File> {
@@ -64,8 +64,8 @@ impl<'s> Lowerer<'s> {
             Rule::action_decl => Item::Action(self.lower_simple_decl(pair, doc)?),
             Rule::channel_decl => Item::Channel(self.lower_simple_decl(pair, doc)?),
             Rule::event_decl => Item::Event(self.lower_event_decl(pair, doc)?),
-            Rule::deal => Item::Deal(self.lower_deal(pair, doc)?),
-            Rule::rule_decl => Item::Rule(self.lower_rule(pair, doc)?),
+            Rule::deal => Item::Deal(Box::new(self.lower_deal(pair, doc)?)),
+            Rule::rule_decl => Item::Rule(Box::new(self.lower_rule(pair, doc)?)),
             other => {
                 return Err(Diagnostic::internal(
                     Some(self.pair_span(&pair)),
@@ -75,7 +75,7 @@ impl<'s> Lowerer<'s> {
         })
     }
 
-    pub(super) fn lower_label(&mut self, pair: P<'_>) -> Lowered<String> {
+    pub(super) fn lower_label(&mut self, pair: P<'_>) -> Lowered<Text> {
         let span = self.pair_span(&pair);
         let mut c = self.cursor(pair);
         let text = c.next(Rule::label_text)?;
@@ -93,7 +93,10 @@ impl<'s> Lowerer<'s> {
                     crate::limits::MAX_LABEL_BYTES
                 )),
             );
-            return Ok(String::new());
+            return Ok(Text::default());
+        }
+        if !text.as_str().contains('\\') {
+            return Ok(Text::from(text.as_str()));
         }
         let mut out = String::with_capacity(text.as_str().len());
         let mut chars = text.as_str().chars();
@@ -121,16 +124,16 @@ impl<'s> Lowerer<'s> {
                 None => {}
             }
         }
-        Ok(out)
+        Ok(Text::from(out))
     }
 
-    fn optional_label(&mut self, c: &mut Cursor<'_>) -> Lowered<Option<String>> {
+    fn optional_label(&mut self, c: &mut Cursor<'_>) -> Lowered<Option<Text>> {
         c.optional(Rule::label)
             .map(|p| self.lower_label(p))
             .transpose()
     }
 
-    fn lower_party_decl(&mut self, pair: P<'_>, doc: Option<String>) -> Lowered<PartyDecl> {
+    fn lower_party_decl(&mut self, pair: P<'_>, doc: Option<Text>) -> Lowered<PartyDecl> {
         let mut c = self.cursor(pair);
         let name = self.name(c.next(Rule::decl_name)?);
         let label = self.optional_label(&mut c)?;
@@ -144,7 +147,7 @@ impl<'s> Lowerer<'s> {
         })
     }
 
-    fn lower_asset_decl(&mut self, pair: P<'_>, doc: Option<String>) -> Lowered<AssetDecl> {
+    fn lower_asset_decl(&mut self, pair: P<'_>, doc: Option<Text>) -> Lowered<AssetDecl> {
         let mut c = self.cursor(pair);
         let mut n = self.cursor(c.next(Rule::asset_name)?);
         let owner = self.name(n.next(Rule::name)?);
@@ -160,7 +163,7 @@ impl<'s> Lowerer<'s> {
         })
     }
 
-    fn lower_simple_decl(&mut self, pair: P<'_>, doc: Option<String>) -> Lowered<SimpleDecl> {
+    fn lower_simple_decl(&mut self, pair: P<'_>, doc: Option<Text>) -> Lowered<SimpleDecl> {
         let mut c = self.cursor(pair);
         let name = self.name(c.next(Rule::decl_name)?);
         let label = self.optional_label(&mut c)?;
@@ -168,7 +171,7 @@ impl<'s> Lowerer<'s> {
         Ok(SimpleDecl { name, label, doc })
     }
 
-    fn lower_event_decl(&mut self, pair: P<'_>, doc: Option<String>) -> Lowered<EventDecl> {
+    fn lower_event_decl(&mut self, pair: P<'_>, doc: Option<Text>) -> Lowered<EventDecl> {
         let mut c = self.cursor(pair);
         let name = self.name(c.next(Rule::decl_name)?);
         let label = self.optional_label(&mut c)?;
@@ -197,7 +200,7 @@ impl<'s> Lowerer<'s> {
     // -----------------------------------------------------------------------------------------
     // Deals and terms
 
-    fn lower_deal(&mut self, pair: P<'_>, doc: Option<String>) -> Lowered<Deal> {
+    fn lower_deal(&mut self, pair: P<'_>, doc: Option<Text>) -> Lowered<Deal> {
         let span = self.pair_span(&pair);
         let mut c = self.cursor(pair);
         let name = self.name(c.next(Rule::decl_name)?);
@@ -336,7 +339,7 @@ impl<'s> Lowerer<'s> {
     }
 
     /// An optional `for "what"` clause.
-    fn label_clause(&mut self, c: &mut Cursor<'_>) -> Lowered<Option<String>> {
+    fn label_clause(&mut self, c: &mut Cursor<'_>) -> Lowered<Option<Text>> {
         let Some(clause) = c.optional(Rule::for_what) else {
             return Ok(None);
         };
@@ -783,7 +786,7 @@ impl<'s> Lowerer<'s> {
         }
     }
 
-    fn lower_money_exact(&mut self, pair: P<'_>) -> Lowered<(Decimal, String, Span)> {
+    fn lower_money_exact(&mut self, pair: P<'_>) -> Lowered<(Decimal, Text, Span)> {
         let span = self.pair_span(&pair);
         let mut c = self.cursor(pair);
         let (amount, currency) = if let Some(sign) = c.optional(Rule::currency_sign) {
@@ -793,7 +796,7 @@ impl<'s> Lowerer<'s> {
             )
         } else {
             let amount = self.lower_amount(c.next(Rule::amount)?)?;
-            (amount, c.next(Rule::currency_code)?.as_str().to_string())
+            (amount, Text::from(c.next(Rule::currency_code)?.as_str()))
         };
         c.finish()?;
         Ok((amount, currency, span))
@@ -864,7 +867,7 @@ impl<'s> Lowerer<'s> {
             Rule::money_undisclosed => {
                 let mut fc = self.cursor(form);
                 let currency = match fc.optional(Rule::currency_code) {
-                    Some(code) => code.as_str().to_string(),
+                    Some(code) => Text::from(code.as_str()),
                     None => currency_of_sign(fc.next(Rule::currency_sign)?.as_str()),
                 };
                 fc.finish()?;
@@ -900,17 +903,16 @@ fn too_large_amount(span: Span, text: &str) -> Diagnostic {
     )
 }
 
-fn currency_of_sign(sign: &str) -> String {
-    match sign {
+fn currency_of_sign(sign: &str) -> Text {
+    Text::const_new(match sign {
         "€" => "EUR",
         "£" => "GBP",
         _ => "USD",
-    }
-    .to_string()
+    })
 }
 
 /// The `///` lines right above `offset`, without their markers.
-pub(super) fn doc_before(text: &str, offset: usize) -> Option<String> {
+pub(super) fn doc_before(text: &str, offset: usize) -> Option<Text> {
     let before = text.get(..offset)?;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     if !before.get(line_start..)?.trim().is_empty() {
@@ -935,5 +937,5 @@ pub(super) fn doc_before(text: &str, offset: usize) -> Option<String> {
         return None;
     }
     lines.reverse();
-    Some(lines.join("\n"))
+    Some(Text::from(lines.join("\n")))
 }

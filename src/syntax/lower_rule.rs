@@ -14,7 +14,7 @@ impl Lowerer<'_> {
     pub(super) fn lower_rule(
         &mut self,
         pair: P<'_>,
-        doc: Option<String>,
+        doc: Option<Text>,
     ) -> Lowered<crate::ast::Rule> {
         let span = super::cursor::span_of(&pair, self.file, self.offset);
         let mut inner = pair.into_inner();
@@ -27,7 +27,7 @@ impl Lowerer<'_> {
                 Rule::RULE => {}
                 Rule::decl_name => {
                     name = Some(Spanned::new(
-                        child.as_str().to_string(),
+                        Text::from(child.as_str()),
                         self.pair_span(&child),
                     ))
                 }
@@ -63,7 +63,7 @@ impl Lowerer<'_> {
             match child.as_rule() {
                 Rule::name => {
                     name = Some(Spanned::new(
-                        child.as_str().to_string(),
+                        Text::from(child.as_str()),
                         self.pair_span(&child),
                     ))
                 }
@@ -199,7 +199,7 @@ impl Lowerer<'_> {
         for child in pair.into_inner() {
             match child.as_rule() {
                 Rule::name => names.push(Spanned::new(
-                    child.as_str().to_string(),
+                    Text::from(child.as_str()),
                     self.pair_span(&child),
                 )),
                 Rule::always => always = true,
@@ -208,7 +208,7 @@ impl Lowerer<'_> {
                     via = child
                         .into_inner()
                         .find(|p| p.as_rule() == Rule::name)
-                        .map(|p| Spanned::new(p.as_str().to_string(), self.pair_span(&p)))
+                        .map(|p| Spanned::new(Text::from(p.as_str()), self.pair_span(&p)))
                 }
                 Rule::when => when = Some(self.lower_when(child)?),
                 _ => {}
@@ -287,7 +287,7 @@ impl Lowerer<'_> {
                 let number = pair
                     .into_inner()
                     .next()
-                    .map(|p| p.as_str().to_string())
+                    .map(|p| Text::from(p.as_str()))
                     .unwrap_or_default();
                 Value::Percent(self.decimal(&number, span))
             }
@@ -300,7 +300,7 @@ impl Lowerer<'_> {
                 for child in pair.into_inner() {
                     match child.as_rule() {
                         Rule::name => names.push(Spanned::new(
-                            child.as_str().to_string(),
+                            Text::from(child.as_str()),
                             self.pair_span(&child),
                         )),
                         other => func = Some(other),
