@@ -106,6 +106,8 @@ pub struct Program {
     /// Indices into `flows` by payer, and by payee.
     flows_by_payer: HashMap<PartyId, Vec<usize>>,
     flows_by_payee: HashMap<PartyId, Vec<usize>>,
+    /// Each deal's first term number (terms numbered through the rule set, in order).
+    term_offsets: Vec<usize>,
     /// Every top-level name: what it is and where it was declared.
     names: FxHashMap<ast::Text, (Symbol, Span)>,
     /// Assets by owner, then by name (looked up by `&str`, no allocation).
@@ -179,6 +181,18 @@ impl Program {
 
     pub fn term(&self, id: TermId) -> Option<&ast::Term> {
         self.deals.get(id.deal)?.terms.get(id.index)
+    }
+
+    /// How many terms the rule set has.
+    pub fn term_count(&self) -> usize {
+        self.term_offsets.last().copied().unwrap_or(0)
+    }
+
+    /// A term's number in rule-set order (`0..term_count()`), for tables indexed by term.
+    pub fn term_number(&self, id: TermId) -> Option<usize> {
+        let first = *self.term_offsets.get(id.deal)?;
+        let next = *self.term_offsets.get(id.deal + 1)?;
+        (id.index < next - first).then_some(first + id.index)
     }
 
     /// Every term of every deal, in rule-set order.
@@ -315,6 +329,13 @@ pub fn check(files: Vec<ast::File>) -> (Program, Vec<Diagnostic>) {
     }
     program.terminators = terminators;
     index_flows(&mut program);
+    let mut next = 0;
+    program.term_offsets = std::iter::once(0)
+        .chain(program.deals.iter().map(|d| {
+            next += d.terms.len();
+            next
+        }))
+        .collect();
     (program, diagnostics)
 }
 

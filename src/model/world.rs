@@ -79,9 +79,59 @@ pub struct World<'p> {
     context: Context,
     /// Windows as written (before terminations). `start(x)` may refer to another term, so the
     /// order is not known in advance.
-    written: RefCell<FxHashMap<TermId, Slot>>,
+    written: RefCell<Memo<Slot>>,
     /// Where each term stops applying, from in-force terminations.
-    cuts: RefCell<FxHashMap<TermId, Option<Point>>>,
+    cuts: RefCell<Memo<Option<Point>>>,
+}
+
+/// A per-term memo: a hash map while a world has touched few terms (a question touches a
+/// handful), a table indexed by term number once it has touched many (the built-in checks
+/// touch them all), where the map would cost several times the table.
+enum Memo<T> {
+    Sparse(FxHashMap<TermId, T>),
+    Dense(Vec<Option<T>>),
+}
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo::Sparse(FxHashMap::default())
+    }
+}
+
+impl<T: Copy> Memo<T> {
+    fn get(&self, program: &Program, id: TermId) -> Option<T> {
+        match self {
+            Memo::Sparse(map) => map.get(&id).copied(),
+            Memo::Dense(table) => table.get(program.term_number(id)?).copied().flatten(),
+        }
+    }
+
+    fn insert(&mut self, program: &Program, id: TermId, value: T) {
+        if let Memo::Sparse(map) = self {
+            let terms = program.term_count();
+            if terms == 0 || map.len() < 64 || map.len() < terms / 16 {
+                map.insert(id, value);
+                return;
+            }
+            let mut table = vec![None; terms];
+            for (&id, &value) in map.iter() {
+                if let Some(slot) = program.term_number(id).and_then(|n| table.get_mut(n)) {
+                    *slot = Some(value);
+                }
+            }
+            *self = Memo::Dense(table);
+        }
+        match self {
+            Memo::Sparse(map) => {
+                map.insert(id, value);
+            }
+            Memo::Dense(table) => match program.term_number(id).and_then(|n| table.get_mut(n)) {
+                Some(slot) => *slot = Some(value),
+                // Not a term of this rule set: nothing to remember.
+                None => {}
+            },
+        }
+    }
 }
 
 impl<'p> World<'p> {
@@ -130,11 +180,11 @@ impl<'p> World<'p> {
     /// The day a term stops applying from, if an in-force termination says so: its deal's
     /// `terminated on`, or `terminate` terms aimed at it or its deal (the earliest wins).
     pub fn cut(&self, id: TermId) -> Option<Point> {
-        if let Some(known) = self.cuts.borrow().get(&id) {
-            return *known;
+        if let Some(known) = self.cuts.borrow().get(self.program, id) {
+            return known;
         }
         // Mark first: a termination day that depends on this very term sees no cut.
-        self.cuts.borrow_mut().insert(id, None);
+        self.cuts.borrow_mut().insert(self.program, id, None);
         let program = self.program;
         let mut cut: Option<Point> = None;
         let mut add = |at: Point| cut = Some(cut.map_or(at, |c| c.earliest(at)));
@@ -161,7 +211,7 @@ impl<'p> World<'p> {
                 None => Point::exact(self.dated(terminator.deal).unwrap_or(self.as_of)),
             });
         }
-        self.cuts.borrow_mut().insert(id, cut);
+        self.cuts.borrow_mut().insert(program, id, cut);
         cut
     }
 
@@ -179,7 +229,7 @@ impl<'p> World<'p> {
 
     /// When a term applies as written, whether or not its deal is in force.
     pub fn written_window(&self, id: TermId) -> TermWindow {
-        let slot = self.written.borrow().get(&id).copied();
+        let slot = self.written.borrow().get(self.program, id);
         match slot {
             Some(Slot::Done(w)) => return w,
             // A window that depends on itself (`from start(this)`): unknown from end to end.
@@ -192,12 +242,16 @@ impl<'p> World<'p> {
             }
             None => {}
         }
-        self.written.borrow_mut().insert(id, Slot::InProgress);
+        self.written
+            .borrow_mut()
+            .insert(self.program, id, Slot::InProgress);
         let window = match self.program.term(id) {
             Some(term) => self.compute_window(id.deal, term),
             None => TermWindow::ALWAYS,
         };
-        self.written.borrow_mut().insert(id, Slot::Done(window));
+        self.written
+            .borrow_mut()
+            .insert(self.program, id, Slot::Done(window));
         window
     }
 
@@ -363,4 +417,50 @@ fn deal_in_force(deal: &ast::Deal, id: DealId, context: &Context, as_of: Day) ->
         .and_then(|d| period(d.node))
         .map(|(first, _)| first);
     status_in && dated.is_none_or(|d| d <= as_of)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::TermId;
+    use crate::{Options, RuleSet};
+
+    /// Runs of ten deals, each term starting where the previous one ends, every run from its
+    /// own month: enough terms that a world touching them all switches its memo to the table,
+    /// while a world asked about one term touches at most ten.
+    fn runs(deals: usize) -> String {
+        let mut text = String::from("party a\nparty b\naction host\nasset b.m\n");
+        for i in 0..deals {
+            let from = if i % 10 == 0 {
+                format!("2020-01-01 + {i} weeks")
+            } else {
+                format!("end(d{}.t)", i - 1)
+            };
+            text.push_str(&format!(
+                "deal d{i} {{ between a, b\n t: grant a may host b.m from {from} for {} days }}\n",
+                i % 7 + 1
+            ));
+        }
+        text
+    }
+
+    #[test]
+    fn dense_memo_gives_the_windows_of_the_sparse_one() {
+        let rules = RuleSet::from_sources([("runs.deal", runs(300))]);
+        assert!(!rules.has_errors(), "{:?}", rules.diagnostics());
+        let options = Options::default();
+        let dense = rules.world(&options).unwrap_or_else(|_| unreachable!());
+        let all: Vec<_> = (0..300)
+            .map(|deal| dense.window(TermId { deal, index: 0 }))
+            .collect();
+        assert!(matches!(*dense.written.borrow(), super::Memo::Dense(_)));
+        for (deal, window) in all.iter().enumerate() {
+            let fresh = rules.world(&options).unwrap_or_else(|_| unreachable!());
+            assert_eq!(
+                *window,
+                fresh.window(TermId { deal, index: 0 }),
+                "deal {deal}"
+            );
+            assert!(matches!(*fresh.written.borrow(), super::Memo::Sparse(_)));
+        }
+    }
 }

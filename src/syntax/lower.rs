@@ -254,6 +254,13 @@ impl<'s> Lowerer<'s> {
             }
         }
         c.finish()?;
+        // Vectors start at four slots: a deal with one status or five terms would carry
+        // the slack for as long as the rule set lives.
+        deal.parties.shrink_to_fit();
+        deal.statuses.shrink_to_fit();
+        deal.dated.shrink_to_fit();
+        deal.sources.shrink_to_fit();
+        deal.terms.shrink_to_fit();
         Ok(deal)
     }
 

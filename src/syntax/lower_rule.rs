@@ -46,6 +46,8 @@ impl Lowerer<'_> {
             }
         }
         let name = name.ok_or_else(|| Diagnostic::internal(Some(span), "rule without a name"))?;
+        assumptions.shrink_to_fit();
+        checks.shrink_to_fit();
         Ok(crate::ast::Rule {
             name,
             label,
