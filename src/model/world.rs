@@ -125,11 +125,12 @@ impl<T: Copy> Memo<T> {
             Memo::Sparse(map) => {
                 map.insert(id, value);
             }
-            Memo::Dense(table) => match program.term_number(id).and_then(|n| table.get_mut(n)) {
-                Some(slot) => *slot = Some(value),
-                // Not a term of this rule set: nothing to remember.
-                None => {}
-            },
+            Memo::Dense(table) => {
+                // A term not of this rule set has no slot: nothing to remember.
+                if let Some(slot) = program.term_number(id).and_then(|n| table.get_mut(n)) {
+                    *slot = Some(value);
+                }
+            }
         }
     }
 }
