@@ -93,7 +93,7 @@ pub fn parse_file(file: FileId, text: &str) -> (Option<ast::File>, Vec<Diagnosti
 }
 
 /// Files at least this large are parsed on several threads.
-const PARALLEL_BYTES: usize = 512 * 1024;
+const PARALLEL_BYTES: usize = 64 * 1024;
 
 /// Items are parsed in batches of about this many bytes: large enough to amortise the
 /// parser's setup, small enough that its token queue stays small.
