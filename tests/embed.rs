@@ -95,3 +95,23 @@ fn rule_sets_are_send_and_sync() {
     shareable::<RuleSet>();
     shareable::<dealcheck::Report>();
 }
+
+#[test]
+fn a_time_with_no_day_is_said_plainly() {
+    // The seed's as-of date is 2025-12-17, so "before 2020" has no day at all.
+    let rules = RuleSet::load("rules/seed");
+    let ask = |q: &str| rules.ask(q, &Options::default()).unwrap();
+    let some_day = ask("can Amazon host OpenAI.frontier_models before 2020");
+    assert_eq!(some_day.verdict, Verdict::No);
+    assert!(
+        some_day.explanation.summary.contains("has no day"),
+        "{}",
+        some_day.explanation.summary
+    );
+    let every_day = ask("can Amazon always host OpenAI.frontier_models before 2020");
+    assert_eq!(every_day.verdict, Verdict::Yes);
+    assert!(every_day.explanation.summary.contains("there is none"));
+    let active = ask("active(microsoft_openai) between 2030 and 2029");
+    assert_eq!(active.verdict, Verdict::No);
+    assert!(active.explanation.summary.contains("has no day"));
+}

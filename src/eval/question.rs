@@ -213,15 +213,29 @@ impl<'w> Evaluator<'w> {
         let (verdict, day) = Self::over_days(&timeline, days, always);
 
         let via_text = via.map_or(String::new(), |c| format!(" via {}", c.node));
-        let what = format!(
-            "{} {} {}.{}{via_text}",
-            party.node, action.node, asset.owner.node, asset.name.node
+        let deed = format!(
+            "{} {}.{}{via_text}",
+            action.node, asset.owner.node, asset.name.node
         );
+        let what = format!("{} {deed}", party.node);
+        let who = &party.node;
         let summary = match (verdict, always, day) {
-            (Verdict::Yes, false, Some(d)) => format!("{} may {} {}.{}{via_text} on {d}, a day certainly in the question's time", party.node, action.node, asset.owner.node, asset.name.node),
-            (Verdict::Yes, _, _) => format!("{} may {} {}.{}{via_text} on every day of {}", party.node, action.node, asset.owner.node, asset.name.node, days.possible),
-            (Verdict::No, true, Some(d)) => format!("{} may not {} {}.{}{via_text} on {d}, a day certainly in the question's time", party.node, action.node, asset.owner.node, asset.name.node),
-            (Verdict::No, _, _) => format!("{} may not {} {}.{}{via_text} on any day of {}", party.node, action.node, asset.owner.node, asset.name.node, days.possible),
+            // `before X` with X before the as-of date, `between Y and X` with Y after X.
+            _ if days.possible.is_empty() => {
+                if always {
+                    format!("the question's time has no day, so `can {who} always {deed}` holds on every day of it: there is none")
+                } else {
+                    format!("the question's time has no day, so `can {what}` holds on none")
+                }
+            }
+            (Verdict::Yes, false, Some(d)) => {
+                format!("{who} may {deed} on {d}, a day certainly in the question's time")
+            }
+            (Verdict::Yes, _, _) => format!("{who} may {deed} on every day of {}", days.possible),
+            (Verdict::No, true, Some(d)) => {
+                format!("{who} may not {deed} on {d}, a day certainly in the question's time")
+            }
+            (Verdict::No, _, _) => format!("{who} may not {deed} on any day of {}", days.possible),
             (Verdict::Unknown, _, Some(d)) => format!("`can {what}` is not decided: from {d} the answer depends on days not known exactly"),
             (Verdict::Unknown, _, None) => format!("`can {what}` is not decided by the days known"),
         };
@@ -415,6 +429,9 @@ impl<'w> Evaluator<'w> {
             (Verdict::No, _) if covers.is_empty() => format!(
                 "`{name}` is not in force at all (its deal is not in force or it has no terms)"
             ),
+            (Verdict::No, _) if days.possible.is_empty() => {
+                format!("the question's time has no day, so `{name}` is in force on none of it")
+            }
             (Verdict::No, _) => format!("`{name}` is in force on no day of {}", days.possible),
             (_, Some(d)) => {
                 format!("whether `{name}` is in force depends on days not known exactly, from {d}")
