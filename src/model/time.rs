@@ -143,12 +143,13 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 
 /// A date literal's days, first and last; `None` when the literal names no real period.
 pub fn period(date: DateLit) -> Option<(Day, Day)> {
+    // The last month's last day directly: going to the next month and back would leave the
+    // calendar after 9999-12 and saturate to "never".
     let month_span = |year: i32, first: u8, last: u8| -> Option<(Day, Day)> {
         let start = Day::from_ymd(year, first, 1)?;
-        let end = Day::from_ymd(year, last, 1)?
-            .add(Duration { months: 1, days: 0 }, 1)
-            .pred();
-        Some((start, end))
+        let last_month =
+            jiff::civil::Date::new(i16::try_from(year).ok()?, i8::try_from(last).ok()?, 1).ok()?;
+        Some((start, Day::from_date(last_month.last_of_month())))
     };
     match date {
         DateLit::Day { year, month, day } => Day::from_ymd(year, month, day).map(|d| (d, d)),
@@ -361,6 +362,18 @@ mod tests {
             Some((day(2024, 2, 1), day(2024, 2, 29)))
         );
         assert_eq!(period(DateLit::Decade { year: 2031 }), None);
+        // The calendar's last year ends on its last day, not "never".
+        assert_eq!(
+            period(DateLit::Year { year: 9999 }),
+            Some((day(9999, 1, 1), day(9999, 12, 31)))
+        );
+        assert_eq!(
+            period(DateLit::Quarter {
+                year: 9999,
+                quarter: 4
+            }),
+            Some((day(9999, 10, 1), day(9999, 12, 31)))
+        );
         assert_eq!(
             period(DateLit::Day {
                 year: 2025,
