@@ -488,7 +488,7 @@ fn describe_cycle(world: &World<'_>, folded: &Folded<'_>, cycle: &[usize]) -> Op
         let span = program.term(e.term).map(|t| t.span).unwrap_or_default();
         d = d.with_other(span, edge_label(world, e));
     }
-    Some(d.with_help("investors worry when money invested comes back to them as payments; `roundtrip(I, E)` measures how much can"))
+    Some(d.with_help("investors worry when money invested comes back to them as payments; `roundtrip(I, E)` measures how much of an investment can come back"))
 }
 
 fn min_range(a: Range, b: Range) -> Range {
