@@ -121,6 +121,57 @@ fn a_hundred_thousand_overlapping_exclusive_licences() {
 }
 
 #[test]
+fn ineffective_grants_are_capped() {
+    // Every grant is blocked by the one forbid: the listing stops at its cap and says so.
+    let mut text = String::from("as of 2026-01-01\nparty Owner\nasset Owner.song\naction play\n");
+    text.push_str("deal ban { forbid everyone play Owner.song }\n");
+    for i in 0..MAX_INEFFECTIVE + 50 {
+        let _ = writeln!(
+            text,
+            "party p{i}\ndeal d{i} {{ grant p{i} may play Owner.song }}"
+        );
+    }
+    let rules = RuleSet::from_sources([("blocked.deal", text)]);
+    let report = rules.check(&Options::default());
+    let found: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == codes::INEFFECTIVE_GRANT)
+        .collect();
+    assert_eq!(found.len(), MAX_INEFFECTIVE + 1);
+    assert!(found
+        .last()
+        .unwrap()
+        .message
+        .contains("more ineffective grants"));
+}
+
+#[test]
+fn ineffective_grant_comparisons_are_budgeted() {
+    // 5,000 grants and 5,000 forbids on one asset, all in 2026, each forbid on another party:
+    // 25 million pairs meet in time and none blocks, which is more than the budget.
+    let n = 5_000;
+    let mut text = String::from("as of 2026-01-01\nparty Owner\nasset Owner.song\naction play\n");
+    for i in 0..n {
+        let _ = writeln!(
+            text,
+            "party p{i}\ndeal d{i} {{ grant p{i} may play Owner.song during 2026\n forbid q{i} play Owner.song during 2026 }}\nparty q{i}"
+        );
+    }
+    assert!(n * n > INEFFECTIVE_BUDGET);
+    let rules = RuleSet::from_sources([("meet.deal", text)]);
+    assert!(!rules.has_errors(), "{:?}", rules.diagnostics());
+    let report = rules.check(&Options::default());
+    let found: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == codes::INEFFECTIVE_GRANT)
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].message.contains("stopped after"));
+}
+
+#[test]
 fn complete_money_graph_of_sixty_parties() {
     let mut text = String::from("as of 2026-01-01\n");
     for p in 0..60 {

@@ -14,7 +14,9 @@ use crate::source::Span;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
 
-pub use crate::limits::{CYCLE_BUDGET, MAX_CONFLICTS, MAX_CYCLES, MAX_INEFFECTIVE};
+pub use crate::limits::{
+    CYCLE_BUDGET, INEFFECTIVE_BUDGET, MAX_CONFLICTS, MAX_CYCLES, MAX_INEFFECTIVE,
+};
 
 /// Runs every built-in check, adding what it finds to `diagnostics`.
 pub fn run(world: &World<'_>, index: &RightsIndex, diagnostics: &mut Vec<Diagnostic>) {
@@ -232,10 +234,14 @@ fn conflict(world: &World<'_>, first: &Live<'_>, second: &Live<'_>) -> Diagnosti
 fn ineffective_grants(world: &World<'_>, index: &RightsIndex, diagnostics: &mut Vec<Diagnostic>) {
     let program = world.program;
     let mut listed = 0;
+    // Grants are compared with the blockers whose days can meet theirs (blockers sorted by
+    // first possible day); the comparisons are budgeted, so a hostile rule set (tens of
+    // thousands of grants and forbids on one asset, none blocking the other) stays fast.
+    let mut budget = INEFFECTIVE_BUDGET;
     let mut groups: Vec<_> = index.groups().collect();
     groups.sort_by_key(|(key, _)| **key);
     for (_, rights) in groups {
-        let blockers: Vec<(&Right, Interval, Interval)> = rights
+        let mut blockers: Vec<(&Right, Interval, Interval)> = rights
             .iter()
             .filter(|r| r.kind != RightKind::Grant)
             .filter_map(|r| world.window(r.id).map(|w| (r, w.certain(), w.possible())))
@@ -244,6 +250,7 @@ fn ineffective_grants(world: &World<'_>, index: &RightsIndex, diagnostics: &mut 
         if blockers.is_empty() {
             continue;
         }
+        blockers.sort_by_key(|(r, _, p)| (p.start, r.id));
         for grant in rights.iter().filter(|r| r.kind == RightKind::Grant) {
             let Holder::Party(holder) = grant.holder else {
                 continue;
@@ -256,8 +263,21 @@ fn ineffective_grants(world: &World<'_>, index: &RightsIndex, diagnostics: &mut 
                 .get(grant.asset)
                 .copied()
                 .unwrap_or(usize::MAX);
-            for (blocker, certain, possible) in &blockers {
-                if !channels_overlap(grant, blocker)
+            let reach = window.possible();
+            let meeting = blockers.partition_point(|(_, _, p)| p.start <= reach.end);
+            for (blocker, certain, possible) in blockers.get(..meeting).unwrap_or_default() {
+                if budget == 0 {
+                    diagnostics.push(Diagnostic::new(
+                        codes::INEFFECTIVE_GRANT,
+                        Severity::Advice,
+                        crate::diagnostic::Location::Nowhere,
+                        format!("the `ineffective-grant` check stopped after {} million comparisons of grants with blocking terms; grants not reached are not reported", INEFFECTIVE_BUDGET / 1_000_000),
+                    ));
+                    return;
+                }
+                budget -= 1;
+                if possible.end < reach.start
+                    || !channels_overlap(grant, blocker)
                     || blocker.effect_on(program, holder, owner) != Some(Effect::Blocks)
                 {
                     continue;
@@ -268,6 +288,12 @@ fn ineffective_grants(world: &World<'_>, index: &RightsIndex, diagnostics: &mut 
                     continue;
                 }
                 if listed >= MAX_INEFFECTIVE {
+                    diagnostics.push(Diagnostic::new(
+                        codes::INEFFECTIVE_GRANT,
+                        Severity::Advice,
+                        crate::diagnostic::Location::Nowhere,
+                        format!("… and more ineffective grants (only the first {MAX_INEFFECTIVE} are listed)"),
+                    ));
                     return;
                 }
                 listed += 1;
