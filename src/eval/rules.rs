@@ -57,10 +57,12 @@ pub fn evaluate_rules(
             .join(" ")
     };
     let mut outcomes = Vec::with_capacity(program.rules.len());
+    // Rules without assumptions share one evaluator, so what it builds once (the money graph)
+    // is built once for all of them, not once per rule.
+    let shared = Evaluator::new(base, index, sources, &text);
     for rule in &program.rules {
-        let own_world;
-        let world = if rule.assumptions.is_empty() {
-            base
+        let checks = if rule.assumptions.is_empty() {
+            evaluate_checks(rule, &shared, sources, diagnostics)
         } else {
             let mut context = base.context().clone();
             context.as_of = Some(base.as_of);
@@ -80,53 +82,11 @@ pub fn evaluate_rules(
                     }
                 }
             }
-            own_world = World::new(program, context, base.as_of);
-            &own_world
+            let world = World::new(program, context, base.as_of);
+            let evaluator = Evaluator::new(&world, index, sources, &text);
+            evaluate_checks(rule, &evaluator, sources, diagnostics)
         };
-        let evaluator = Evaluator::new(world, index, sources, &text);
         let (file, line) = sources.location(rule.name.span);
-        let mut checks = Vec::with_capacity(rule.checks.len());
-        for check in &rule.checks {
-            let expected = match check.kind {
-                CheckKind::Ask { expect } => expect,
-                CheckKind::Assert => Some(Verdict::Yes),
-            };
-            let kind = if matches!(check.kind, CheckKind::Assert) {
-                "assert"
-            } else {
-                "ask"
-            };
-            let (_, line) = sources.location(check.span);
-            let outcome = match evaluator.question(&check.question) {
-                Ok(answer) => CheckOutcome {
-                    kind,
-                    question: check.text.clone(),
-                    line,
-                    answer: answer.verdict,
-                    expected,
-                    passed: expected.is_none_or(|e| e == answer.verdict),
-                    explanation: answer.explanation,
-                    error: None,
-                },
-                Err(diagnostic) => {
-                    let message = diagnostic.message.clone();
-                    diagnostics.push(diagnostic);
-                    CheckOutcome {
-                        kind,
-                        question: check.text.clone(),
-                        line,
-                        answer: Verdict::Unknown,
-                        expected,
-                        passed: false,
-                        explanation: Explanation::with_summary(format!(
-                            "could not be evaluated: {message}"
-                        )),
-                        error: Some(message),
-                    }
-                }
-            };
-            checks.push(outcome);
-        }
         outcomes.push(RuleOutcome {
             name: rule.name.node.to_string(),
             label: rule.label.as_ref().map(|l| l.to_string()),
@@ -137,4 +97,56 @@ pub fn evaluate_rules(
         });
     }
     outcomes
+}
+
+/// The outcome of each check of one rule, in order.
+fn evaluate_checks(
+    rule: &crate::ast::Rule,
+    evaluator: &Evaluator<'_>,
+    sources: &SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<CheckOutcome> {
+    let mut checks = Vec::with_capacity(rule.checks.len());
+    for check in &rule.checks {
+        let expected = match check.kind {
+            CheckKind::Ask { expect } => expect,
+            CheckKind::Assert => Some(Verdict::Yes),
+        };
+        let kind = if matches!(check.kind, CheckKind::Assert) {
+            "assert"
+        } else {
+            "ask"
+        };
+        let (_, line) = sources.location(check.span);
+        let outcome = match evaluator.question(&check.question) {
+            Ok(answer) => CheckOutcome {
+                kind,
+                question: check.text.clone(),
+                line,
+                answer: answer.verdict,
+                expected,
+                passed: expected.is_none_or(|e| e == answer.verdict),
+                explanation: answer.explanation,
+                error: None,
+            },
+            Err(diagnostic) => {
+                let message = diagnostic.message.clone();
+                diagnostics.push(diagnostic);
+                CheckOutcome {
+                    kind,
+                    question: check.text.clone(),
+                    line,
+                    answer: Verdict::Unknown,
+                    expected,
+                    passed: false,
+                    explanation: Explanation::with_summary(format!(
+                        "could not be evaluated: {message}"
+                    )),
+                    error: Some(message),
+                }
+            }
+        };
+        checks.push(outcome);
+    }
+    checks
 }
