@@ -21,6 +21,8 @@ pub const MAX_CONFLICTS: usize = 100;
 pub const MAX_INEFFECTIVE: usize = 100;
 /// Comparisons of grants with blocking terms the `ineffective-grant` check makes at most.
 pub const INEFFECTIVE_BUDGET: usize = 20_000_000;
+/// Edges the max-flow searches of one `roundtrip` may look at before settling for bounds.
+pub const ROUNDTRIP_BUDGET: usize = 20_000_000;
 /// Most cycles listed by `circular-flow`; the rest are counted.
 pub const MAX_CYCLES: usize = 100;
 /// Search steps the cycle listing may take before it stops and says so.

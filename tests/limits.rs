@@ -172,6 +172,41 @@ fn ineffective_grant_comparisons_are_budgeted() {
 }
 
 #[test]
+fn roundtrip_on_a_large_money_graph_with_a_second_currency() {
+    // 1,000 parties paying each other in USD, and an unrelated EUR circle: the currency check
+    // and the max-flow look only at flows on a path back to the investor (this took minutes
+    // when every EUR flow was searched for on its own).
+    let n = 1_000;
+    let mut text = String::from("as of 2026-01-01\n");
+    for p in 0..n {
+        let _ = writeln!(text, "party p{p}\nparty q{p}");
+    }
+    text.push_str("deal usd {\n  invest 5B USD from p0 in p1 on 2025\n");
+    for k in 0..10 * n {
+        let (a, b) = ((k * 7919) % n, (k * 104_729 + 1) % n);
+        if a != b {
+            let _ = writeln!(text, "  pay {}M USD from p{a} to p{b}", k % 97 + 1);
+        }
+    }
+    text.push_str("}\ndeal eur {\n");
+    for k in 0..n {
+        let _ = writeln!(text, "  pay 1M EUR from q{k} to q{}", (k + 1) % n);
+    }
+    text.push_str("}\n");
+    let rules = RuleSet::from_sources([("money.deal", text)]);
+    assert!(!rules.has_errors(), "{:?}", rules.diagnostics());
+    let answer = rules
+        .ask("roundtrip(p0, p1) >= 0%", &Options::default())
+        .unwrap();
+    assert_eq!(answer.verdict, dealcheck::Verdict::Yes);
+    assert!(
+        answer.explanation.summary.contains('%'),
+        "{}",
+        answer.explanation.summary
+    );
+}
+
+#[test]
 fn complete_money_graph_of_sixty_parties() {
     let mut text = String::from("as of 2026-01-01\n");
     for p in 0..60 {

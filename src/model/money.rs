@@ -8,6 +8,7 @@ use crate::ast::{FlowKind, TermKind};
 use crate::check::{Flow, PartyId, Program, TermId};
 use crate::source::Span;
 use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, VecDeque};
 
 #[derive(Clone, Debug)]
@@ -108,6 +109,17 @@ impl<'p> MoneyGraph<'p> {
         investor: PartyId,
         target: PartyId,
     ) -> Result<(Range, Sum), CurrencyClash> {
+        self.roundtrip_within(program, investor, target, crate::limits::ROUNDTRIP_BUDGET)
+    }
+
+    /// [`MoneyGraph::roundtrip`] with the max-flow searches limited to `budget` edge visits.
+    fn roundtrip_within(
+        &self,
+        program: &Program,
+        investor: PartyId,
+        target: PartyId,
+        mut budget: usize,
+    ) -> Result<(Range, Sum), CurrencyClash> {
         let (i, e) = (program.root(investor), program.root(target));
         let all = [
             FlowKind::Invest,
@@ -133,10 +145,15 @@ impl<'p> MoneyGraph<'p> {
             .filter(|x| x.in_force && !(program.root(x.payer) == i && program.root(x.payee) == e))
             .filter(|x| program.root(x.payer) != program.root(x.payee))
             .collect();
-        if let Some(other) = back
-            .iter()
-            .find(|x| x.currency != currency && on_some_path(program, &back, e, i, x))
-        {
+        // Only flows on some path from E back to I matter, to the currency check and the
+        // max-flow alike: found by one search each way, not one per flow.
+        let from_target = reachable(program, &back, e, true);
+        let to_investor = reachable(program, &back, i, false);
+        let on_path = |x: &Edge<'_>| {
+            from_target.contains(&program.root(x.payer))
+                && to_investor.contains(&program.root(x.payee))
+        };
+        if let Some(other) = back.iter().find(|x| x.currency != currency && on_path(x)) {
             let first = self
                 .edges
                 .iter()
@@ -150,14 +167,16 @@ impl<'p> MoneyGraph<'p> {
         }
         let back: Vec<&Edge> = back
             .into_iter()
-            .filter(|x| x.currency == currency)
+            .filter(|x| x.currency == currency && on_path(x))
             .collect();
+        // A max-flow cut short by its budget is a lower bound: sound for the lowest share; the
+        // highest share then falls back to 100%, so an answer may be unknown but never wrong.
         let hundred = Decimal::ONE_HUNDRED;
         // Lowest share: least that can come back over the most that went in.
         let lo = match flow_in.range.hi {
             None => Decimal::ZERO,
             Some(fin) => {
-                let back_lo = max_flow(program, &back, e, i, fin, |r| r.lo);
+                let (back_lo, _) = max_flow(program, &back, e, i, fin, |r| r.lo, &mut budget);
                 back_lo
                     .checked_div(fin)
                     .unwrap_or(Decimal::ZERO)
@@ -168,17 +187,29 @@ impl<'p> MoneyGraph<'p> {
         let fin_lo = flow_in.range.lo;
         let hi = if fin_lo.is_zero() {
             let cap = Decimal::ONE;
-            if max_flow(program, &back, e, i, cap, |r| r.hi.unwrap_or(cap)) > Decimal::ZERO {
+            let (back, complete) = max_flow(
+                program,
+                &back,
+                e,
+                i,
+                cap,
+                |r| r.hi.unwrap_or(cap),
+                &mut budget,
+            );
+            if back > Decimal::ZERO || !complete {
                 Decimal::ONE
             } else {
                 Decimal::ZERO
             }
         } else {
-            let back_hi = max_flow(program, &back, e, i, fin_lo, |r| r.hi.unwrap_or(fin_lo));
-            back_hi
-                .checked_div(fin_lo)
-                .unwrap_or(Decimal::ONE)
-                .min(Decimal::ONE)
+            let pick = |r: &Range| r.hi.unwrap_or(fin_lo);
+            match max_flow(program, &back, e, i, fin_lo, pick, &mut budget) {
+                (back_hi, true) => back_hi
+                    .checked_div(fin_lo)
+                    .unwrap_or(Decimal::ONE)
+                    .min(Decimal::ONE),
+                (_, false) => Decimal::ONE,
+            }
         };
         let pct = |d: Decimal| {
             d.checked_mul(hundred)
@@ -222,35 +253,35 @@ fn sum_edges<'a, 'p: 'a>(edges: impl Iterator<Item = &'a Edge<'p>>) -> Result<Su
     Ok(sum)
 }
 
-/// Whether `edge` lies on some path from `source` to `sink` (groups folded).
-fn on_some_path(
+/// The groups reachable from `from` over `edges` (`forward`), or from which `from` is reached.
+fn reachable(
     program: &Program,
     edges: &[&Edge<'_>],
-    source: PartyId,
-    sink: PartyId,
-    edge: &Edge<'_>,
-) -> bool {
-    let reach = |from: PartyId, forward: bool| {
-        let mut seen = vec![from];
-        let mut queue = VecDeque::from([from]);
-        while let Some(n) = queue.pop_front() {
-            for x in edges {
-                let (a, b) = (program.root(x.payer), program.root(x.payee));
-                let (a, b) = if forward { (a, b) } else { (b, a) };
-                if a == n && !seen.contains(&b) {
-                    seen.push(b);
-                    queue.push_back(b);
-                }
+    from: PartyId,
+    forward: bool,
+) -> FxHashSet<PartyId> {
+    let mut next: FxHashMap<PartyId, Vec<PartyId>> = FxHashMap::default();
+    for x in edges {
+        let (a, b) = (program.root(x.payer), program.root(x.payee));
+        let (a, b) = if forward { (a, b) } else { (b, a) };
+        next.entry(a).or_default().push(b);
+    }
+    let mut seen = FxHashSet::from_iter([from]);
+    let mut queue = VecDeque::from([from]);
+    while let Some(n) = queue.pop_front() {
+        for &m in next.get(&n).into_iter().flatten() {
+            if seen.insert(m) {
+                queue.push_back(m);
             }
         }
-        seen
-    };
-    reach(source, true).contains(&program.root(edge.payer))
-        && reach(sink, false).contains(&program.root(edge.payee))
+    }
+    seen
 }
 
 /// Max-flow from `source` to `sink` (Edmonds–Karp), every capacity capped at `cap` — enough to
-/// know `min(max-flow, cap)`, and it keeps unbounded amounts finite.
+/// know `min(max-flow, cap)`, and it keeps unbounded amounts finite. Each edge the searches
+/// look at spends one unit of `budget`; when it runs out, the flow found so far is returned
+/// with `false` (a lower bound, not the maximum).
 fn max_flow(
     program: &Program,
     edges: &[&Edge<'_>],
@@ -258,7 +289,8 @@ fn max_flow(
     sink: PartyId,
     cap: Decimal,
     pick: impl Fn(&Range) -> Decimal,
-) -> Decimal {
+    budget: &mut usize,
+) -> (Decimal, bool) {
     let mut capacity: HashMap<(PartyId, PartyId), Decimal> = HashMap::new();
     let mut neighbours: HashMap<PartyId, Vec<PartyId>> = HashMap::new();
     for edge in edges {
@@ -282,6 +314,10 @@ fn max_flow(
                 break;
             }
             for &m in neighbours.get(&n).map_or(&[][..], |v| v.as_slice()) {
+                if *budget == 0 {
+                    return (total, false);
+                }
+                *budget -= 1;
                 let residual = capacity.get(&(n, m)).copied().unwrap_or(Decimal::ZERO);
                 if m != source && !previous.contains_key(&m) && residual > Decimal::ZERO {
                     previous.insert(m, n);
@@ -315,5 +351,55 @@ fn max_flow(
         }
         total += bottleneck;
     }
-    total
+    (total, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MoneyGraph;
+    use crate::{Options, RuleSet};
+
+    /// I invests 100 in E; E pays 10 back through each of five middlemen.
+    const FAN: &str =
+        "as of 2025-12-17\nparty I\nparty E\nparty M1\nparty M2\nparty M3\nparty M4\nparty M5\n
+deal d {
+  invest 100M USD from I in E on 2024
+  pay 10M USD from E to M1\n pay 10M USD from M1 to I
+  pay 10M USD from E to M2\n pay 10M USD from M2 to I
+  pay 10M USD from E to M3\n pay 10M USD from M3 to I
+  pay 10M USD from E to M4\n pay 10M USD from M4 to I
+  pay 10M USD from E to M5\n pay 10M USD from M5 to I
+}
+";
+
+    #[test]
+    fn a_max_flow_cut_short_gives_sound_bounds() {
+        let rules = RuleSet::from_sources([("fan.deal", FAN)]);
+        assert!(!rules.has_errors(), "{:?}", rules.diagnostics());
+        let world = rules
+            .world(&Options::default())
+            .unwrap_or_else(|_| unreachable!());
+        let program = rules.program();
+        let (i, e) = (program.party("I"), program.party("E"));
+        let (Some(i), Some(e)) = (i, e) else {
+            unreachable!()
+        };
+        let graph = MoneyGraph::build(&world);
+        let share = |budget| {
+            graph
+                .roundtrip_within(program, i, e, budget)
+                .map(|(range, _)| range)
+                .unwrap_or_else(|_| unreachable!())
+        };
+        let exact = share(usize::MAX);
+        assert_eq!(exact.to_string(), "50");
+        // With too small a budget: the lowest share is at most the truth, the highest 100%.
+        let short = share(6);
+        assert!(short.lo <= exact.lo, "{short}");
+        assert_eq!(
+            short.hi,
+            Some(rust_decimal::Decimal::ONE_HUNDRED),
+            "{short}"
+        );
+    }
 }
