@@ -207,6 +207,43 @@ fn roundtrip_on_a_large_money_graph_with_a_second_currency() {
 }
 
 #[test]
+fn many_terms_refer_to_the_end_of_one_large_deal() {
+    // `end(big)` is the latest end of 5,000 terms; 5,000 other terms start from it. Its value is
+    // worked out once per world, not once per term that refers to it.
+    let n = 5_000;
+    let mut text = String::from("as of 2025-12-17\nparty A\nparty B\naction host\nasset B.m\n");
+    text.push_str("deal big {\n");
+    for i in 0..n {
+        let _ = writeln!(
+            text,
+            "  grant A may host B.m from 2020-01-01 + {i} days for 1 year"
+        );
+    }
+    text.push_str("}\ndeal later {\n");
+    for i in 0..n {
+        let _ = writeln!(
+            text,
+            "  grant A may host B.m from end(big) + {i} days for 1 day"
+        );
+    }
+    text.push_str("}\n");
+    let rules = RuleSet::from_sources([("ends.deal", text)]);
+    assert!(!rules.has_errors(), "{:?}", rules.diagnostics());
+    let report = rules.check(&Options::default());
+    assert_eq!(report.summary.errors, 0);
+    // big's last term runs 2033-09-08 .. 2034-09-07; `later` starts on that last day.
+    let answer = rules
+        .ask("start(later) == 2034-09-07", &Options::default())
+        .unwrap();
+    assert_eq!(
+        answer.verdict,
+        dealcheck::Verdict::Yes,
+        "{}",
+        answer.explanation.summary
+    );
+}
+
+#[test]
 fn complete_money_graph_of_sixty_parties() {
     let mut text = String::from("as of 2026-01-01\n");
     for p in 0..60 {

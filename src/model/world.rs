@@ -5,7 +5,7 @@ use super::time::{period, Day, Interval, Point};
 use crate::ast::{self, DateLit, EventWhen, Status, TermKind, Window, WindowEnd};
 use crate::check::{DealId, EventId, Program, Target, TermId};
 use rustc_hash::FxHashMap;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
 /// What a rule or the command line assumes on top of the rule set.
@@ -80,8 +80,15 @@ pub struct World<'p> {
     /// Windows as written (before terminations). `start(x)` may refer to another term, so the
     /// order is not known in advance.
     written: RefCell<Memo<Slot>>,
-    /// Where each term stops applying, from in-force terminations.
-    cuts: RefCell<Memo<Option<Point>>>,
+    /// Where each term stops applying, from in-force terminations (`None` while being worked
+    /// out: a termination day that depends on the very term it cuts sees no cut).
+    cuts: RefCell<Memo<Option<Option<Point>>>>,
+    /// `start(deal)` and `end(deal)`, once worked out without meeting a cycle: many terms may
+    /// refer to the bounds of one large deal.
+    deal_bounds: RefCell<FxHashMap<DealId, (Point, Point)>>,
+    /// How often a window or cut was asked for while it was being worked out (a cycle): values
+    /// worked out meanwhile depend on where the cycle was entered and are not memoised.
+    cycles_met: Cell<u64>,
 }
 
 /// A per-term memo: a hash map while a world has touched few terms (a question touches a
@@ -153,6 +160,8 @@ impl<'p> World<'p> {
             context,
             written: RefCell::default(),
             cuts: RefCell::default(),
+            deal_bounds: RefCell::default(),
+            cycles_met: Cell::new(0),
         }
     }
 
@@ -181,8 +190,13 @@ impl<'p> World<'p> {
     /// The day a term stops applying from, if an in-force termination says so: its deal's
     /// `terminated on`, or `terminate` terms aimed at it or its deal (the earliest wins).
     pub fn cut(&self, id: TermId) -> Option<Point> {
-        if let Some(known) = self.cuts.borrow().get(self.program, id) {
-            return known;
+        match self.cuts.borrow().get(self.program, id) {
+            Some(Some(known)) => return known,
+            Some(None) => {
+                self.cycles_met.set(self.cycles_met.get() + 1);
+                return None;
+            }
+            None => {}
         }
         // Mark first: a termination day that depends on this very term sees no cut.
         self.cuts.borrow_mut().insert(self.program, id, None);
@@ -212,7 +226,7 @@ impl<'p> World<'p> {
                 None => Point::exact(self.dated(terminator.deal).unwrap_or(self.as_of)),
             });
         }
-        self.cuts.borrow_mut().insert(program, id, cut);
+        self.cuts.borrow_mut().insert(program, id, Some(cut));
         cut
     }
 
@@ -235,6 +249,7 @@ impl<'p> World<'p> {
             Some(Slot::Done(w)) => return w,
             // A window that depends on itself (`from start(this)`): unknown from end to end.
             Some(Slot::InProgress) => {
+                self.cycles_met.set(self.cycles_met.get() + 1);
                 let unknown = Point::UNKNOWN;
                 return TermWindow {
                     start: unknown,
@@ -368,6 +383,10 @@ impl<'p> World<'p> {
                 (w.start, w.end)
             }
             Some(Target::Deal(d)) => {
+                if let Some(known) = self.deal_bounds.borrow().get(&d) {
+                    return *known;
+                }
+                let cycles_before = self.cycles_met.get();
                 let count = self.program.deals.get(d).map_or(0, |deal| deal.terms.len());
                 let windows: Vec<TermWindow> = (0..count)
                     .filter(|&index| {
@@ -382,10 +401,14 @@ impl<'p> World<'p> {
                     .collect();
                 let start = windows.iter().map(|w| w.start).reduce(Point::earliest);
                 let end = windows.iter().map(|w| w.end).reduce(Point::latest);
-                (
+                let bounds = (
                     start.unwrap_or(Point::exact(Day::PAST)),
                     end.unwrap_or(Point::exact(Day::NEVER)),
-                )
+                );
+                if self.cycles_met.get() == cycles_before {
+                    self.deal_bounds.borrow_mut().insert(d, bounds);
+                }
+                bounds
             }
             None => (Point::UNKNOWN, Point::UNKNOWN),
         }
@@ -462,6 +485,65 @@ mod tests {
                 "deal {deal}"
             );
             assert!(matches!(*fresh.written.borrow(), super::Memo::Sparse(_)));
+        }
+    }
+
+    /// A deal whose bounds depend on a term that depends on those bounds, and a deal that
+    /// refers to them: every order of asking gives the same days.
+    const CYCLIC: &str = "as of 2025-12-17\nparty A\nparty B\naction host\nasset B.m\n
+deal d {
+  a: grant A may host B.m from start(d) + 1 day for 10 days
+  b: grant A may host B.m from 2025-01-01 for 5 days
+  c: grant A may host B.m from end(d) - 2 days for 3 days
+}
+deal e {
+  x: grant A may host B.m from end(d) for 1 day
+  y: grant A may host B.m from start(d.a) until end(d.c)
+}
+";
+
+    #[test]
+    fn deal_bounds_do_not_depend_on_the_order_of_asking() {
+        use crate::ast::Reference;
+        use crate::source::{Span, Spanned};
+        let rules = RuleSet::from_sources([("cyclic.deal", CYCLIC)]);
+        let options = Options::default();
+        let d = Reference {
+            first: Spanned::new("d".into(), Span::default()),
+            second: None,
+            span: Span::default(),
+        };
+        let terms: Vec<TermId> = (0..2)
+            .flat_map(|deal| (0..3).map(move |index| TermId { deal, index }))
+            .filter(|id| rules.program().term(*id).is_some())
+            .collect();
+        let answers = |order: &[usize], bounds_first: bool| {
+            let world = rules.world(&options).unwrap_or_else(|_| unreachable!());
+            let mut early = None;
+            if bounds_first {
+                early = Some(world.target_bounds(&d));
+            }
+            let mut windows = vec![None; terms.len()];
+            for &k in order {
+                windows[k] = terms.get(k).map(|&id| world.window(id));
+            }
+            let late = world.target_bounds(&d);
+            (early.unwrap_or(late), late, windows)
+        };
+        let reference = answers(&[0, 1, 2, 3, 4], false);
+        for order in [[4, 3, 2, 1, 0], [3, 0, 4, 2, 1], [2, 4, 0, 3, 1]] {
+            for bounds_first in [false, true] {
+                let got = answers(&order, bounds_first);
+                assert_eq!(
+                    got.1, reference.1,
+                    "order {order:?}, bounds first {bounds_first}"
+                );
+                assert_eq!(got.0, got.1, "order {order:?}, bounds first {bounds_first}");
+                assert_eq!(
+                    got.2, reference.2,
+                    "order {order:?}, bounds first {bounds_first}"
+                );
+            }
         }
     }
 }
