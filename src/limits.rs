@@ -21,6 +21,9 @@ pub const MAX_CONFLICTS: usize = 100;
 pub const MAX_INEFFECTIVE: usize = 100;
 /// Comparisons of grants with blocking terms the `ineffective-grant` check makes at most.
 pub const INEFFECTIVE_BUDGET: usize = 20_000_000;
+/// Windows worked out one inside another through `start`/`end` references; the next one is
+/// unknown (and `too-deep` reported), so that a long chain cannot overflow the stack.
+pub const MAX_REFERENCE_DEPTH: usize = 256;
 /// Edges the max-flow searches of one `roundtrip` may look at before settling for bounds.
 pub const ROUNDTRIP_BUDGET: usize = 20_000_000;
 /// Most cycles listed by `circular-flow`; the rest are counted.

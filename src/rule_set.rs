@@ -174,6 +174,14 @@ impl RuleSet {
                     &mut diagnostics,
                 );
                 crate::model::checks::run(&world, &self.index, &mut diagnostics);
+                if let Some(d) = world.too_deep_diagnostic() {
+                    if !diagnostics
+                        .iter()
+                        .any(|o| o.code == d.code && o.location == d.location)
+                    {
+                        diagnostics.push(d);
+                    }
+                }
                 (rules, world.as_of.to_string())
             }
             Ok(world) => (Vec::new(), world.as_of.to_string()),
@@ -213,7 +221,11 @@ impl RuleSet {
             t.split_whitespace().collect::<Vec<_>>().join(" ")
         };
         let evaluator = Evaluator::new(&world, &self.index, &self.sources, &text);
-        evaluator.question(&parsed).map_err(|d| fail(vec![d]))
+        let mut answer = evaluator.question(&parsed).map_err(|d| fail(vec![d]))?;
+        if let Some(d) = world.too_deep_diagnostic() {
+            answer.explanation.notes.push(d.message);
+        }
+        Ok(answer)
     }
 
     /// The file id a question being asked gets: one past the rule set's files.

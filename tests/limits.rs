@@ -244,6 +244,44 @@ fn many_terms_refer_to_the_end_of_one_large_deal() {
 }
 
 #[test]
+fn a_long_chain_of_references_is_too_deep_not_a_stack_overflow() {
+    // Each term starts after the next one ends, so working out the first needs the whole chain.
+    let n = 3 * MAX_REFERENCE_DEPTH;
+    let mut text =
+        String::from("as of 2025-12-17\nparty A\nparty B\naction host\nasset B.m\ndeal d {\n");
+    for i in 0..n - 1 {
+        let _ = writeln!(
+            text,
+            "  t{i}: grant A may host B.m from end(d.t{}) + 1 day for 1 day",
+            i + 1
+        );
+    }
+    let _ = writeln!(
+        text,
+        "  t{}: grant A may host B.m from 2020-01-01 for 1 day\n}}",
+        n - 1
+    );
+    let rules = RuleSet::from_sources([("chain.deal", text)]);
+    assert!(!rules.has_errors(), "{:?}", rules.diagnostics());
+    let report = rules.check(&Options::default());
+    assert!(
+        report.diagnostics.iter().any(|d| d.code == codes::TOO_DEEP),
+        "{:?}",
+        report.diagnostics
+    );
+    // An answer, unknown where the chain was cut, with a note saying why; compound questions
+    // over all these terms stay linear.
+    let answer = rules
+        .ask(
+            "can A host B.m in 2300 or can A host B.m in 2301",
+            &Options::default(),
+        )
+        .unwrap();
+    assert_eq!(answer.verdict, dealcheck::Verdict::Unknown);
+    assert!(answer.explanation.notes.iter().any(|n| n.contains("deep")));
+}
+
+#[test]
 fn complete_money_graph_of_sixty_parties() {
     let mut text = String::from("as of 2026-01-01\n");
     for p in 0..60 {

@@ -20,7 +20,7 @@ pub struct Explanation {
 }
 
 /// What one term did.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct TermNote {
     /// `deal.label`, or `deal#N` for an unlabelled term.
     pub term: String,
@@ -47,15 +47,22 @@ impl Explanation {
         }
     }
 
-    /// Folds a sub-answer into a compound one.
+    /// Folds a sub-answer into a compound one; [`Explanation::dedup_terms`] once all are in.
     pub fn absorb(&mut self, part: Explanation, label: String) {
         self.notes.push(format!("{label}: {}", part.summary));
         self.notes.extend(part.notes);
-        for term in part.terms {
-            if !self.terms.contains(&term) {
-                self.terms.push(term);
-            }
-        }
+        self.terms.extend(part.terms);
+    }
+
+    /// Keeps the first of each repeated term note, in linear time (parts of a compound
+    /// question may each list the same thousands of terms).
+    pub fn dedup_terms(&mut self) {
+        let keep: Vec<bool> = {
+            let mut seen = rustc_hash::FxHashSet::default();
+            self.terms.iter().map(|t| seen.insert(t)).collect()
+        };
+        let mut keep = keep.into_iter();
+        self.terms.retain(|_| keep.next().unwrap_or(true));
     }
 }
 

@@ -70,6 +70,7 @@ impl<'w> Evaluator<'w> {
                 let mut explanation =
                     Explanation::with_summary(format!("not {}: {verdict}", a.verdict));
                 explanation.absorb(a.explanation, format!("`{}`", (self.text)(inner.span)));
+                explanation.dedup_terms();
                 Ok(Answer {
                     verdict,
                     explanation,
@@ -93,6 +94,7 @@ impl<'w> Evaluator<'w> {
                         format!("`{}` is {}", (self.text)(part.span), a.verdict),
                     );
                 }
+                explanation.dedup_terms();
                 let op = if is_and { " and " } else { " or " };
                 explanation.summary = format!("{}: {verdict}", words.join(op));
                 Ok(Answer {
@@ -348,7 +350,11 @@ impl<'w> Evaluator<'w> {
         };
         let mut timeline = Timeline::constant(Verdict::No);
         let mut involved = Vec::new();
+        // Seen (term, effect, actor) triples: a set, so that thousands of terms on one asset
+        // are listed in linear time.
+        let mut seen = rustc_hash::FxHashSet::default();
         let mut left_out = Vec::new();
+        let mut seen_deals = rustc_hash::FxHashSet::default();
         for actor in program.family(party) {
             for &channel in &channels {
                 let mut permits = Vec::new();
@@ -358,7 +364,7 @@ impl<'w> Evaluator<'w> {
                         continue;
                     };
                     let Some(window) = self.world.window(right.id) else {
-                        if !left_out.contains(&right.id.deal) {
+                        if seen_deals.insert(right.id.deal) {
                             left_out.push(right.id.deal);
                         }
                         continue;
@@ -377,10 +383,7 @@ impl<'w> Evaluator<'w> {
                             "blocks"
                         }
                     };
-                    if !involved
-                        .iter()
-                        .any(|(id, w, a)| *id == right.id && *w == word && *a == actor)
-                    {
+                    if seen.insert((right.id, word, actor)) {
                         involved.push((right.id, word, actor));
                     }
                 }

@@ -4,6 +4,7 @@
 use super::time::{period, Day, Interval, Point};
 use crate::ast::{self, DateLit, EventWhen, Status, TermKind, Window, WindowEnd};
 use crate::check::{DealId, EventId, Program, Target, TermId};
+use crate::limits::MAX_REFERENCE_DEPTH;
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -89,6 +90,21 @@ pub struct World<'p> {
     /// How often a window or cut was asked for while it was being worked out (a cycle): values
     /// worked out meanwhile depend on where the cycle was entered and are not memoised.
     cycles_met: Cell<u64>,
+    /// How many windows and cuts are being worked out, one inside another (a chain of
+    /// `start`/`end` references); past [`MAX_REFERENCE_DEPTH`] the next is unknown, so a long
+    /// chain cannot overflow the stack.
+    depth: Cell<usize>,
+    /// The first term whose window was left unknown because the chain was too deep.
+    too_deep: Cell<Option<TermId>>,
+}
+
+/// One level of a chain of references being worked out; leaves it when dropped.
+struct Nested<'w>(&'w Cell<usize>);
+
+impl Drop for Nested<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get().saturating_sub(1));
+    }
 }
 
 /// A per-term memo: a hash map while a world has touched few terms (a question touches a
@@ -162,6 +178,8 @@ impl<'p> World<'p> {
             cuts: RefCell::default(),
             deal_bounds: RefCell::default(),
             cycles_met: Cell::new(0),
+            depth: Cell::new(0),
+            too_deep: Cell::new(None),
         }
     }
 
@@ -198,6 +216,10 @@ impl<'p> World<'p> {
             }
             None => {}
         }
+        let Some(_nested) = self.enter(id) else {
+            // Too deep to know: it may stop any day (never "no cut", which could say yes wrongly).
+            return Some(Point::UNKNOWN);
+        };
         // Mark first: a termination day that depends on this very term sees no cut.
         self.cuts.borrow_mut().insert(self.program, id, None);
         let program = self.program;
@@ -242,6 +264,43 @@ impl<'p> World<'p> {
         })
     }
 
+    /// One level deeper into a chain of references, or `None` (and the term noted) past the
+    /// limit; the level is left when the guard is dropped.
+    fn enter(&self, id: TermId) -> Option<Nested<'_>> {
+        if self.depth.get() >= MAX_REFERENCE_DEPTH {
+            self.cycles_met.set(self.cycles_met.get() + 1);
+            if self.too_deep.get().is_none() {
+                self.too_deep.set(Some(id));
+            }
+            return None;
+        }
+        self.depth.set(self.depth.get() + 1);
+        Some(Nested(&self.depth))
+    }
+
+    /// The first term left unknown because references between terms nest too deep, if any.
+    pub fn too_deep(&self) -> Option<TermId> {
+        self.too_deep.get()
+    }
+
+    /// The `too-deep` error for [`World::too_deep`], at that term.
+    pub fn too_deep_diagnostic(&self) -> Option<crate::diagnostic::Diagnostic> {
+        let id = self.too_deep.get()?;
+        let term = self.program.term(id)?;
+        Some(
+            crate::diagnostic::Diagnostic::error(
+                crate::diagnostic::codes::TOO_DEEP,
+                term.span,
+                format!(
+                    "references to other terms' `start`/`end` nest more than {MAX_REFERENCE_DEPTH} deep at `{}`",
+                    self.program.term_name(id)
+                ),
+            )
+            .with_label("this window is taken as unknown, and so are those that depend on it")
+            .with_help("break the chain: give a term in it a date instead of a reference"),
+        )
+    }
+
     /// When a term applies as written, whether or not its deal is in force.
     pub fn written_window(&self, id: TermId) -> TermWindow {
         let slot = self.written.borrow().get(self.program, id);
@@ -258,6 +317,12 @@ impl<'p> World<'p> {
             }
             None => {}
         }
+        let Some(_nested) = self.enter(id) else {
+            return TermWindow {
+                start: Point::UNKNOWN,
+                end: Point::UNKNOWN,
+            };
+        };
         self.written
             .borrow_mut()
             .insert(self.program, id, Slot::InProgress);
