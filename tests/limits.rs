@@ -282,6 +282,34 @@ fn a_long_chain_of_references_is_too_deep_not_a_stack_overflow() {
 }
 
 #[test]
+fn thousands_of_terminations_of_one_large_deal() {
+    // 3,000 `terminate big` terms and 3,000 terms in `big`: the earliest termination of the deal
+    // is worked out once, not once per term of it.
+    let n = 3_000;
+    let mut text =
+        String::from("as of 2025-12-17\nparty A\nparty B\naction host\nasset B.m\ndeal big {\n");
+    for i in 0..n {
+        let _ = writeln!(
+            text,
+            "  grant A may host B.m from 2020-01-01 + {i} days for 20 years"
+        );
+    }
+    text.push_str("}\ndeal amendments {\n");
+    for i in 0..n {
+        let _ = writeln!(text, "  terminate big on 2030-01-01 + {i} days");
+    }
+    text.push_str("}\n");
+    let rules = RuleSet::from_sources([("ends.deal", text)]);
+    assert!(!rules.has_errors(), "{:?}", rules.diagnostics());
+    let ask = |q: &str| rules.ask(q, &Options::default()).unwrap().verdict;
+    assert_eq!(
+        ask("can A always host B.m in 2029"),
+        dealcheck::Verdict::Yes
+    );
+    assert_eq!(ask("can A host B.m in 2030"), dealcheck::Verdict::No);
+}
+
+#[test]
 fn complete_money_graph_of_sixty_parties() {
     let mut text = String::from("as of 2026-01-01\n");
     for p in 0..60 {

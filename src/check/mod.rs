@@ -205,19 +205,9 @@ impl Program {
         })
     }
 
-    /// The `terminate` terms aimed at a term, directly or through its deal.
-    pub fn terminators(&self, id: TermId) -> impl Iterator<Item = TermId> + '_ {
-        let direct = self
-            .terminators
-            .get(&Target::Term(id))
-            .into_iter()
-            .flatten();
-        let via_deal = self
-            .terminators
-            .get(&Target::Deal(id.deal))
-            .into_iter()
-            .flatten();
-        direct.chain(via_deal).copied()
+    /// The `terminate` terms aimed at exactly this target (a term, or a whole deal).
+    pub fn terminators_of(&self, target: Target) -> impl Iterator<Item = TermId> + '_ {
+        self.terminators.get(&target).into_iter().flatten().copied()
     }
 
     /// The flows paid by one party (not its units).

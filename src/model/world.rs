@@ -87,6 +87,9 @@ pub struct World<'p> {
     /// `start(deal)` and `end(deal)`, once worked out without meeting a cycle: many terms may
     /// refer to the bounds of one large deal.
     deal_bounds: RefCell<FxHashMap<DealId, (Point, Point)>>,
+    /// Where a deal's `terminated on` and the `terminate` terms aimed at the whole deal stop
+    /// its terms (`None` while being worked out), shared by all its terms.
+    deal_cuts: RefCell<FxHashMap<DealId, Option<Option<Point>>>>,
     /// How often a window or cut was asked for while it was being worked out (a cycle): values
     /// worked out meanwhile depend on where the cycle was entered and are not memoised.
     cycles_met: Cell<u64>,
@@ -177,6 +180,7 @@ impl<'p> World<'p> {
             written: RefCell::default(),
             cuts: RefCell::default(),
             deal_bounds: RefCell::default(),
+            deal_cuts: RefCell::default(),
             cycles_met: Cell::new(0),
             depth: Cell::new(0),
             too_deep: Cell::new(None),
@@ -223,33 +227,68 @@ impl<'p> World<'p> {
         // Mark first: a termination day that depends on this very term sees no cut.
         self.cuts.borrow_mut().insert(self.program, id, None);
         let program = self.program;
+        let mut cut = self.deal_cut(id.deal);
+        for terminator in program.terminators_of(Target::Term(id)) {
+            if let Some(at) = self.termination_day(terminator) {
+                cut = Some(cut.map_or(at, |c| c.earliest(at)));
+            }
+        }
+        self.cuts.borrow_mut().insert(program, id, Some(cut));
+        cut
+    }
+
+    /// Where the whole of a deal stops applying: its `terminated on`, and `terminate` terms aimed
+    /// at the deal (the earliest wins). Worked out once per deal unless a cycle was met.
+    fn deal_cut(&self, deal: DealId) -> Option<Point> {
+        match self.deal_cuts.borrow().get(&deal) {
+            Some(Some(known)) => return *known,
+            Some(None) => {
+                self.cycles_met.set(self.cycles_met.get() + 1);
+                return None;
+            }
+            None => {}
+        }
+        self.deal_cuts.borrow_mut().insert(deal, None);
+        let cycles_before = self.cycles_met.get();
+        let program = self.program;
         let mut cut: Option<Point> = None;
         let mut add = |at: Point| cut = Some(cut.map_or(at, |c| c.earliest(at)));
-        if self.deal_in_force(id.deal) {
+        if self.deal_in_force(deal) {
             if let Some(Status::TerminatedOn(point)) = program
                 .deals
-                .get(id.deal)
+                .get(deal)
                 .and_then(|d| d.statuses.first())
                 .map(|s| &s.node)
             {
                 add(self.point(point, Reading::First));
             }
         }
-        for terminator in program.terminators(id) {
-            if !self.deal_in_force(terminator.deal) {
-                continue;
+        for terminator in program.terminators_of(Target::Deal(deal)) {
+            if let Some(at) = self.termination_day(terminator) {
+                add(at);
             }
-            let Some(TermKind::Terminate { on, .. }) = program.term(terminator).map(|t| &t.kind)
-            else {
-                continue;
-            };
-            add(match on {
-                Some(p) => self.point(p, Reading::First),
-                None => Point::exact(self.dated(terminator.deal).unwrap_or(self.as_of)),
-            });
         }
-        self.cuts.borrow_mut().insert(program, id, Some(cut));
+        if self.cycles_met.get() == cycles_before {
+            self.deal_cuts.borrow_mut().insert(deal, Some(cut));
+        } else {
+            self.deal_cuts.borrow_mut().remove(&deal);
+        }
         cut
+    }
+
+    /// The day a `terminate` term takes effect, when its deal is in force.
+    fn termination_day(&self, terminator: TermId) -> Option<Point> {
+        if !self.deal_in_force(terminator.deal) {
+            return None;
+        }
+        let Some(TermKind::Terminate { on, .. }) = self.program.term(terminator).map(|t| &t.kind)
+        else {
+            return None;
+        };
+        Some(match on {
+            Some(p) => self.point(p, Reading::First),
+            None => Point::exact(self.dated(terminator.deal).unwrap_or(self.as_of)),
+        })
     }
 
     /// When a term applies, terminations included; `None` when its deal is not in force.
