@@ -24,6 +24,9 @@ pub const INEFFECTIVE_BUDGET: usize = 20_000_000;
 /// Windows worked out one inside another through `start`/`end` references; the next one is
 /// unknown (and `too-deep` reported), so that a long chain cannot overflow the stack.
 pub const MAX_REFERENCE_DEPTH: usize = 256;
+/// Name comparisons "did you mean" may make while checking a rule set (or a question); past
+/// it, unknown names get a plain "declare it" help.
+pub const SUGGESTION_BUDGET: usize = 5_000_000;
 /// Edges the max-flow searches of one `roundtrip` may look at before settling for bounds.
 pub const ROUNDTRIP_BUDGET: usize = 20_000_000;
 /// Most cycles listed by `circular-flow`; the rest are counted.

@@ -310,6 +310,37 @@ fn thousands_of_terminations_of_one_large_deal() {
 }
 
 #[test]
+fn did_you_mean_is_budgeted() {
+    // 3,000 parties and 3,000 misspelt uses: comparing each with every party would take
+    // 9 million comparisons, more than the budget, so the last ones get a plain help.
+    let n = 3_000;
+    let mut text = String::from("as of 2025-12-17\n");
+    for i in 0..n {
+        let _ = writeln!(text, "party p{i}\ndeal d{i} {{ between x{i}, p{i} }}");
+    }
+    assert!(n * n > SUGGESTION_BUDGET);
+    let rules = RuleSet::from_sources([("typos.deal", text)]);
+    let unknown: Vec<_> = rules
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == codes::UNKNOWN_NAME)
+        .collect();
+    assert_eq!(unknown.len(), n);
+    let helps: Vec<&str> = unknown.iter().filter_map(|d| d.help.as_deref()).collect();
+    // `x100` is close to `p100` (short names like `x1` are not close enough to anything).
+    let suggested = helps
+        .iter()
+        .filter(|h| h.starts_with("did you mean"))
+        .count();
+    assert!(suggested > 0, "no suggestion at all");
+    assert!(
+        suggested < n - 100,
+        "{suggested} suggestions: the budget did not stop them"
+    );
+    assert!(helps.last().is_some_and(|h| h.starts_with("declare it")));
+}
+
+#[test]
 fn complete_money_graph_of_sixty_parties() {
     let mut text = String::from("as of 2026-01-01\n");
     for p in 0..60 {

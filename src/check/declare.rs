@@ -189,7 +189,13 @@ pub(super) fn usable_label(label: &str) -> bool {
     label.len() <= crate::limits::MAX_NAME_BYTES && !KEYWORDS.contains(&label)
 }
 
-fn declare_assets(program: &mut Program, diagnostics: &mut Vec<Diagnostic>) {
+fn declare_assets(program: &mut Program, all: &mut Vec<Diagnostic>) {
+    let mut diagnostics = super::resolve::Diags::new();
+    declare_assets_into(program, &mut diagnostics);
+    all.append(&mut diagnostics.list);
+}
+
+fn declare_assets_into(program: &mut Program, diagnostics: &mut super::resolve::Diags) {
     let mut owners = Vec::with_capacity(program.assets.len());
     for (id, asset) in program.assets.iter().enumerate() {
         let owner = super::resolve::expect_party(program, &asset.owner, diagnostics);
@@ -221,7 +227,13 @@ fn declare_assets(program: &mut Program, diagnostics: &mut Vec<Diagnostic>) {
     program.asset_owner = owners;
 }
 
-fn resolve_groups(program: &mut Program, diagnostics: &mut Vec<Diagnostic>) {
+fn resolve_groups(program: &mut Program, all: &mut Vec<Diagnostic>) {
+    let mut diagnostics = super::resolve::Diags::new();
+    resolve_groups_into(program, &mut diagnostics);
+    all.append(&mut diagnostics.list);
+}
+
+fn resolve_groups_into(program: &mut Program, diagnostics: &mut super::resolve::Diags) {
     let mut parent = Vec::with_capacity(program.parties.len());
     for party in &program.parties {
         let group = party

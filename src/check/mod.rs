@@ -292,6 +292,14 @@ impl Program {
     }
 
     /// All declared names of one kind, for "did you mean" suggestions.
+    /// The names of the assets a party owns (for "did you mean").
+    fn asset_names_of(&self, owner: PartyId) -> impl Iterator<Item = &str> {
+        self.assets_by_name
+            .get(&owner)
+            .into_iter()
+            .flat_map(|by_name| by_name.keys().map(|k| k.as_str()))
+    }
+
     fn names_where(&self, keep: impl Fn(Symbol) -> bool) -> impl Iterator<Item = &str> {
         self.names
             .iter()
@@ -308,7 +316,9 @@ pub fn check(files: Vec<ast::File>) -> (Program, Vec<Diagnostic>) {
         return (Program::default(), diagnostics);
     }
     let mut program = declare::declare(files, &mut diagnostics);
-    resolve::resolve(&mut program, &mut diagnostics);
+    let mut found = resolve::Diags::new();
+    resolve::resolve(&mut program, &mut found);
+    diagnostics.append(&mut found.list);
     let mut terminators: HashMap<Target, Vec<TermId>> = HashMap::new();
     for (id, term) in program.terms() {
         if let ast::TermKind::Terminate { target, .. } = &term.kind {

@@ -7,18 +7,76 @@ use crate::diagnostic::{codes, Diagnostic};
 use crate::model::time;
 use crate::source::{Span, Spanned};
 
-type Diags = Vec<Diagnostic>;
+/// Diagnostics being collected, and how many more name comparisons "did you mean" may make:
+/// comparing every unknown name with every declared one is quadratic, and a rule set with
+/// tens of thousands of each must still be checked in seconds.
+pub(super) struct Diags {
+    pub list: Vec<Diagnostic>,
+    suggestions_left: usize,
+}
 
-/// The closest declared name of the wanted kind, if one is close enough to be a typo.
-fn suggest(program: &Program, wanted: &str, keep: impl Fn(Symbol) -> bool) -> Option<String> {
+impl Diags {
+    pub fn new() -> Diags {
+        Diags {
+            list: Vec::new(),
+            suggestions_left: crate::limits::SUGGESTION_BUDGET,
+        }
+    }
+}
+
+impl std::ops::Deref for Diags {
+    type Target = Vec<Diagnostic>;
+    fn deref(&self) -> &Vec<Diagnostic> {
+        &self.list
+    }
+}
+
+impl std::ops::DerefMut for Diags {
+    fn deref_mut(&mut self) -> &mut Vec<Diagnostic> {
+        &mut self.list
+    }
+}
+
+/// How similar two names must be (Jaro–Winkler) to be offered as "did you mean".
+const CLOSE_ENOUGH: f64 = 0.8;
+
+/// The closest of `candidates` to `wanted`, if one is close enough to be a typo; `None` once
+/// the budget of comparisons is spent.
+fn closest<'c>(
+    wanted: &str,
+    candidates: impl Iterator<Item = &'c str>,
+    budget: &mut usize,
+) -> Option<&'c str> {
+    let wanted = wanted.to_lowercase();
     let mut best: Option<(f64, &str)> = None;
-    for candidate in program.names_where(keep) {
-        let score = strsim::jaro_winkler(&wanted.to_lowercase(), &candidate.to_lowercase());
-        if score > 0.8 && best.is_none_or(|(b, n)| score > b || (score == b && candidate < n)) {
+    for candidate in candidates {
+        if *budget == 0 {
+            return None;
+        }
+        *budget -= 1;
+        let score = strsim::jaro_winkler(&wanted, &candidate.to_lowercase());
+        if score > CLOSE_ENOUGH
+            && best.is_none_or(|(b, n)| score > b || (score == b && candidate < n))
+        {
             best = Some((score, candidate));
         }
     }
-    best.map(|(_, n)| n.to_string())
+    best.map(|(_, n)| n)
+}
+
+/// The closest declared name of the wanted kind, if one is close enough to be a typo.
+fn suggest(
+    program: &Program,
+    wanted: &str,
+    keep: impl Fn(Symbol) -> bool,
+    diagnostics: &mut Diags,
+) -> Option<String> {
+    closest(
+        wanted,
+        program.names_where(keep),
+        &mut diagnostics.suggestions_left,
+    )
+    .map(str::to_string)
 }
 
 fn resolve_name(
@@ -54,7 +112,7 @@ fn resolve_name(
                 ),
             )
             .with_label("not declared anywhere in the rule set");
-            d = match suggest(program, &name.node, keep) {
+            d = match suggest(program, &name.node, keep, diagnostics) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
                 None => d.with_help(format!(
                     "declare it, e.g. `{} {}`",
@@ -161,20 +219,11 @@ fn expect_asset(program: &Program, asset: &AssetRef, diagnostics: &mut Diags) {
             "an asset is always named with its owner: write `{real}`"
         ))
     } else {
-        let owned: Vec<&str> = program
-            .assets
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| program.asset_owner.get(*i) == Some(&owner))
-            .map(|(_, a)| a.name.node.as_str())
-            .collect();
-        let close = owned
-            .iter()
-            .filter(|n| strsim::jaro_winkler(n, &asset.name.node) > 0.8)
-            .max_by(|a, b| {
-                strsim::jaro_winkler(a, &asset.name.node)
-                    .total_cmp(&strsim::jaro_winkler(b, &asset.name.node))
-            });
+        let close = closest(
+            &asset.name.node,
+            program.asset_names_of(owner),
+            &mut diagnostics.suggestions_left,
+        );
         let d = Diagnostic::error(
             codes::UNKNOWN_NAME,
             asset.span,
@@ -450,9 +499,9 @@ fn check_rule(program: &Program, rule: &crate::ast::Rule, diagnostics: &mut Diag
 
 /// Checks a question against a rule set's names and types.
 pub fn check_question(program: &Program, question: &Spanned<Question>) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = Diags::new();
     check_question_into(program, question, &mut diagnostics);
-    diagnostics
+    diagnostics.list
 }
 
 fn check_question_into(program: &Program, question: &Spanned<Question>, diagnostics: &mut Diags) {
