@@ -3,11 +3,11 @@
 use super::explain::{term_note, Explanation};
 use super::logic::Verdict;
 use super::timeline::{Cover, Timeline};
-use crate::ast::{self, Question, When};
+use crate::ast::{self, Question, RightKind, When};
 use crate::check::{ChannelId, PartyId, Target, TermId};
 use crate::diagnostic::Diagnostic;
 use crate::model::money::MoneyGraph;
-use crate::model::rights::{Effect, RightsIndex};
+use crate::model::rights::{Effect, Holder, RightsIndex};
 use crate::model::time::{Day, Interval};
 use crate::model::world::{Reading, World};
 use crate::source::{SourceMap, Span, Spanned};
@@ -348,6 +348,20 @@ impl<'w> Evaluator<'w> {
                 named
             }
         };
+        // Rights that can concern every actor (held by everyone, or exclusivities, which bind
+        // everyone else), and the rest by the party they name: a grant concerns its holder, a
+        // forbid the party and its units. An actor looks only at what can concern it, so a group
+        // of thousands of units over thousands of licences is not a product of the two.
+        let mut everyone: Vec<usize> = Vec::new();
+        let mut by_party: rustc_hash::FxHashMap<PartyId, Vec<usize>> = Default::default();
+        for (i, right) in rights.iter().enumerate() {
+            match (&right.holder, right.kind) {
+                (Holder::Party(p), RightKind::Grant | RightKind::Forbid) => {
+                    by_party.entry(*p).or_default().push(i)
+                }
+                _ => everyone.push(i),
+            }
+        }
         let mut timeline = Timeline::constant(Verdict::No);
         let mut involved = Vec::new();
         // Seen (term, effect, actor) triples: a set, so that thousands of terms on one asset
@@ -356,10 +370,17 @@ impl<'w> Evaluator<'w> {
         let mut left_out = Vec::new();
         let mut seen_deals = rustc_hash::FxHashSet::default();
         for actor in program.family(party) {
+            let mut concerning = everyone.clone();
+            for named in std::iter::once(actor).chain(program.groups_of(actor)) {
+                concerning.extend(by_party.get(&named).into_iter().flatten());
+            }
+            // In the rule set's order, as the explanation lists them.
+            concerning.sort_unstable();
             for &channel in &channels {
                 let mut permits = Vec::new();
                 let mut blocks = Vec::new();
-                for right in rights.iter().filter(|r| r.on_channel(channel)) {
+                let concerning = concerning.iter().filter_map(|&i| rights.get(i));
+                for right in concerning.filter(|r| r.on_channel(channel)) {
                     let Some(effect) = right.effect_on(program, actor, owner) else {
                         continue;
                     };
