@@ -88,8 +88,8 @@ pub struct World<'p> {
     /// refer to the bounds of one large deal.
     deal_bounds: RefCell<FxHashMap<DealId, (Point, Point)>>,
     /// Where a deal's `terminated on` and the `terminate` terms aimed at the whole deal stop
-    /// its terms (`None` while being worked out), shared by all its terms.
-    deal_cuts: RefCell<FxHashMap<DealId, Option<Option<Point>>>>,
+    /// its terms, once worked out without meeting a cycle: shared by all its terms.
+    deal_cuts: RefCell<FxHashMap<DealId, Option<Point>>>,
     /// How often a window or cut was asked for while it was being worked out (a cycle): values
     /// worked out meanwhile depend on where the cycle was entered and are not memoised.
     cycles_met: Cell<u64>,
@@ -238,17 +238,13 @@ impl<'p> World<'p> {
     }
 
     /// Where the whole of a deal stops applying: its `terminated on`, and `terminate` terms aimed
-    /// at the deal (the earliest wins). Worked out once per deal unless a cycle was met.
+    /// at the deal (the earliest wins). Remembered only when working it out met no cycle: then
+    /// it does not depend on which term asked (a term whose cut is being worked out sees none),
+    /// and every term of the deal gets the same answer it would have worked out itself.
     fn deal_cut(&self, deal: DealId) -> Option<Point> {
-        match self.deal_cuts.borrow().get(&deal) {
-            Some(Some(known)) => return *known,
-            Some(None) => {
-                self.cycles_met.set(self.cycles_met.get() + 1);
-                return None;
-            }
-            None => {}
+        if let Some(known) = self.deal_cuts.borrow().get(&deal) {
+            return *known;
         }
-        self.deal_cuts.borrow_mut().insert(deal, None);
         let cycles_before = self.cycles_met.get();
         let program = self.program;
         let mut cut: Option<Point> = None;
@@ -269,9 +265,7 @@ impl<'p> World<'p> {
             }
         }
         if self.cycles_met.get() == cycles_before {
-            self.deal_cuts.borrow_mut().insert(deal, Some(cut));
-        } else {
-            self.deal_cuts.borrow_mut().remove(&deal);
+            self.deal_cuts.borrow_mut().insert(deal, cut);
         }
         cut
     }
