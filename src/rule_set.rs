@@ -174,14 +174,7 @@ impl RuleSet {
                     &mut diagnostics,
                 );
                 crate::model::checks::run(&world, &self.index, &mut diagnostics);
-                if let Some(d) = world.too_deep_diagnostic() {
-                    if !diagnostics
-                        .iter()
-                        .any(|o| o.code == d.code && o.location == d.location)
-                    {
-                        diagnostics.push(d);
-                    }
-                }
+                world.report_too_deep(&mut diagnostics);
                 (rules, world.as_of.to_string())
             }
             Ok(world) => (Vec::new(), world.as_of.to_string()),

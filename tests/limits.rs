@@ -21,6 +21,18 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// The report's diagnostics with one code.
+fn findings<'r>(
+    report: &'r dealcheck::Report,
+    code: &str,
+) -> Vec<&'r dealcheck::report::DiagnosticRecord> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == code)
+        .collect()
+}
+
 fn codes_of(rules: &RuleSet) -> Vec<&'static str> {
     rules.diagnostics().iter().map(|d| d.code).collect()
 }
@@ -99,11 +111,7 @@ fn a_hundred_thousand_overlapping_exclusive_licences() {
     let rules = RuleSet::from_sources([("many.deal", text)]);
     assert!(!rules.has_errors());
     let report = rules.check(&Options::default());
-    let conflicts: Vec<_> = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == codes::EXCLUSIVE_CONFLICT)
-        .collect();
+    let conflicts: Vec<_> = findings(&report, codes::EXCLUSIVE_CONFLICT);
     assert_eq!(
         conflicts.len(),
         MAX_CONFLICTS + 1,
@@ -133,11 +141,7 @@ fn ineffective_grants_are_capped() {
     }
     let rules = RuleSet::from_sources([("blocked.deal", text)]);
     let report = rules.check(&Options::default());
-    let found: Vec<_> = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == codes::INEFFECTIVE_GRANT)
-        .collect();
+    let found: Vec<_> = findings(&report, codes::INEFFECTIVE_GRANT);
     assert_eq!(found.len(), MAX_INEFFECTIVE + 1);
     assert!(found
         .last()
@@ -162,11 +166,7 @@ fn ineffective_grant_comparisons_are_budgeted() {
     let rules = RuleSet::from_sources([("meet.deal", text)]);
     assert!(!rules.has_errors(), "{:?}", rules.diagnostics());
     let report = rules.check(&Options::default());
-    let found: Vec<_> = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == codes::INEFFECTIVE_GRANT)
-        .collect();
+    let found: Vec<_> = findings(&report, codes::INEFFECTIVE_GRANT);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].message.contains("stopped after"));
 }
@@ -357,11 +357,7 @@ fn complete_money_graph_of_sixty_parties() {
     text.push_str("}\n");
     let rules = RuleSet::from_sources([("dense.deal", text)]);
     let report = rules.check(&Options::default());
-    let cycles: Vec<_> = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == codes::CIRCULAR_FLOW)
-        .collect();
+    let cycles: Vec<_> = findings(&report, codes::CIRCULAR_FLOW);
     assert_eq!(cycles.len(), MAX_CYCLES + 1);
     assert!(cycles
         .last()

@@ -10,25 +10,20 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
     let mut program = Program::default();
     // Sized up front: a rule set of 100 MB has hundreds of thousands of deals, and growing by
     // doubling would hold up to twice that at the peak.
-    let count = |pick: fn(&Item) -> bool| -> usize {
-        files
-            .iter()
-            .flat_map(|f| &f.items)
-            .filter(|i| pick(i))
-            .count()
-    };
-    program
-        .parties
-        .reserve_exact(count(|i| matches!(i, Item::Party(_))));
-    program
-        .assets
-        .reserve_exact(count(|i| matches!(i, Item::Asset(_))));
-    program
-        .deals
-        .reserve_exact(count(|i| matches!(i, Item::Deal(_))));
-    program
-        .rules
-        .reserve_exact(count(|i| matches!(i, Item::Rule(_))));
+    let (mut parties, mut assets, mut deals, mut rules) = (0, 0, 0, 0);
+    for item in files.iter().flat_map(|f| &f.items) {
+        match item {
+            Item::Party(_) => parties += 1,
+            Item::Asset(_) => assets += 1,
+            Item::Deal(_) => deals += 1,
+            Item::Rule(_) => rules += 1,
+            _ => {}
+        }
+    }
+    program.parties.reserve_exact(parties);
+    program.assets.reserve_exact(assets);
+    program.deals.reserve_exact(deals);
+    program.rules.reserve_exact(rules);
     for item in files.into_iter().flat_map(|f| f.items) {
         match item {
             Item::AsOf(date) => match &program.as_of {

@@ -85,14 +85,7 @@ pub fn evaluate_rules(
             let world = World::new(program, context, base.as_of);
             let evaluator = Evaluator::new(&world, index, sources, &text);
             let checks = evaluate_checks(rule, &evaluator, sources, diagnostics);
-            if let Some(d) = world.too_deep_diagnostic() {
-                if !diagnostics
-                    .iter()
-                    .any(|o| o.code == d.code && o.location == d.location)
-                {
-                    diagnostics.push(d);
-                }
-            }
+            world.report_too_deep(diagnostics);
             checks
         };
         let (file, line) = sources.location(rule.name.span);

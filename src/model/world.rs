@@ -311,12 +311,21 @@ impl<'p> World<'p> {
         Some(Nested(&self.depth))
     }
 
-    /// The first term left unknown because references between terms nest too deep, if any.
-    pub fn too_deep(&self) -> Option<TermId> {
-        self.too_deep.get()
+    /// Adds the `too-deep` error of this world to `diagnostics`, unless one at the same term is
+    /// there already (several worlds may cut the same chain).
+    pub fn report_too_deep(&self, diagnostics: &mut Vec<crate::diagnostic::Diagnostic>) {
+        if let Some(d) = self.too_deep_diagnostic() {
+            if !diagnostics
+                .iter()
+                .any(|o| o.code == d.code && o.location == d.location)
+            {
+                diagnostics.push(d);
+            }
+        }
     }
 
-    /// The `too-deep` error for [`World::too_deep`], at that term.
+    /// The `too-deep` error for the first term left unknown because references between terms
+    /// nest too deep, at that term.
     pub fn too_deep_diagnostic(&self) -> Option<crate::diagnostic::Diagnostic> {
         let id = self.too_deep.get()?;
         let term = self.program.term(id)?;
