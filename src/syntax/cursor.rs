@@ -84,5 +84,9 @@ impl<'i> Cursor<'i> {
 /// A pair's span in its file; `offset` is where the parsed chunk starts in the file.
 pub(super) fn span_of(pair: &Pair<'_, Rule>, file: FileId, offset: usize) -> Span {
     let s = pair.as_span();
-    Span::new(file, offset + s.start(), offset + s.end())
+    // pest keeps the implicit white space before an optional tail that did not match inside
+    // the rule (`duration_part*` at the end of a line takes the line break and the next
+    // line's indent), so a label would run onto the next line: the span stops at the text.
+    let text = s.as_str().trim_end_matches([' ', '\t', '\r', '\n', '\u{feff}']);
+    Span::new(file, offset + s.start(), offset + s.start() + text.len())
 }
