@@ -84,9 +84,63 @@ impl<'i> Cursor<'i> {
 /// A pair's span in its file; `offset` is where the parsed chunk starts in the file.
 pub(super) fn span_of(pair: &Pair<'_, Rule>, file: FileId, offset: usize) -> Span {
     let s = pair.as_span();
-    // pest keeps the implicit white space before an optional tail that did not match inside
-    // the rule (`duration_part*` at the end of a line takes the line break and the next
-    // line's indent), so a label would run onto the next line: the span stops at the text.
-    let text = s.as_str().trim_end_matches([' ', '\t', '\r', '\n', '\u{feff}']);
-    Span::new(file, offset + s.start(), offset + s.start() + text.len())
+    Span::new(file, offset + s.start(), offset + s.start() + text_len(s.as_str()))
+}
+
+/// White space the grammar skips (`WHITESPACE` in grammar/deal.pest).
+const SKIPPED: [char; 5] = [' ', '\t', '\r', '\n', '\u{feff}'];
+
+/// How much of a pair's text is its own. pest keeps the implicit skip (white space and
+/// comments) before an optional tail that did not match inside the rule — a term ending in a
+/// window takes the rest of its line's comment, the line break and the next line's indent — so
+/// a label would run onto the next line. Only a pair that ends in skipped white space can hold
+/// such a tail, so other pairs cost one byte comparison.
+fn text_len(text: &str) -> usize {
+    let mut own = text.trim_end_matches(SKIPPED);
+    if own.len() == text.len() {
+        return text.len();
+    }
+    loop {
+        let line = own.rfind('\n').map_or(0, |at| at + 1);
+        match own.get(line..).and_then(comment_start) {
+            Some(at) => own = own.get(..line + at).unwrap_or(own).trim_end_matches(SKIPPED),
+            None => return own.len(),
+        }
+    }
+}
+
+/// Where a `//` comment starts on one line, outside string literals.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let (mut in_string, mut i) = (false, 0);
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_len;
+
+    fn own(t: &str) -> &str {
+        t.get(..text_len(t)).unwrap_or("not on a character boundary")
+    }
+
+    #[test]
+    fn a_span_stops_at_its_text() {
+        assert_eq!(own("for 3 years"), "for 3 years");
+        assert_eq!(own("for 3 years\n  "), "for 3 years");
+        assert_eq!(own("until 2029 // backwards\n  "), "until 2029");
+        assert_eq!(own("until 2029 // one\n  // two\n  "), "until 2029");
+        assert_eq!(own("for \"a // b\" // c\n"), "for \"a // b\"");
+        assert_eq!(own("for \"a \\\" // b\"\n"), "for \"a \\\" // b\"");
+        assert_eq!(own("// all comment\n"), "");
+    }
 }

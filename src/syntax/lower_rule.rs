@@ -91,8 +91,12 @@ impl Lowerer<'_> {
         for child in pair.into_inner() {
             match child.as_rule() {
                 Rule::question => {
+                    // The question's own text: without a comment that follows it.
+                    let own = self.pair_span(&child);
                     text = child
                         .as_str()
+                        .get(..own.len())
+                        .unwrap_or(child.as_str())
                         .split_whitespace()
                         .collect::<Vec<_>>()
                         .join(" ");
