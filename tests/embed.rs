@@ -115,3 +115,35 @@ fn a_time_with_no_day_is_said_plainly() {
     assert_eq!(active.verdict, Verdict::No);
     assert!(active.explanation.summary.contains("has no day"));
 }
+
+#[test]
+fn a_no_says_which_rights_lie_on_other_days() {
+    let mut text = String::from("as of 2025-01-01\nparty P\nparty Q\nparty O\naction show\nasset O.film\n");
+    for year in 2030..2038 {
+        text.push_str(&format!(
+            "deal d{year} {{\n  licence: grant P may show O.film during {year}\n}}\n"
+        ));
+    }
+    let rules = RuleSet::from_sources([("rights.deal", text)]);
+    let ask = |q: &str| rules.ask(q, &Options::default()).unwrap();
+
+    let between = ask("can P show O.film in 2028");
+    assert_eq!(between.verdict, Verdict::No);
+    let notes = &between.explanation.notes;
+    assert_eq!(notes.len(), 6, "{notes:#?}");
+    assert_eq!(
+        notes[0],
+        "`d2030.licence` permits P only on 2030-01-01 .. 2030-12-31, none of them in the question's time"
+    );
+    assert_eq!(notes[5], "… and 3 more rights on other days");
+
+    let stranger = ask("can Q show O.film in 2031");
+    assert_eq!(stranger.verdict, Verdict::No);
+    assert_eq!(
+        stranger.explanation.notes,
+        vec!["no term in force lets Q show O.film".to_string()]
+    );
+
+    let owner = ask("can O show O.film in 2031");
+    assert_eq!(owner.verdict, Verdict::Yes);
+}

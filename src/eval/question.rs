@@ -242,7 +242,8 @@ impl<'w> Evaluator<'w> {
             (Verdict::Unknown, _, None) => format!("`can {what}` is not decided by the days known"),
         };
         let mut explanation = Explanation::with_summary(summary);
-        if program.family(party_id).contains(&owner) {
+        let owns = program.family(party_id).contains(&owner);
+        if owns {
             explanation.notes.push(format!(
                 "{} owns {}.{}",
                 program.party_name(owner),
@@ -250,7 +251,7 @@ impl<'w> Evaluator<'w> {
                 asset.name.node
             ));
         }
-        for (id, effect, actor) in involved {
+        for &(id, effect, actor) in &involved {
             self.note_window(
                 &mut explanation,
                 id,
@@ -258,6 +259,9 @@ impl<'w> Evaluator<'w> {
                 Some(program.party_name(actor).to_string()),
                 days.possible,
             );
+        }
+        if verdict == Verdict::No && !owns && !days.possible.is_empty() {
+            self.note_missing_right(&mut explanation, &involved, &what);
         }
         for deal in left_out {
             if let Some(d) = program.deals.get(deal) {
@@ -273,6 +277,52 @@ impl<'w> Evaluator<'w> {
             verdict,
             explanation,
         })
+    }
+
+    /// How many rights on other days a "no" lists before counting the rest.
+    const MAX_RIGHTS_ELSEWHERE: usize = 5;
+
+    /// Why a party without a listed permission may not: the rights it holds on other days
+    /// only, or that no term in force gives it one. A "no" with no clause would leave the
+    /// reader to prove a negative.
+    fn note_missing_right(
+        &self,
+        explanation: &mut Explanation,
+        involved: &[(TermId, &'static str, PartyId)],
+        what: &str,
+    ) {
+        if explanation.terms.iter().any(|t| t.effect == "permits") {
+            return;
+        }
+        let program = self.world.program;
+        let mut elsewhere = 0;
+        for &(id, _, actor) in involved.iter().filter(|i| i.1 == "permits") {
+            let Some(days) = self.world.window(id).map(|w| w.possible()) else {
+                continue;
+            };
+            if days.is_empty() {
+                continue;
+            }
+            elsewhere += 1;
+            if elsewhere <= Self::MAX_RIGHTS_ELSEWHERE {
+                explanation.notes.push(format!(
+                    "`{}` permits {} only on {days}, none of them in the question's time",
+                    program.term_name(id),
+                    program.party_name(actor)
+                ));
+            }
+        }
+        if elsewhere > Self::MAX_RIGHTS_ELSEWHERE {
+            explanation.notes.push(format!(
+                "… and {} more rights on other days",
+                elsewhere - Self::MAX_RIGHTS_ELSEWHERE
+            ));
+        }
+        if elsewhere == 0 {
+            explanation
+                .notes
+                .push(format!("no term in force lets {what}"));
+        }
     }
 
     /// Adds what a term did over the question's days: certainly, then possibly.

@@ -84,7 +84,11 @@ impl<'i> Cursor<'i> {
 /// A pair's span in its file; `offset` is where the parsed chunk starts in the file.
 pub(super) fn span_of(pair: &Pair<'_, Rule>, file: FileId, offset: usize) -> Span {
     let s = pair.as_span();
-    Span::new(file, offset + s.start(), offset + s.start() + text_len(s.as_str()))
+    Span::new(
+        file,
+        offset + s.start(),
+        offset + s.start() + text_len(s.as_str()),
+    )
 }
 
 /// White space the grammar skips (`WHITESPACE` in grammar/deal.pest).
@@ -103,7 +107,12 @@ fn text_len(text: &str) -> usize {
     loop {
         let line = own.rfind('\n').map_or(0, |at| at + 1);
         match own.get(line..).and_then(comment_start) {
-            Some(at) => own = own.get(..line + at).unwrap_or(own).trim_end_matches(SKIPPED),
+            Some(at) => {
+                own = own
+                    .get(..line + at)
+                    .unwrap_or(own)
+                    .trim_end_matches(SKIPPED)
+            }
             None => return own.len(),
         }
     }
@@ -130,7 +139,8 @@ mod tests {
     use super::text_len;
 
     fn own(t: &str) -> &str {
-        t.get(..text_len(t)).unwrap_or("not on a character boundary")
+        t.get(..text_len(t))
+            .unwrap_or("not on a character boundary")
     }
 
     #[test]
