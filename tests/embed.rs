@@ -118,7 +118,8 @@ fn a_time_with_no_day_is_said_plainly() {
 
 #[test]
 fn a_no_says_which_rights_lie_on_other_days() {
-    let mut text = String::from("as of 2025-01-01\nparty P\nparty Q\nparty O\naction show\nasset O.film\n");
+    let mut text =
+        String::from("as of 2025-01-01\nparty P\nparty Q\nparty O\naction show\nasset O.film\n");
     for year in 2030..2038 {
         text.push_str(&format!(
             "deal d{year} {{\n  licence: grant P may show O.film during {year}\n}}\n"
@@ -146,4 +147,30 @@ fn a_no_says_which_rights_lie_on_other_days() {
 
     let owner = ask("can O show O.film in 2031");
     assert_eq!(owner.verdict, Verdict::Yes);
+}
+
+#[test]
+fn a_roundtrip_lists_the_flows_in_and_back() {
+    let mut text = String::from("as of 2025-01-01\nparty I\nparty E\ndeal stake {\n  invest 30M USD from I in E on 2024\n}\n");
+    for n in 0..25 {
+        text.push_str(&format!(
+            "party M{n}\ndeal d{n} {{\n  out: pay 1M USD from E to M{n}\n  back: pay 1M USD from M{n} to I\n}}\n"
+        ));
+    }
+    let rules = RuleSet::from_sources([("circle.deal", text)]);
+    let answer = rules
+        .ask("roundtrip(I, E) > 80%", &Options::default())
+        .unwrap();
+    let e = &answer.explanation;
+    // 25M of the 30M can come back: 83.33%.
+    assert_eq!(answer.verdict, Verdict::Yes, "{}", e.summary);
+    let counts: Vec<_> = e.terms.iter().filter(|t| t.effect == "counts").collect();
+    let returns = e.terms.iter().filter(|t| t.effect == "returns").count();
+    assert_eq!(counts.len(), 1);
+    assert_eq!(counts[0].term, "stake#1");
+    assert_eq!(returns, 20);
+    assert_eq!(
+        e.notes,
+        vec!["… and 30 more flows that can carry money back".to_string()]
+    );
 }

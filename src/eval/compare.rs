@@ -14,6 +14,9 @@ use crate::model::world::Reading;
 use crate::source::{Span, Spanned};
 use rust_decimal::Decimal;
 
+/// How many flows back a `roundtrip` explanation lists before counting the rest.
+const MAX_FLOWS_BACK: usize = 20;
+
 /// A value, evaluated.
 enum Val {
     Money {
@@ -21,7 +24,12 @@ enum Val {
         currency: Option<String>,
         terms: Vec<TermId>,
     },
-    Percent(Range),
+    /// A percentage; a `roundtrip` brings the flows in and the flows that can carry money back.
+    Percent {
+        range: Range,
+        flows_in: Vec<TermId>,
+        back: Vec<TermId>,
+    },
     Number(Range),
     Duration(crate::ast::Duration),
     /// One day, maybe not known exactly.
@@ -77,9 +85,8 @@ impl Evaluator<'_> {
                 }
                 a.compare(op, b)
             }
-            (Val::Percent(a), Val::Percent(b)) | (Val::Number(a), Val::Number(b)) => {
-                a.compare(op, b)
-            }
+            (Val::Percent { range: a, .. }, Val::Percent { range: b, .. })
+            | (Val::Number(a), Val::Number(b)) => a.compare(op, b),
             (Val::Duration(a), Val::Duration(b)) => {
                 let anchor = self.world.as_of;
                 let (x, y) = (anchor.add(*a, 1), anchor.add(*b, 1));
@@ -111,20 +118,25 @@ impl Evaluator<'_> {
             self.describe(&r)
         ));
         for val in [&l, &r] {
-            if let Val::Money { terms, .. } = val {
-                for &id in terms {
-                    let within = crate::model::time::Interval::ALL;
-                    let mut part = Explanation::default();
-                    self.note_money(&mut part, id, within);
-                    for t in part.terms {
-                        if !explanation.terms.contains(&t) {
-                            explanation.terms.push(t);
-                        }
+            match val {
+                Val::Money { terms, .. } => self.note_flows(&mut explanation, terms, "counts"),
+                Val::Percent { flows_in, back, .. } => {
+                    self.note_flows(&mut explanation, flows_in, "counts");
+                    let listed = back.len().min(MAX_FLOWS_BACK);
+                    self.note_flows(
+                        &mut explanation,
+                        back.get(..listed).unwrap_or(back),
+                        "returns",
+                    );
+                    if back.len() > listed {
+                        explanation.notes.push(format!(
+                            "… and {} more flows that can carry money back",
+                            back.len() - listed
+                        ));
                     }
                 }
-            }
-            if let Val::Missing(why) = val {
-                explanation.notes.push(why.clone());
+                Val::Missing(why) => explanation.notes.push(why.clone()),
+                _ => {}
             }
         }
         Ok(Answer {
@@ -133,26 +145,25 @@ impl Evaluator<'_> {
         })
     }
 
-    fn note_money(
-        &self,
-        explanation: &mut Explanation,
-        id: TermId,
-        within: crate::model::time::Interval,
-    ) {
-        let days = self
-            .world
-            .window(id)
-            .map(|w| w.possible().intersect(within))
-            .unwrap_or(within);
-        explanation.terms.push(super::explain::term_note(
-            self.world,
-            self.sources,
-            id,
-            "counts",
-            None,
-            "certainly",
-            days,
-        ));
+    /// Lists flow terms once each, with what they did (`counts` toward a sum, `returns` money)
+    /// on the days they are in force.
+    fn note_flows(&self, explanation: &mut Explanation, terms: &[TermId], effect: &str) {
+        let all = crate::model::time::Interval::ALL;
+        for &id in terms {
+            let days = self.world.window(id).map_or(all, |w| w.possible());
+            let note = super::explain::term_note(
+                self.world,
+                self.sources,
+                id,
+                effect,
+                None,
+                "certainly",
+                days,
+            );
+            if !explanation.terms.contains(&note) {
+                explanation.terms.push(note);
+            }
+        }
     }
 
     fn describe(&self, v: &Val) -> String {
@@ -175,7 +186,7 @@ impl Evaluator<'_> {
                     format!("{s} (from {n} term{})", if n == 1 { "" } else { "s" })
                 }
             }
-            Val::Percent(r) => format!("{r}%"),
+            Val::Percent { range, .. } => format!("{range}%"),
             Val::Number(r) => r.to_string(),
             Val::Duration(d) => format!("{} months {} days", d.months, d.days),
             Val::Point(p) => p.to_string(),
@@ -224,7 +235,11 @@ impl Evaluator<'_> {
                 currency: Some(m.currency.to_string()),
                 terms: Vec::new(),
             },
-            Value::Percent(p) => Val::Percent(Range::exact(*p)),
+            Value::Percent(p) => Val::Percent {
+                range: Range::exact(*p),
+                flows_in: Vec::new(),
+                back: Vec::new(),
+            },
             Value::Number(n) => Val::Number(Range::exact(*n)),
             Value::Duration(d) => Val::Duration(*d),
             Value::Point(PointExpr::Date(d)) => match period(*d) {
@@ -236,12 +251,15 @@ impl Evaluator<'_> {
             Value::Paid(a, b) => money(party(a)?, party(b)?, &PAID)?,
             Value::Flow(a, b) => money(party(a)?, party(b)?, &FLOW)?,
             Value::Roundtrip(a, b) => {
-                let (pct, sum) = self
+                let found = self
                     .money()
                     .roundtrip(program, party(a)?, party(b)?)
                     .map_err(clash)?;
-                let _ = sum;
-                Val::Percent(pct)
+                Val::Percent {
+                    range: found.share,
+                    flows_in: found.flow_in.terms,
+                    back: found.back,
+                }
             }
             Value::Valuation(q) => self.valuation(party(q)?),
         })

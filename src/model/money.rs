@@ -45,6 +45,15 @@ pub struct Sum {
     pub terms: Vec<TermId>,
 }
 
+/// `roundtrip(I, E)` worked out: the share, the flows from I into E, and the flows that can
+/// carry money back (every in-force flow on some path from E to I), for the explanation.
+#[derive(Clone, Debug)]
+pub struct Roundtrip {
+    pub share: Range,
+    pub flow_in: Sum,
+    pub back: Vec<TermId>,
+}
+
 /// The graph edge of a flow in one world.
 fn edge<'p>(world: &World<'p>, flow: &Flow) -> Option<Edge<'p>> {
     let term = world.program.term(flow.term)?;
@@ -105,7 +114,7 @@ impl<'p> MoneyGraph<'p> {
         program: &Program,
         investor: PartyId,
         target: PartyId,
-    ) -> Result<(Range, Sum), CurrencyClash> {
+    ) -> Result<Roundtrip, CurrencyClash> {
         self.roundtrip_within(program, investor, target, crate::limits::ROUNDTRIP_BUDGET)
     }
 
@@ -116,7 +125,7 @@ impl<'p> MoneyGraph<'p> {
         investor: PartyId,
         target: PartyId,
         mut budget: usize,
-    ) -> Result<(Range, Sum), CurrencyClash> {
+    ) -> Result<Roundtrip, CurrencyClash> {
         let (i, e) = (program.root(investor), program.root(target));
         let all = [
             FlowKind::Invest,
@@ -130,11 +139,16 @@ impl<'p> MoneyGraph<'p> {
                 && program.root(x.payer) == i
                 && program.root(x.payee) == e
         }))?;
+        let nothing_back = |flow_in| Roundtrip {
+            share: Range::ZERO,
+            flow_in,
+            back: Vec::new(),
+        };
         let Some(currency) = flow_in.currency.clone() else {
-            return Ok((Range::ZERO, flow_in));
+            return Ok(nothing_back(flow_in));
         };
         if i == e || flow_in.range.hi == Some(Decimal::ZERO) {
-            return Ok((Range::ZERO, flow_in));
+            return Ok(nothing_back(flow_in));
         }
         let back: Vec<&Edge> = self
             .edges
@@ -214,7 +228,11 @@ impl<'p> MoneyGraph<'p> {
                 .round_dp(6)
                 .normalize()
         };
-        Ok((Range::closed(pct(lo), pct(hi.max(lo))), flow_in))
+        Ok(Roundtrip {
+            share: Range::closed(pct(lo), pct(hi.max(lo))),
+            flow_in,
+            back: back.iter().map(|x| x.term).collect(),
+        })
     }
 }
 
@@ -385,7 +403,7 @@ deal d {
         let share = |budget| {
             graph
                 .roundtrip_within(program, i, e, budget)
-                .map(|(range, _)| range)
+                .map(|r| r.share)
                 .unwrap_or_else(|_| unreachable!())
         };
         let exact = share(usize::MAX);
