@@ -310,6 +310,27 @@ fn thousands_of_terminations_of_one_large_deal() {
 }
 
 #[test]
+fn a_sum_over_thousands_of_flows_lists_each_once() {
+    // 20,000 investments from I in E: the explanation lists each term once, deduplicated in
+    // linear time (a pairwise check took 4.9 s here; now the whole check takes a fraction).
+    let n = 20_000;
+    let mut text = String::from("as of 2025-01-01\nparty I\nparty E\ndeal d {\n");
+    for i in 0..n {
+        let _ = writeln!(text, "  f{i}: invest 1M USD from I in E on 2024");
+    }
+    text.push_str("}\n");
+    let rules = RuleSet::from_sources([("sum.deal", text)]);
+    assert!(!rules.has_errors(), "{:?}", rules.diagnostics());
+    let options = Options::default();
+    let sum = rules.ask("invested(I, E) == 20B USD", &options).unwrap();
+    assert_eq!(sum.verdict, dealcheck::Verdict::Yes);
+    assert_eq!(sum.explanation.terms.len(), n);
+    let share = rules.ask("roundtrip(I, E) == 0%", &options).unwrap();
+    assert_eq!(share.verdict, dealcheck::Verdict::Yes);
+    assert_eq!(share.explanation.terms.len(), n);
+}
+
+#[test]
 fn did_you_mean_is_budgeted() {
     // 3,000 parties and 3,000 misspelt uses: comparing each with every party would take
     // 9 million comparisons, more than the budget, so the last ones get a plain help.

@@ -160,10 +160,10 @@ impl Evaluator<'_> {
                 "certainly",
                 days,
             );
-            if !explanation.terms.contains(&note) {
-                explanation.terms.push(note);
-            }
+            explanation.terms.push(note);
         }
+        // Once each, in linear time: a sum over thousands of flows lists thousands of terms.
+        explanation.dedup_terms();
     }
 
     fn describe(&self, v: &Val) -> String {
