@@ -4,12 +4,14 @@ use crate::check::{self, Program};
 use crate::diagnostic::{codes, Diagnostic, Location, Severity};
 use crate::eval::question::{Answer, Evaluator};
 use crate::eval::rules::evaluate_rules;
+use crate::model::money::MoneyGraph;
 use crate::model::rights::RightsIndex;
 use crate::model::time::Day;
 use crate::model::world::{Context, World};
 use crate::report::{render_with, Lookup, RenderOptions, Report};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// How to evaluate: the as-of date and deals to count as in force.
 #[derive(Clone, Debug, Default)]
@@ -27,7 +29,14 @@ pub struct RuleSet {
     program: Program,
     index: RightsIndex,
     diagnostics: Vec<Diagnostic>,
+    /// The money graph of the last world a question needed one in (`roundtrip`), so that
+    /// asking again in the same world does not rebuild it: one edge per flow of the rule set.
+    money: Mutex<Option<(WorldKey, Arc<MoneyGraph>)>>,
 }
+
+/// What makes one world differ from another when a question is asked: the as-of day and the
+/// deals assumed (questions fix no events).
+type WorldKey = (Day, Vec<usize>);
 
 /// Why a question could not be answered: it does not parse, or names what is not declared.
 #[derive(Debug)]
@@ -105,6 +114,7 @@ impl RuleSet {
             program,
             index,
             diagnostics,
+            money: Mutex::new(None),
         }
     }
 
@@ -166,14 +176,14 @@ impl RuleSet {
         let mut invalid = self.has_errors();
         let (rules, as_of) = match self.world(options) {
             Ok(world) if !self.has_errors() => {
-                let rules = evaluate_rules(
+                let (rules, money) = evaluate_rules(
                     &self.program,
                     &self.index,
                     &self.sources,
                     &world,
                     &mut diagnostics,
                 );
-                crate::model::checks::run(&world, &self.index, &mut diagnostics);
+                crate::model::checks::run(&world, &self.index, money.as_deref(), &mut diagnostics);
                 world.report_too_deep(&mut diagnostics);
                 (rules, world.as_of.to_string())
             }
@@ -213,8 +223,26 @@ impl RuleSet {
             };
             t.split_whitespace().collect::<Vec<_>>().join(" ")
         };
-        let evaluator = Evaluator::new(&world, &self.index, &self.sources, &text);
-        let mut answer = evaluator.question(&parsed).map_err(|d| fail(vec![d]))?;
+        let mut assumed: Vec<usize> = world.context().assumed_deals.iter().copied().collect();
+        assumed.sort_unstable();
+        let key: WorldKey = (world.as_of, assumed);
+        let mut evaluator = Evaluator::new(&world, &self.index, &self.sources, &text);
+        let kept = self.money.lock().ok().and_then(|kept| match kept.as_ref() {
+            Some((k, graph)) if *k == key => Some(Arc::clone(graph)),
+            _ => None,
+        });
+        if let Some(graph) = kept {
+            evaluator = evaluator.with_money(graph);
+        }
+        let answer = evaluator.question(&parsed).map_err(|d| fail(vec![d]));
+        // Kept only from a world that met no over-deep references: reusing it then skips no
+        // `too-deep` note the rebuilt graph would have raised.
+        if world.too_deep_diagnostic().is_none() {
+            if let (Some(graph), Ok(mut kept)) = (evaluator.built_money(), self.money.lock()) {
+                *kept = Some((key, graph));
+            }
+        }
+        let mut answer = answer?;
         if let Some(d) = world.too_deep_diagnostic() {
             answer.explanation.notes.push(d.message);
         }
@@ -268,5 +296,46 @@ pub fn parse_date(text: &str) -> Option<Day> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Options, RuleSet};
+
+    #[test]
+    fn a_kept_money_graph_serves_its_own_world_only() {
+        let rules = RuleSet::load("rules/seed");
+        let question = "roundtrip(Amazon, OpenAI) == 100%";
+        let assume = Options {
+            assume: vec!["amazon_talks".to_string()],
+            ..Options::default()
+        };
+        let fresh = |options: &Options| {
+            RuleSet::load("rules/seed")
+                .ask(question, options)
+                .map(|a| (a.verdict, a.explanation))
+                .ok()
+        };
+        let ask = |options: &Options| {
+            rules
+                .ask(question, options)
+                .map(|a| (a.verdict, a.explanation))
+                .ok()
+        };
+        let kept_key = || {
+            rules
+                .money
+                .lock()
+                .ok()
+                .and_then(|k| k.as_ref().map(|(key, _)| key.1.len()))
+        };
+        assert_eq!(ask(&Options::default()), fresh(&Options::default()));
+        assert_eq!(kept_key(), Some(0));
+        // Again in the same world (the kept graph), then in another (a graph of its own).
+        assert_eq!(ask(&Options::default()), fresh(&Options::default()));
+        assert_eq!(ask(&assume), fresh(&assume));
+        assert_eq!(kept_key(), Some(1));
+        assert_ne!(fresh(&assume), fresh(&Options::default()));
     }
 }

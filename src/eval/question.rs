@@ -13,6 +13,7 @@ use crate::model::world::{Reading, World};
 use crate::source::{SourceMap, Span, Spanned};
 use serde::Serialize;
 use std::cell::OnceCell;
+use std::sync::Arc;
 
 /// A question's answer and why.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -28,7 +29,8 @@ pub struct Evaluator<'w> {
     pub sources: &'w SourceMap,
     /// The text of a span (the question being asked may not be in `sources`).
     pub text: &'w dyn Fn(Span) -> String,
-    money: OnceCell<MoneyGraph<'w>>,
+    /// Built on first use, or handed in by a caller that kept one for the same world.
+    money: OnceCell<Arc<MoneyGraph>>,
 }
 
 /// The days a WHEN covers: certainly, and possibly (a superset).
@@ -54,8 +56,20 @@ impl<'w> Evaluator<'w> {
         }
     }
 
-    pub fn money(&self) -> &MoneyGraph<'w> {
-        self.money.get_or_init(|| MoneyGraph::build(self.world))
+    pub fn money(&self) -> &MoneyGraph {
+        self.money
+            .get_or_init(|| Arc::new(MoneyGraph::build(self.world)))
+    }
+
+    /// Uses `graph` as this world's money graph: it must have been built for the same world.
+    pub fn with_money(self, graph: Arc<MoneyGraph>) -> Self {
+        let _ = self.money.set(graph);
+        self
+    }
+
+    /// The money graph, if a question needed it, for the caller to keep for the same world.
+    pub fn built_money(&self) -> Option<Arc<MoneyGraph>> {
+        self.money.get().cloned()
     }
 
     pub fn question(&self, question: &Spanned<Question>) -> Result<Answer, Diagnostic> {

@@ -7,10 +7,12 @@ use super::question::Evaluator;
 use crate::ast::{Assumption, CheckKind};
 use crate::check::Program;
 use crate::diagnostic::Diagnostic;
+use crate::model::money::MoneyGraph;
 use crate::model::rights::RightsIndex;
 use crate::model::world::{Reading, World};
 use crate::source::{SourceMap, Span};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// One rule's outcome.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -42,13 +44,14 @@ pub struct CheckOutcome {
 }
 
 /// Evaluates every rule; diagnostics from checks that could not be evaluated go to `diagnostics`.
+/// Also returns the base world's money graph if a rule needed it, for the built-in checks.
 pub fn evaluate_rules(
     program: &Program,
     index: &RightsIndex,
     sources: &SourceMap,
     base: &World<'_>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<RuleOutcome> {
+) -> (Vec<RuleOutcome>, Option<Arc<MoneyGraph>>) {
     let text = |span: Span| {
         sources
             .slice(span)
@@ -98,7 +101,7 @@ pub fn evaluate_rules(
             checks,
         });
     }
-    outcomes
+    (outcomes, shared.built_money())
 }
 
 /// The outcome of each check of one rule, in order.

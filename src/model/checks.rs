@@ -18,12 +18,21 @@ pub use crate::limits::{
     CYCLE_BUDGET, INEFFECTIVE_BUDGET, MAX_CONFLICTS, MAX_CYCLES, MAX_INEFFECTIVE,
 };
 
-/// Runs every built-in check, adding what it finds to `diagnostics`.
-pub fn run(world: &World<'_>, index: &RightsIndex, diagnostics: &mut Vec<Diagnostic>) {
+/// Runs every built-in check, adding what it finds to `diagnostics`. `money` is the world's
+/// money graph when the rules already built it (else it is built here).
+pub fn run(
+    world: &World<'_>,
+    index: &RightsIndex,
+    money: Option<&MoneyGraph>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     windows(world, diagnostics);
     exclusive_conflicts(world, index, diagnostics);
     ineffective_grants(world, index, diagnostics);
-    circular_flows(world, &MoneyGraph::build(world), diagnostics);
+    match money {
+        Some(graph) => circular_flows(world, graph, diagnostics),
+        None => circular_flows(world, &MoneyGraph::build(world), diagnostics),
+    }
 }
 
 fn term_span(world: &World<'_>, id: TermId) -> Span {
@@ -349,13 +358,13 @@ pub struct Folded<'g> {
     pub nodes: Vec<PartyId>,
     /// Every flow between two different groups as (from, to, flow), node indices, sorted by
     /// (from, to) with flows in force first: one sorted list, not a map of small lists.
-    links: Vec<(usize, usize, &'g Edge<'g>)>,
+    links: Vec<(usize, usize, &'g Edge)>,
     pub cycles: super::cycles::Cycles,
 }
 
 impl<'g> Folded<'g> {
     /// The flows from group `a` to group `b`: those in force, then those kept aside.
-    pub fn pair(&self, a: usize, b: usize) -> (Vec<&'g Edge<'g>>, Vec<&'g Edge<'g>>) {
+    pub fn pair(&self, a: usize, b: usize) -> (Vec<&'g Edge>, Vec<&'g Edge>) {
         let start = self.links.partition_point(|l| (l.0, l.1) < (a, b));
         let end = self.links.partition_point(|l| (l.0, l.1) <= (a, b));
         let flows = self.links.get(start..end).unwrap_or_default();
@@ -377,7 +386,7 @@ impl<'g> Folded<'g> {
 }
 
 /// Folds the graph and lists its cycles.
-pub fn fold<'g>(world: &World<'_>, graph: &'g MoneyGraph<'g>) -> Folded<'g> {
+pub fn fold<'g>(world: &World<'_>, graph: &'g MoneyGraph) -> Folded<'g> {
     let program = world.program;
     let mut nodes: Vec<PartyId> = graph
         .edges
@@ -387,7 +396,7 @@ pub fn fold<'g>(world: &World<'_>, graph: &'g MoneyGraph<'g>) -> Folded<'g> {
     nodes.sort_unstable();
     nodes.dedup();
     let node_of = |p: PartyId| nodes.binary_search(&program.root(p)).ok();
-    let mut links: Vec<(usize, usize, &Edge<'_>)> = graph
+    let mut links: Vec<(usize, usize, &Edge)> = graph
         .edges
         .iter()
         .filter_map(|edge| match (node_of(edge.payer), node_of(edge.payee)) {
@@ -407,7 +416,7 @@ pub fn fold<'g>(world: &World<'_>, graph: &'g MoneyGraph<'g>) -> Folded<'g> {
 
 /// §7 `circular-flow`: each elementary cycle of the money graph, shortest first, with its
 /// bottleneck; cycles that a deal not in force would close are marked with that deal.
-fn circular_flows(world: &World<'_>, graph: &MoneyGraph<'_>, diagnostics: &mut Vec<Diagnostic>) {
+fn circular_flows(world: &World<'_>, graph: &MoneyGraph, diagnostics: &mut Vec<Diagnostic>) {
     let folded = fold(world, graph);
     for cycle in &folded.cycles.listed {
         if let Some(d) = describe_cycle(world, &folded, cycle) {
@@ -441,7 +450,7 @@ fn describe_cycle(world: &World<'_>, folded: &Folded<'_>, cycle: &[usize]) -> Op
         .map(|&p| program.party_name(p))
         .collect();
     names.push(names.first().copied().unwrap_or(""));
-    let mut edges: Vec<&Edge<'_>> = Vec::new();
+    let mut edges: Vec<&Edge> = Vec::new();
     let mut closers: Vec<usize> = Vec::new();
     let mut bottleneck: Option<(Range, String)> = None;
     let mut mixed = false;
@@ -537,7 +546,7 @@ fn min_range(a: Range, b: Range) -> Range {
     }
 }
 
-fn edge_label(world: &World<'_>, e: &Edge<'_>) -> String {
+fn edge_label(world: &World<'_>, e: &Edge) -> String {
     let p = world.program;
     format!(
         "{} → {}: {} {} ({})",

@@ -12,22 +12,23 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, VecDeque};
 
 #[derive(Clone, Debug)]
-pub struct Edge<'p> {
+pub struct Edge {
     pub term: TermId,
     pub kind: FlowKind,
     pub payer: PartyId,
     pub payee: PartyId,
     pub amount: Range,
-    /// Borrowed from the rule set: a graph of a million flows holds no copies.
-    pub currency: &'p str,
+    /// An ISO code: inline text, no heap allocation, so a graph owns its edges outright and a
+    /// rule set can keep one built graph for the questions that follow.
+    pub currency: crate::ast::Text,
     /// Whether the term's deal is in force (and the term not terminated before it starts).
     pub in_force: bool,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct MoneyGraph<'p> {
-    pub edges: Vec<Edge<'p>>,
+pub struct MoneyGraph {
+    pub edges: Vec<Edge>,
 }
 
 /// Two amounts in different currencies met in one sum.
@@ -55,7 +56,7 @@ pub struct Roundtrip {
 }
 
 /// The graph edge of a flow in one world.
-fn edge<'p>(world: &World<'p>, flow: &Flow) -> Option<Edge<'p>> {
+fn edge(world: &World<'_>, flow: &Flow) -> Option<Edge> {
     let term = world.program.term(flow.term)?;
     let TermKind::Flow {
         amount: Some(amount),
@@ -70,7 +71,7 @@ fn edge<'p>(world: &World<'p>, flow: &Flow) -> Option<Edge<'p>> {
         payer: flow.payer,
         payee: flow.payee,
         amount: Range::from_amount(&amount.node.amount),
-        currency: amount.node.currency.as_str(),
+        currency: amount.node.currency.clone(),
         in_force: world
             .window(flow.term)
             .is_some_and(|w| !w.possible().is_empty()),
@@ -98,8 +99,8 @@ pub fn sum(
     sum_edges(edges.iter())
 }
 
-impl<'p> MoneyGraph<'p> {
-    pub fn build(world: &World<'p>) -> MoneyGraph<'p> {
+impl MoneyGraph {
+    pub fn build(world: &World<'_>) -> MoneyGraph {
         // Sized up front: collecting from a filter doubles as it goes, and at a million flows
         // the doubling's slack was the largest single allocation of a whole check.
         let mut edges = Vec::with_capacity(world.program.flows.len());
@@ -160,7 +161,7 @@ impl<'p> MoneyGraph<'p> {
         // max-flow alike: found by one search each way, not one per flow.
         let from_target = reachable(program, &back, e, true);
         let to_investor = reachable(program, &back, i, false);
-        let on_path = |x: &Edge<'_>| {
+        let on_path = |x: &Edge| {
             from_target.contains(&program.root(x.payer))
                 && to_investor.contains(&program.root(x.payee))
         };
@@ -236,7 +237,7 @@ impl<'p> MoneyGraph<'p> {
     }
 }
 
-fn sum_edges<'a, 'p: 'a>(edges: impl Iterator<Item = &'a Edge<'p>>) -> Result<Sum, CurrencyClash> {
+fn sum_edges<'a>(edges: impl Iterator<Item = &'a Edge>) -> Result<Sum, CurrencyClash> {
     let mut sum = Sum {
         currency: None,
         range: Range::ZERO,
@@ -271,7 +272,7 @@ fn sum_edges<'a, 'p: 'a>(edges: impl Iterator<Item = &'a Edge<'p>>) -> Result<Su
 /// The groups reachable from `from` over `edges` (`forward`), or from which `from` is reached.
 fn reachable(
     program: &Program,
-    edges: &[&Edge<'_>],
+    edges: &[&Edge],
     from: PartyId,
     forward: bool,
 ) -> FxHashSet<PartyId> {
@@ -299,7 +300,7 @@ fn reachable(
 /// with `false` (a lower bound, not the maximum).
 fn max_flow(
     program: &Program,
-    edges: &[&Edge<'_>],
+    edges: &[&Edge],
     source: PartyId,
     sink: PartyId,
     cap: Decimal,
