@@ -29,7 +29,7 @@ pub struct TermNote {
     pub deal: String,
     pub status: String,
     pub sources: Vec<String>,
-    /// `permits`, `blocks`, `owns`, `applies`, `counts`.
+    /// `permits`, `blocks`, `applies`, `counts` (toward a sum), `returns` (money back, `roundtrip`).
     pub effect: String,
     /// Whom the effect is on, where that matters.
     pub party: Option<String>,
