@@ -139,14 +139,16 @@ impl Evaluator<'_> {
                 _ => {}
             }
         }
+        // Each term once, in linear time: a sum over thousands of flows lists thousands.
+        explanation.dedup_terms();
         Ok(Answer {
             verdict,
             explanation,
         })
     }
 
-    /// Lists flow terms once each, with what they did (`counts` toward a sum, `returns` money)
-    /// on the days they are in force.
+    /// Lists flow terms with what they did (`counts` toward a sum, `returns` money) on the days
+    /// they are in force; the caller deduplicates once, after every value is in.
     fn note_flows(&self, explanation: &mut Explanation, terms: &[TermId], effect: &str) {
         let all = crate::model::time::Interval::ALL;
         for &id in terms {
@@ -162,8 +164,6 @@ impl Evaluator<'_> {
             );
             explanation.terms.push(note);
         }
-        // Once each, in linear time: a sum over thousands of flows lists thousands of terms.
-        explanation.dedup_terms();
     }
 
     fn describe(&self, v: &Val) -> String {
