@@ -30,7 +30,7 @@ fn describe(rule: Rule) -> Option<String> {
         | Rule::end_of
         | Rule::earliest
         | Rule::latest => "a date or point in time",
-        Rule::point_shift | Rule::plus | Rule::minus => "`+` or `-` a duration",
+        Rule::point_shift | Rule::plus | Rule::minus => "`+`/`-` a duration",
         Rule::item | Rule::as_of | Rule::party_decl | Rule::asset_decl | Rule::action_decl => {
             "a declaration"
         }
@@ -81,6 +81,9 @@ fn describe(rule: Rule) -> Option<String> {
         Rule::for_what => "`for \"what\"`",
         Rule::worth => "`worth`",
         Rule::EOI => "end of input",
+        Rule::OPEN => "`(`",
+        Rule::CLOSE => "`)`",
+        Rule::COMMA => "`,`",
         Rule::money_up_to
         | Rule::money_at_least
         | Rule::money_between

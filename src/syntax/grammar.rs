@@ -8,7 +8,7 @@ use pest_derive::Parser;
 #[grammar = "grammar/deal.pest"]
 pub(crate) struct DealParser;
 
-/// Keywords are named rules so errors can name them; the lowering skips them.
+/// Keywords and punctuation are named rules so errors can name them; the lowering skips them.
 pub(crate) fn is_keyword(rule: Rule) -> bool {
     matches!(
         rule,
@@ -94,5 +94,8 @@ pub(crate) fn is_keyword(rule: Rule) -> bool {
             | Rule::WEEK
             | Rule::DAYS
             | Rule::DAY
+            | Rule::OPEN
+            | Rule::CLOSE
+            | Rule::COMMA
     )
 }

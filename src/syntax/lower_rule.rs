@@ -309,6 +309,7 @@ impl Lowerer<'_> {
                             Text::from(child.as_str()),
                             self.pair_span(&child),
                         )),
+                        Rule::OPEN | Rule::CLOSE | Rule::COMMA => {}
                         other => func = Some(other),
                     }
                 }
