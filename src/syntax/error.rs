@@ -1,6 +1,6 @@
 //! pest's errors, turned once into our diagnostics with the expected things said in words.
 
-use super::grammar::Rule;
+use super::grammar::{is_keyword, Rule};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::error::{Error, ErrorVariant, InputLocation};
@@ -124,9 +124,11 @@ pub(super) fn from_pest(
         InputLocation::Span((s, e)) => (s, e),
     };
     let found = describe_found(text, start);
+    let mut help = None;
     let message = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let expected: Vec<String> = positives.iter().filter_map(|r| describe(*r)).collect();
+            help = misspelt_keyword(positives, found_word(text, start));
             format!("expected {}, found {found}", one_of(expected))
         }
         ErrorVariant::CustomError { message } => message.clone(),
@@ -138,20 +140,82 @@ pub(super) fn from_pest(
         message,
     )
     .with_label("not expected here")
-    .with_help("see docs/language.md for the syntax of each item")
+    .with_help(help.unwrap_or_else(|| "see docs/language.md for the syntax of each item".into()))
 }
 
-fn found_len(text: &str, at: usize) -> usize {
+/// The keywords that can start what `rule` stands for, for "did you mean": a keyword rule's
+/// own word, or the words a user picks from (`signed`, `years`, `before`, `grant`…).
+fn keywords_of(rule: Rule) -> Vec<String> {
+    let words: &[&str] = match rule {
+        Rule::status => &["signed", "announced", "reported", "proposed", "terminated"],
+        Rule::verdict => &["yes", "no", "unknown"],
+        Rule::duration_unit => &[
+            "years", "year", "months", "month", "weeks", "week", "days", "day",
+        ],
+        Rule::when => &["before", "after", "on", "in", "during", "between"],
+        Rule::term | Rule::term_label | Rule::term_body => &[
+            "invest",
+            "pay",
+            "lease",
+            "supply",
+            "grant",
+            "exclusive",
+            "sole",
+            "forbid",
+            "terminate",
+        ],
+        Rule::window => &["from", "until", "for", "on", "during"],
+        other if is_keyword(other) => {
+            let word = format!("{other:?}").to_ascii_lowercase();
+            return if word.chars().all(|c| c.is_ascii_lowercase()) {
+                vec![word]
+            } else {
+                Vec::new()
+            };
+        }
+        _ => &[],
+    };
+    words.iter().map(|w| (*w).to_string()).collect()
+}
+
+/// "did you mean `deal`?" when the word found is one typo (two in longer words) away from a
+/// keyword that could stand there. Edit distance, not the name matcher's Jaro–Winkler: keyword
+/// typos are short words with swapped letters (`mya`, `yse`), which Jaro–Winkler scores low.
+fn misspelt_keyword(expected: &[Rule], found: &str) -> Option<String> {
+    let found = found.to_lowercase();
+    if found.is_empty() {
+        return None;
+    }
+    let limit = if found.chars().count() <= 4 { 1 } else { 2 };
+    let mut candidates: Vec<(usize, String)> = expected
+        .iter()
+        .flat_map(|r| keywords_of(*r))
+        .map(|k| (strsim::osa_distance(&found, &k), k))
+        .filter(|(d, k)| *d <= limit && *k != found)
+        .collect();
+    candidates.sort();
+    let (_, keyword) = candidates.into_iter().next()?;
+    Some(format!("did you mean `{keyword}`?"))
+}
+
+/// The word (name or keyword) that starts at `at`, or "" if none does.
+fn found_word(text: &str, at: usize) -> &str {
     let rest = text.get(at..).unwrap_or("");
-    let word: usize = rest
+    let len: usize = rest
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_')
         .map(char::len_utf8)
         .sum();
-    if word > 0 {
-        word
-    } else {
-        rest.chars().next().map_or(0, char::len_utf8)
+    rest.get(..len).unwrap_or("")
+}
+
+fn found_len(text: &str, at: usize) -> usize {
+    match found_word(text, at).len() {
+        0 => text
+            .get(at..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(0, char::len_utf8),
+        word => word,
     }
 }
 
@@ -162,5 +226,41 @@ fn describe_found(text: &str, at: usize) -> String {
         None | Some("") => "end of file".to_string(),
         Some(s) if s.trim().is_empty() => "white space".to_string(),
         Some(s) => format!("`{s}`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_keyword_typo_is_one_edit_away() {
+        assert_eq!(
+            misspelt_keyword(&[Rule::MAY], "mya").as_deref(),
+            Some("did you mean `may`?")
+        );
+        assert_eq!(
+            misspelt_keyword(&[Rule::status], "Sigend").as_deref(),
+            Some("did you mean `signed`?")
+        );
+        // Short words allow one edit, so `into` is not taken for `in`; nor is a name for a keyword.
+        assert_eq!(misspelt_keyword(&[Rule::IN], "into"), None);
+        assert_eq!(misspelt_keyword(&[Rule::FROM], "Amazon"), None);
+        // The word itself is not a typo of itself, and nothing found suggests nothing.
+        assert_eq!(misspelt_keyword(&[Rule::MAY], "may"), None);
+        assert_eq!(misspelt_keyword(&[Rule::MAY], ""), None);
+    }
+
+    #[test]
+    fn the_closest_keyword_wins() {
+        // The fewest edits win; ties go alphabetically (`nod` is one edit from `no` and `not`).
+        assert_eq!(
+            misspelt_keyword(&[Rule::when], "befor").as_deref(),
+            Some("did you mean `before`?")
+        );
+        assert_eq!(
+            misspelt_keyword(&[Rule::verdict, Rule::NOT], "nod").as_deref(),
+            Some("did you mean `no`?")
+        );
     }
 }
