@@ -173,6 +173,7 @@ pub mod codes {
     pub const EXCLUSIVE_CONFLICT: &str = "exclusive-conflict";
     pub const INEFFECTIVE_GRANT: &str = "ineffective-grant";
     pub const CIRCULAR_FLOW: &str = "circular-flow";
+    pub const REFERENCE_CYCLE: &str = "reference-cycle";
     pub const USAGE: &str = "usage";
     pub const EMPTY_FILE: &str = "empty-file";
     pub const INTERNAL: &str = "internal";

@@ -29,6 +29,8 @@ pub const MAX_REFERENCE_DEPTH: usize = 256;
 pub const SUGGESTION_BUDGET: usize = 5_000_000;
 /// Edges the max-flow searches of one `roundtrip` may look at before settling for bounds.
 pub const ROUNDTRIP_BUDGET: usize = 20_000_000;
+/// Most cycles of window references listed by `reference-cycle`; the rest are counted.
+pub const MAX_REFERENCE_CYCLES: usize = 100;
 /// Most cycles listed by `circular-flow`; the rest are counted.
 pub const MAX_CYCLES: usize = 100;
 /// Search steps the cycle listing may take before it stops and says so.

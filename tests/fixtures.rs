@@ -141,6 +141,7 @@ fn check_fixtures_report_findings() {
         CIRCULAR_FLOW,
         WINDOW,
         CURRENCY,
+        REFERENCE_CYCLE,
     ];
     let mut entries: Vec<_> = std::fs::read_dir("tests/fixtures/checks")
         .unwrap()
@@ -171,7 +172,13 @@ fn check_fixtures_report_findings() {
             common::rendered(&rule_set, &report)
         );
     }
-    for code in [EXCLUSIVE_CONFLICT, INEFFECTIVE_GRANT, CIRCULAR_FLOW, WINDOW] {
+    for code in [
+        EXCLUSIVE_CONFLICT,
+        INEFFECTIVE_GRANT,
+        CIRCULAR_FLOW,
+        WINDOW,
+        REFERENCE_CYCLE,
+    ] {
         assert!(
             seen.contains(code),
             "no fixture in tests/fixtures/checks gives `{code}`"

@@ -1,5 +1,6 @@
 //! Built-in checks of reference §7, run on every check of a rule set: `window`,
-//! `exclusive-conflict`, `ineffective-grant` and `circular-flow`.
+//! `exclusive-conflict`, `ineffective-grant` and `circular-flow` (and `reference-cycle`, in its own
+//! module).
 
 use super::cycles::Digraph;
 use super::money::{Edge, MoneyGraph};
@@ -27,6 +28,7 @@ pub fn run(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     windows(world, diagnostics);
+    super::reference_cycles::check(world.program, diagnostics);
     exclusive_conflicts(world, index, diagnostics);
     ineffective_grants(world, index, diagnostics);
     match money {

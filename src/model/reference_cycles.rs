@@ -1,0 +1,261 @@
+//! `reference-cycle`: windows whose days depend on themselves through `start(…)`/`end(…)`.
+//!
+//! The evaluator takes such a window as unknown where the cycle closes (docs/language.md §5), so
+//! every answer that depends on it is `unknown`, with nothing in the answer to say why. A careful reader wants to know why: each cycle is
+//! reported once, as a warning at its first term, with the path that closes it.
+
+use super::cycles::Digraph;
+use crate::ast::{Point, TermKind, Window, WindowEnd};
+use crate::check::{DealId, Program, Target, TermId};
+use crate::diagnostic::{codes, Diagnostic, Location, Severity};
+use crate::limits::MAX_REFERENCE_CYCLES;
+use crate::source::Spanned;
+use rustc_hash::FxHashMap;
+use std::collections::VecDeque;
+
+/// Steps of a cycle named in its warning (and terms labelled); longer cycles are summed up.
+const SHOWN_STEPS: usize = 10;
+
+/// A node of the dependency graph: a term's window, or a deal's bounds (`start(deal)` reads every
+/// term of the deal; one node per deal keeps the graph linear in the references written).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Node {
+    Term(TermId),
+    Deal(DealId),
+}
+
+/// Adds a warning for each cycle of window references (at most [`MAX_REFERENCE_CYCLES`], then a
+/// count), in rule-set order of the cycles' first terms.
+pub fn check(program: &Program, diagnostics: &mut Vec<Diagnostic>) {
+    let graph = DependencyGraph::build(program);
+    if graph.edges.is_empty() {
+        return;
+    }
+    let digraph = Digraph::new(graph.nodes.len(), graph.edges.iter().copied());
+    let component = digraph.components();
+    // Members of each component; a component is a cycle when it has two members or a self-loop.
+    let mut members: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+    for (node, &c) in component.iter().enumerate() {
+        members.entry(c).or_default().push(node);
+    }
+    let mut cycles: Vec<Vec<usize>> = members
+        .into_values()
+        .filter(|m| m.len() > 1 || m.iter().any(|&n| graph.self_loops.contains(&n)))
+        .collect();
+    // First term of each cycle in rule-set order; report cycles in that order.
+    for cycle in &mut cycles {
+        cycle.sort_by_key(|&n| graph.nodes.get(n).copied());
+    }
+    cycles.sort_by_key(|c| c.first().and_then(|&n| graph.nodes.get(n).copied()));
+    let total = cycles.len();
+    for cycle in cycles.iter().take(MAX_REFERENCE_CYCLES) {
+        if let Some(d) = describe(program, &graph, &digraph, &component, cycle) {
+            diagnostics.push(d);
+        }
+    }
+    if total > MAX_REFERENCE_CYCLES {
+        diagnostics.push(Diagnostic::new(
+            codes::REFERENCE_CYCLE,
+            Severity::Warning,
+            Location::Nowhere,
+            format!(
+                "… and {} more cycles of window references (only the first {MAX_REFERENCE_CYCLES} are listed)",
+                total - MAX_REFERENCE_CYCLES
+            ),
+        ));
+    }
+}
+
+/// Which windows each window reads through its own points. Terminations are left out: one whose
+/// day depends on the term it ends does not end it (docs/language.md §5), no window goes unknown.
+#[derive(Default)]
+struct DependencyGraph {
+    nodes: Vec<Node>,
+    index: FxHashMap<Node, usize>,
+    edges: Vec<(usize, usize)>,
+    self_loops: Vec<usize>,
+}
+
+impl DependencyGraph {
+    fn build(program: &Program) -> DependencyGraph {
+        let mut graph = DependencyGraph::default();
+        let mut references = Vec::new();
+        for (id, term) in program.terms() {
+            if matches!(term.kind, TermKind::Terminate { .. }) {
+                continue;
+            }
+            references.clear();
+            if let TermKind::Flow { window, .. } | TermKind::Right { window, .. } = &term.kind {
+                window_references(program, window, &mut references);
+            }
+            if references.is_empty() {
+                continue;
+            }
+            let from = graph.node(Node::Term(id));
+            for &target in &references {
+                let to = match target {
+                    Target::Term(t) => graph.node(Node::Term(t)),
+                    Target::Deal(d) => graph.deal_node(program, d),
+                };
+                graph.edge(from, to);
+            }
+        }
+        graph
+    }
+
+    fn node(&mut self, node: Node) -> usize {
+        if let Some(&n) = self.index.get(&node) {
+            return n;
+        }
+        self.nodes.push(node);
+        self.index.insert(node, self.nodes.len() - 1);
+        self.nodes.len() - 1
+    }
+
+    /// A deal's node, with its edges to the deal's terms the first time it is met.
+    fn deal_node(&mut self, program: &Program, deal: DealId) -> usize {
+        if let Some(&n) = self.index.get(&Node::Deal(deal)) {
+            return n;
+        }
+        let n = self.node(Node::Deal(deal));
+        let count = program.deals.get(deal).map_or(0, |d| d.terms.len());
+        for index in 0..count {
+            let id = TermId { deal, index };
+            if !matches!(
+                program.term(id).map(|t| &t.kind),
+                Some(TermKind::Terminate { .. })
+            ) {
+                let t = self.node(Node::Term(id));
+                self.edge(n, t);
+            }
+        }
+        n
+    }
+
+    fn edge(&mut self, from: usize, to: usize) {
+        if from == to {
+            self.self_loops.push(from);
+        } else {
+            self.edges.push((from, to));
+        }
+    }
+}
+
+fn window_references(program: &Program, window: &Window, out: &mut Vec<Target>) {
+    match window {
+        Window::Range { from, end } => {
+            if let Some(from) = from {
+                point_references(program, from, out);
+            }
+            if let Some(WindowEnd::Until(until)) = end {
+                point_references(program, until, out);
+            }
+        }
+        Window::On(p) | Window::During(p) => point_references(program, p, out),
+    }
+}
+
+/// Every `start(…)`/`end(…)` target inside a point (an explicit stack: points nest).
+fn point_references(program: &Program, point: &Spanned<Point>, out: &mut Vec<Target>) {
+    let mut stack = vec![point];
+    while let Some(p) = stack.pop() {
+        match &p.node {
+            Point::Start(r) | Point::End(r) => out.extend(program.target(r)),
+            Point::Earliest(ps) | Point::Latest(ps) => stack.extend(ps.iter()),
+            Point::Shifted(base, _) => stack.push(base),
+            Point::Date(_) | Point::Sometime(_) | Point::Event(_) => {}
+        }
+    }
+}
+
+/// The warning for one cycle: the path from its first term back to itself, the other terms on it
+/// labelled.
+fn describe(
+    program: &Program,
+    graph: &DependencyGraph,
+    digraph: &Digraph,
+    component: &[usize],
+    cycle: &[usize],
+) -> Option<Diagnostic> {
+    let &first = cycle.first()?;
+    let Some(Node::Term(first_term)) = graph.nodes.get(first).copied() else {
+        return None;
+    };
+    let path = if graph.self_loops.contains(&first) {
+        vec![first, first]
+    } else {
+        path_back(digraph, component, first)?
+    };
+    let name = |n: usize| match graph.nodes.get(n) {
+        Some(Node::Term(t)) => format!("`{}`", program.term_name(*t)),
+        Some(Node::Deal(d)) => format!(
+            "deal `{}`",
+            program.deals.get(*d).map_or("?", |d| d.name.node.as_str())
+        ),
+        None => "?".to_string(),
+    };
+    // A cycle through thousands of windows is named by its first steps and its length.
+    let mut shown: Vec<String> = path.iter().take(SHOWN_STEPS).map(|&n| name(n)).collect();
+    if path.len() > SHOWN_STEPS {
+        shown.push(format!("… {} more …", path.len() - SHOWN_STEPS - 1));
+        shown.push(name(first));
+    }
+    let span = program.term(first_term)?.span;
+    let mut diagnostic = Diagnostic::warning(
+        codes::REFERENCE_CYCLE,
+        span,
+        format!(
+            "the window of {} depends on itself: {}",
+            name(first),
+            shown.join(" → ")
+        ),
+    )
+    .with_label("its days are unknown where the cycle closes, and so is every answer that needs them")
+    .with_help("give one window of the cycle a date (or an event) instead of a `start(…)`/`end(…)` of another");
+    let mut labelled = vec![first_term];
+    for &n in path.iter().take(SHOWN_STEPS) {
+        if let Some(Node::Term(t)) = graph.nodes.get(n).copied() {
+            if !labelled.contains(&t) {
+                labelled.push(t);
+                if let Some(term) = program.term(t) {
+                    diagnostic =
+                        diagnostic.with_other(term.span, format!("{} is on the cycle", name(n)));
+                }
+            }
+        }
+    }
+    Some(diagnostic)
+}
+
+/// A shortest path from `start` back to itself inside its component (breadth first).
+fn path_back(digraph: &Digraph, component: &[usize], start: usize) -> Option<Vec<usize>> {
+    let own = component.get(start).copied()?;
+    let mut came_from: FxHashMap<usize, usize> = FxHashMap::default();
+    let mut queue = VecDeque::from([start]);
+    while let Some(n) = queue.pop_front() {
+        for &m in digraph.adjacency.get(n).map_or(&[][..], |v| v.as_slice()) {
+            if component.get(m) != Some(&own) {
+                continue;
+            }
+            if m == start {
+                let mut path = vec![start];
+                let mut at = n;
+                while at != start {
+                    path.push(at);
+                    at = *came_from.get(&at)?;
+                }
+                path.push(start);
+                let last = path.len() - 1;
+                if let Some(middle) = path.get_mut(1..last) {
+                    middle.reverse();
+                }
+                return Some(path);
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = came_from.entry(m) {
+                e.insert(n);
+                queue.push_back(m);
+            }
+        }
+    }
+    None
+}
