@@ -174,3 +174,52 @@ fn a_roundtrip_lists_the_flows_in_and_back() {
         vec!["… and 30 more flows that can carry money back".to_string()]
     );
 }
+
+#[test]
+fn rules_that_assume_the_same_things_answer_as_they_would_alone() {
+    // Rules with the same assumptions share one world; interleaved with other scenarios and with
+    // rules that assume nothing, each must still answer exactly as it does in a rule set of its own.
+    let deals = "as of 2025-12-17
+party A
+party B
+party C
+asset B.model
+action host
+event launch expected 2027
+deal talks {
+  between A, B
+  status proposed
+  invest 10B USD from A in B
+  grant A may host B.model from launch
+}
+deal other {
+  between B, C
+  status reported
+  pay 4B USD from B to A
+  exclusive C may host B.model until 2030
+}
+";
+    let rules = [
+        "rule r1 {\n  assuming talks\n  ask roundtrip(A, B) == 0%\n  expect yes\n}",
+        "rule r2 {\n  assuming other\n  ask can A host B.model in 2028\n  expect no\n}",
+        "rule r3 {\n  ask invested(A, B) > 0 USD\n  expect no\n}",
+        "rule r4 {\n  assuming talks\n  assuming launch on 2026-06-01\n  ask can A host B.model in 2026-07\n  expect yes\n}",
+        "rule r5 {\n  assuming talks\n  ask can A host B.model in 2026-07\n  expect no\n}",
+        "rule r6 {\n  assuming other\n  assuming talks\n  ask roundtrip(A, B) == 40%\n  expect yes\n}",
+        "rule r7 {\n  assuming talks\n  ask can A host B.model in 2028\n  expect yes\n}",
+    ];
+    let all = format!("{deals}{}\n", rules.join("\n"));
+    let together = RuleSet::from_sources([("all.deal", all.as_str())]).check(&Options::default());
+    for (i, rule) in rules.iter().enumerate() {
+        let alone = format!("{deals}{rule}\n");
+        let alone =
+            RuleSet::from_sources([("all.deal", alone.as_str())]).check(&Options::default());
+        let (mut t, a) = (together.rules[i].clone(), alone.rules[0].clone());
+        t.line = a.line; // the rule stands on another line of the file
+        for (tc, ac) in t.checks.iter_mut().zip(&a.checks) {
+            tc.line = ac.line;
+        }
+        assert_eq!(t, a, "rule {} answers differently among the others", i + 1);
+        assert!(t.passed, "rule {}: {:?}", i + 1, t.checks);
+    }
+}

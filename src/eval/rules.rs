@@ -5,13 +5,15 @@ use super::explain::Explanation;
 use super::logic::Verdict;
 use super::question::Evaluator;
 use crate::ast::{Assumption, CheckKind};
-use crate::check::Program;
+use crate::check::{DealId, EventId, Program};
 use crate::diagnostic::Diagnostic;
 use crate::model::money::MoneyGraph;
 use crate::model::rights::RightsIndex;
-use crate::model::world::{Reading, World};
+use crate::model::time::Day;
+use crate::model::world::{Context, Reading, World};
 use crate::source::{SourceMap, Span};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// One rule's outcome.
@@ -45,6 +47,10 @@ pub struct CheckOutcome {
 
 /// Evaluates every rule; diagnostics from checks that could not be evaluated go to `diagnostics`.
 /// Also returns the base world's money graph if a rule needed it, for the built-in checks.
+///
+/// Rules that assume the same things share one world, so what a world works out once (windows,
+/// the money graph) is worked out once per scenario, not once per rule; worlds are built one at
+/// a time and dropped after their rules. Outcomes and diagnostics stay in rule-set order.
 pub fn evaluate_rules(
     program: &Program,
     index: &RightsIndex,
@@ -59,38 +65,53 @@ pub fn evaluate_rules(
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let mut outcomes = Vec::with_capacity(program.rules.len());
-    // Rules without assumptions share one evaluator, so what it builds once (the money graph)
-    // is built once for all of them, not once per rule.
+    let count = program.rules.len();
+    let mut checks: Vec<Option<Vec<CheckOutcome>>> = (0..count).map(|_| None).collect();
+    let mut found: Vec<Vec<Diagnostic>> = (0..count).map(|_| Vec::new()).collect();
+    // Rules without assumptions share the base world's evaluator.
     let shared = Evaluator::new(base, index, sources, &text);
-    for rule in &program.rules {
-        let checks = if rule.assumptions.is_empty() {
-            evaluate_checks(rule, &shared, sources, diagnostics)
-        } else {
-            let mut context = base.context().clone();
-            context.as_of = Some(base.as_of);
-            for assumption in &rule.assumptions {
-                match assumption {
-                    Assumption::Deal(name) => {
-                        if let Some(d) = program.deal(&name.node) {
-                            context.assumed_deals.insert(d);
-                        }
-                    }
-                    Assumption::Event(name, point) => {
-                        if let Some(e) = program.event(&name.node) {
-                            context
-                                .fixed_events
-                                .insert(e, base.point(point, Reading::First));
-                        }
-                    }
-                }
+    let mut scenarios: BTreeMap<ScenarioKey, (Context, Vec<usize>)> = BTreeMap::new();
+    for (r, rule) in program.rules.iter().enumerate() {
+        if rule.assumptions.is_empty() {
+            if let (Some(slot), Some(out)) = (checks.get_mut(r), found.get_mut(r)) {
+                *slot = Some(evaluate_checks(rule, &shared, sources, out));
             }
-            let world = World::new(program, context, base.as_of);
-            let evaluator = Evaluator::new(&world, index, sources, &text);
-            let checks = evaluate_checks(rule, &evaluator, sources, diagnostics);
-            world.report_too_deep(diagnostics);
-            checks
-        };
+        } else {
+            let context = scenario(program, base, &rule.assumptions);
+            scenarios
+                .entry(ScenarioKey::of(&context))
+                .or_insert_with(|| (context, Vec::new()))
+                .1
+                .push(r);
+        }
+    }
+    for (context, rules) in scenarios.into_values() {
+        let world = World::new(program, context, base.as_of);
+        let evaluator = Evaluator::new(&world, index, sources, &text);
+        for &r in &rules {
+            if let (Some(rule), Some(slot), Some(out)) =
+                (program.rules.get(r), checks.get_mut(r), found.get_mut(r))
+            {
+                *slot = Some(evaluate_checks(rule, &evaluator, sources, out));
+            }
+        }
+        if let Some(out) = rules.last().and_then(|&r| found.get_mut(r)) {
+            world.report_too_deep(out);
+        }
+    }
+    let mut outcomes = Vec::with_capacity(count);
+    for ((rule, checks), found) in program.rules.iter().zip(checks).zip(found) {
+        for d in found {
+            // Several scenarios may cut the same chain of references: one `too-deep` is enough.
+            let repeated = d.code == crate::diagnostic::codes::TOO_DEEP
+                && diagnostics
+                    .iter()
+                    .any(|o| o.code == d.code && o.location == d.location);
+            if !repeated {
+                diagnostics.push(d);
+            }
+        }
+        let checks = checks.unwrap_or_default();
         let (file, line) = sources.location(rule.name.span);
         outcomes.push(RuleOutcome {
             name: rule.name.node.to_string(),
@@ -102,6 +123,51 @@ pub fn evaluate_rules(
         });
     }
     (outcomes, shared.built_money())
+}
+
+/// The context of a rule with assumptions: the base world's, with its deals assumed and its
+/// events fixed (event days read in the base world).
+fn scenario(program: &Program, base: &World<'_>, assumptions: &[Assumption]) -> Context {
+    let mut context = base.context().clone();
+    context.as_of = Some(base.as_of);
+    for assumption in assumptions {
+        match assumption {
+            Assumption::Deal(name) => {
+                if let Some(d) = program.deal(&name.node) {
+                    context.assumed_deals.insert(d);
+                }
+            }
+            Assumption::Event(name, point) => {
+                if let Some(e) = program.event(&name.node) {
+                    context
+                        .fixed_events
+                        .insert(e, base.point(point, Reading::First));
+                }
+            }
+        }
+    }
+    context
+}
+
+/// What makes two rules' worlds the same: the deals they assume and the days they fix events to.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct ScenarioKey {
+    deals: Vec<DealId>,
+    events: Vec<(EventId, Day, Day)>,
+}
+
+impl ScenarioKey {
+    fn of(context: &Context) -> ScenarioKey {
+        let mut deals: Vec<DealId> = context.assumed_deals.iter().copied().collect();
+        deals.sort_unstable();
+        let mut events: Vec<(EventId, Day, Day)> = context
+            .fixed_events
+            .iter()
+            .map(|(&e, p)| (e, p.lo, p.hi))
+            .collect();
+        events.sort_unstable();
+        ScenarioKey { deals, events }
+    }
 }
 
 /// The outcome of each check of one rule, in order.
