@@ -41,6 +41,10 @@ pub fn load_paths(paths: &[PathBuf]) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
     }
     found.sort();
     found.dedup();
+    // One file named two ways (`rules/a.deal` and `./rules/a.deal`, a symlink, a directory and a
+    // file in it) is read once, under the first of its names: twice would declare everything twice.
+    let mut seen = HashSet::new();
+    found.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     if found.len() > MAX_FILES {
         diagnostics.push(Diagnostic::new(
             codes::TOO_LARGE,

@@ -307,3 +307,12 @@ fn a_certain_exclusivity_collision_exits_1_not_2() {
     );
     assert!(stderr(&o).contains("exclusive-conflict"));
 }
+
+#[test]
+fn one_file_named_two_ways_is_read_once() {
+    // `./rules/seed` and `rules/seed` are the same files: reading them twice would declare every
+    // name twice.
+    let o = dealcheck(&["rules/seed", "./rules/seed", "rules/seed/amazon.deal"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("11 rules: 11 passed"), "{}", stdout(&o));
+}
