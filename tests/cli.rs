@@ -316,3 +316,18 @@ fn one_file_named_two_ways_is_read_once() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("11 rules: 11 passed"), "{}", stdout(&o));
 }
+
+#[test]
+fn dot_is_a_format_of_graph_only() {
+    for args in [
+        &["rules/seed", "--format", "dot"][..],
+        &["ask", "rules/seed", "yes", "--format", "dot"][..],
+    ] {
+        let o = dealcheck(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains("`--format dot` draws the money graph"));
+    }
+    let o = dealcheck(&["graph", "rules/seed", "--format", "dot"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("digraph money"));
+}

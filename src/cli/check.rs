@@ -18,6 +18,7 @@ pub fn run(common: &Common, mut paths: Vec<PathBuf>) -> u8 {
                 "internal error: cannot serialise the report: {e}\n"
             )),
         },
+        // `--format dot` is refused before this point (it is for `graph`).
         Format::Text | Format::Dot => {
             // Reference §8: rules, then diagnostics, then the summary line.
             out(&dealcheck::report::render_rules(&report.rules));

@@ -128,6 +128,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    if cli.common.format == Format::Dot && !matches!(cli.command, Command::Graph { .. }) {
+        err("error: `--format dot` draws the money graph (`dealcheck graph`); `check` and `ask` write `text` or `json`\n");
+        return ExitCode::from(2);
+    }
     let code = match cli.command {
         Command::Check { paths } => check::run(&cli.common, paths),
         Command::Ask { path, question } => ask::run(&cli.common, &path, &question),
