@@ -28,7 +28,7 @@ enum Node {
 /// count), in rule-set order of the cycles' first terms.
 pub fn check(program: &Program, diagnostics: &mut Vec<Diagnostic>) {
     let graph = DependencyGraph::build(program);
-    if graph.edges.is_empty() {
+    if graph.nodes.is_empty() {
         return;
     }
     let digraph = Digraph::new(graph.nodes.len(), graph.edges.iter().copied());
@@ -40,7 +40,7 @@ pub fn check(program: &Program, diagnostics: &mut Vec<Diagnostic>) {
     }
     let mut cycles: Vec<Vec<usize>> = members
         .into_values()
-        .filter(|m| m.len() > 1 || m.iter().any(|&n| graph.self_loops.contains(&n)))
+        .filter(|m| m.len() > 1 || m.iter().any(|&n| graph.loops_to_itself(n)))
         .collect();
     // First term of each cycle in rule-set order; report cycles in that order.
     for cycle in &mut cycles {
@@ -73,7 +73,8 @@ struct DependencyGraph {
     nodes: Vec<Node>,
     index: FxHashMap<Node, usize>,
     edges: Vec<(usize, usize)>,
-    self_loops: Vec<usize>,
+    /// Per node: whether it refers to itself directly (`from end(this)`).
+    self_loop: Vec<bool>,
 }
 
 impl DependencyGraph {
@@ -108,6 +109,7 @@ impl DependencyGraph {
             return n;
         }
         self.nodes.push(node);
+        self.self_loop.push(false);
         self.index.insert(node, self.nodes.len() - 1);
         self.nodes.len() - 1
     }
@@ -132,9 +134,15 @@ impl DependencyGraph {
         n
     }
 
+    fn loops_to_itself(&self, node: usize) -> bool {
+        self.self_loop.get(node).copied().unwrap_or(false)
+    }
+
     fn edge(&mut self, from: usize, to: usize) {
         if from == to {
-            self.self_loops.push(from);
+            if let Some(flag) = self.self_loop.get_mut(from) {
+                *flag = true;
+            }
         } else {
             self.edges.push((from, to));
         }
@@ -181,7 +189,7 @@ fn describe(
     let Some(Node::Term(first_term)) = graph.nodes.get(first).copied() else {
         return None;
     };
-    let path = if graph.self_loops.contains(&first) {
+    let path = if graph.loops_to_itself(first) {
         vec![first, first]
     } else {
         path_back(digraph, component, first)?
@@ -258,4 +266,43 @@ fn path_back(digraph: &Digraph, component: &[usize], start: usize) -> Option<Vec
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::codes;
+    use crate::{Options, RuleSet};
+
+    fn cycles(text: &str) -> Vec<String> {
+        let rules = RuleSet::from_sources([("t.deal", text)]);
+        assert!(!rules.has_errors(), "{:?}", rules.diagnostics());
+        rules
+            .check(&Options::default())
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == codes::REFERENCE_CYCLE)
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    const HEAD: &str = "as of 2025-12-17\nparty A\nparty B\naction host\nasset B.m\n";
+
+    #[test]
+    fn a_lone_window_that_starts_at_its_own_end_is_a_cycle() {
+        let found = cycles(&format!(
+            "{HEAD}deal d {{ t: grant A may host B.m from end(d.t) }}"
+        ));
+        assert_eq!(
+            found,
+            ["the window of `d.t` depends on itself: `d.t` → `d.t`"]
+        );
+    }
+
+    #[test]
+    fn references_without_a_cycle_are_not_reported() {
+        let found = cycles(&format!(
+            "{HEAD}deal d {{\n  a: grant A may host B.m from 2026 for 1 year\n  b: grant A may host B.m from end(d.a) until end(e)\n}}\ndeal e {{ grant A may host B.m from start(d.a) }}"
+        ));
+        assert!(found.is_empty(), "{found:?}");
+    }
 }
