@@ -128,7 +128,8 @@ pub(super) fn from_pest(
     let message = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let expected: Vec<String> = positives.iter().filter_map(|r| describe(*r)).collect();
-            help = misspelt_keyword(positives, found_word(text, start));
+            help = misspelt_keyword(positives, found_word(text, start))
+                .or_else(|| lookalike_space(text, start));
             format!("expected {}, found {found}", one_of(expected))
         }
         ErrorVariant::CustomError { message } => message.clone(),
@@ -198,6 +199,27 @@ fn misspelt_keyword(expected: &[Rule], found: &str) -> Option<String> {
     Some(format!("did you mean `{keyword}`?"))
 }
 
+/// Help for a no-break or zero-width space where the text stops making sense.
+fn lookalike_space(text: &str, at: usize) -> Option<String> {
+    let c = text.get(at..)?.chars().next()?;
+    let code = format!("U+{:04X}", u32::from(c));
+    let fix = if is_invisible(c) {
+        format!("remove {code}")
+    } else if c.is_whitespace() && !c.is_ascii() {
+        format!("replace {code} with a plain space")
+    } else {
+        return None;
+    };
+    Some(format!(
+        "{fix} (such characters often come with text pasted from a web page or a word processor)"
+    ))
+}
+
+/// Zero-width and other format characters: invisible where they stand.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+}
+
 /// The word (name or keyword) that starts at `at`, or "" if none does.
 fn found_word(text: &str, at: usize) -> &str {
     let rest = text.get(at..).unwrap_or("");
@@ -224,6 +246,22 @@ fn describe_found(text: &str, at: usize) -> String {
     let len = found_len(text, at);
     match rest.get(..len) {
         None | Some("") => "end of file".to_string(),
+        // A no-break or zero-width space pasted from a web page looks like a space but is not
+        // one: name it, or the message would point at nothing visible.
+        Some(s)
+            if s.chars()
+                .any(|c| !c.is_ascii() && (c.is_whitespace() || is_invisible(c))) =>
+        {
+            s.chars()
+                .next()
+                .map(|c| {
+                    format!(
+                        "U+{:04X}, which looks like white space but is not",
+                        u32::from(c)
+                    )
+                })
+                .unwrap_or_default()
+        }
         Some(s) if s.trim().is_empty() => "white space".to_string(),
         Some(s) => format!("`{s}`"),
     }
