@@ -129,7 +129,8 @@ pub(super) fn from_pest(
         ErrorVariant::ParsingError { positives, .. } => {
             let expected: Vec<String> = positives.iter().filter_map(|r| describe(*r)).collect();
             help = misspelt_keyword(positives, found_word(text, start))
-                .or_else(|| lookalike_space(text, start));
+                .or_else(|| lookalike_space(text, start))
+                .or_else(|| number_hint(positives, text, start));
             format!("expected {}, found {found}", one_of(expected))
         }
         ErrorVariant::CustomError { message } => message.clone(),
@@ -197,6 +198,34 @@ fn misspelt_keyword(expected: &[Rule], found: &str) -> Option<String> {
     candidates.sort();
     let (_, keyword) = candidates.into_iter().next()?;
     Some(format!("did you mean `{keyword}`?"))
+}
+
+/// Help for the ways people write numbers that the language does not: `10 B` (the scale stands
+/// attached: `10B`) and `1,000` (`1_000` or `1000`).
+fn number_hint(expected: &[Rule], text: &str, at: usize) -> Option<String> {
+    if !expected.contains(&Rule::scale_suffix) && !expected.contains(&Rule::scale_word) {
+        return None;
+    }
+    let rest = text.get(at..)?;
+    if rest.starts_with(',') {
+        return Some("numbers take `_` between digit groups, not `,`: `1_000` or `1000`".into());
+    }
+    let word = found_word(text, at);
+    if !["k", "M", "B", "T"].contains(&word) {
+        return None;
+    }
+    let before = text.get(..at)?.trim_end();
+    let digits = before.len()
+        - before
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '_')
+            .len();
+    let number = before
+        .get(before.len() - digits..)
+        .filter(|n| !n.is_empty())
+        .unwrap_or("10");
+    Some(format!(
+        "write the scale attached to the number: `{number}{word}`"
+    ))
 }
 
 /// Help for a no-break or zero-width space where the text stops making sense.

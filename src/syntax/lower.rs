@@ -828,6 +828,20 @@ impl<'s> Lowerer<'s> {
                 let (value, currency, _) = self.lower_money_exact(fc.next(Rule::money_exact)?)?;
                 fc.finish()?;
                 let amount = if rule == Rule::money_up_to {
+                    // `up to X` is more than 0 and at most X: with X = 0 there is no such amount.
+                    if value.is_zero() {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                codes::INVALID_AMOUNT,
+                                span,
+                                "`up to 0` leaves no amount: `up to` means more than 0",
+                            )
+                            .with_label("no amount is above 0 and at most 0")
+                            .with_help(
+                                "write the amount `0 USD` if nothing is paid, or the real ceiling",
+                            ),
+                        );
+                    }
                     Amount::UpTo(value)
                 } else {
                     Amount::AtLeast(value)
