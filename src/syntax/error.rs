@@ -130,7 +130,8 @@ pub(super) fn from_pest(
             let expected: Vec<String> = positives.iter().filter_map(|r| describe(*r)).collect();
             help = misspelt_keyword(positives, found_word(text, start))
                 .or_else(|| lookalike_space(text, start))
-                .or_else(|| number_hint(positives, text, start));
+                .or_else(|| number_hint(positives, text, start))
+                .or_else(|| date_hint(positives, text, start));
             format!("expected {}, found {found}", one_of(expected))
         }
         ErrorVariant::CustomError { message } => message.clone(),
@@ -226,6 +227,43 @@ fn number_hint(expected: &[Rule], text: &str, at: usize) -> Option<String> {
     Some(format!(
         "write the scale attached to the number: `{number}{word}`"
     ))
+}
+
+/// Help for dates written as other tools write them: `2025-1-5` (months and days take two
+/// digits) and `2025-01-01T09:00` (a date is a whole day).
+fn date_hint(expected: &[Rule], text: &str, at: usize) -> Option<String> {
+    let rest = text.get(at..)?;
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    if expected.contains(&Rule::two_digits) && digits == 1 {
+        return Some("months and days take two digits: `2025-01-05`".into());
+    }
+    // `from 2025-11-3` reads as the month 2025-11 minus 3 of some unit, and fails later.
+    if expected.contains(&Rule::duration_unit) {
+        let before = text.get(..at)?.trim_end();
+        let last = before.rsplit(char::is_whitespace).next().unwrap_or("");
+        let parts: Vec<&str> = last.split('-').collect();
+        if let [year, month, day] = parts.as_slice() {
+            let all_digits = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
+            if year.len() == 4 && [year, month, day].iter().all(|p| all_digits(p)) {
+                return Some(format!(
+                    "if `{last}` is a date, write it `{year}-{month:0>2}-{day:0>2}`: months and days take two digits"
+                ));
+            }
+        }
+    }
+    if expected.contains(&Rule::date) {
+        let date = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '-')
+            .count();
+        if date >= 10 && rest.get(date..)?.starts_with('T') {
+            return Some(format!(
+                "a date is a whole day: drop the time of day (`{}`)",
+                rest.get(..date)?
+            ));
+        }
+    }
+    None
 }
 
 /// Help for a no-break or zero-width space where the text stops making sense.
@@ -329,5 +367,26 @@ mod tests {
             misspelt_keyword(&[Rule::verdict, Rule::NOT], "nod").as_deref(),
             Some("did you mean `no`?")
         );
+    }
+
+    #[test]
+    fn numbers_and_dates_written_the_usual_other_ways_get_a_hint() {
+        let scale = [Rule::currency_code, Rule::scale_word];
+        assert_eq!(
+            number_hint(&scale, "pay 2.5 B USD", 8).as_deref(),
+            Some("write the scale attached to the number: `2.5B`")
+        );
+        assert_eq!(number_hint(&scale, "pay 2.5 USD", 8), None);
+        assert_eq!(
+            date_hint(&[Rule::duration_unit], "from 2025-11-3\n}", 15).as_deref(),
+            Some(
+                "if `2025-11-3` is a date, write it `2025-11-03`: months and days take two digits"
+            )
+        );
+        assert_eq!(
+            date_hint(&[Rule::date], "on 2025-01-01T09:00", 3).as_deref(),
+            Some("a date is a whole day: drop the time of day (`2025-01-01`)")
+        );
+        assert_eq!(date_hint(&[Rule::date], "on tomorrow", 3), None);
     }
 }
