@@ -168,6 +168,7 @@ pub mod codes {
     pub const TYPE: &str = "type";
     pub const WRONG_KIND: &str = "wrong-kind";
     pub const EMPTY_RULE: &str = "empty-rule";
+    pub const CONFLICTING_ASSUMPTIONS: &str = "conflicting-assumptions";
     pub const WINDOW: &str = "window";
     pub const CURRENCY: &str = "currency";
     pub const EXCLUSIVE_CONFLICT: &str = "exclusive-conflict";

@@ -120,6 +120,7 @@ fn every_front_end_code_has_a_fixture() {
         TYPE,
         WRONG_KIND,
         EMPTY_RULE,
+        CONFLICTING_ASSUMPTIONS,
         CURRENCY,
         TOO_LARGE,
     ] {

@@ -453,6 +453,26 @@ fn repeated(span: Span, what: &str, first: Option<Span>) -> Diagnostic {
 }
 
 fn check_rule(program: &Program, rule: &crate::ast::Rule, diagnostics: &mut Diags) {
+    // One event fixed to two different days: the rule would silently use the last one.
+    let mut fixed: Vec<(&Name, &Spanned<Point>)> = Vec::new();
+    for assumption in &rule.assumptions {
+        if let Assumption::Event(name, point) = assumption {
+            match fixed.iter().find(|(n, _)| n.node == name.node) {
+                Some((first, day)) if day.node != point.node => diagnostics.push(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ASSUMPTIONS,
+                        point.span,
+                        format!("rule `{}` assumes `{}` on two different days", rule.name.node, name.node),
+                    )
+                    .with_label("second day")
+                    .with_other(day.span, format!("first day for `{}`", first.node))
+                    .with_help("an event happens on one day: keep one `assuming` line for it, or split the rule"),
+                ),
+                Some(_) => {}
+                None => fixed.push((name, point)),
+            }
+        }
+    }
     for assumption in &rule.assumptions {
         match assumption {
             Assumption::Deal(name) => match program.symbol(&name.node) {
