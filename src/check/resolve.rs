@@ -452,13 +452,24 @@ fn repeated(span: Span, what: &str, first: Option<Span>) -> Diagnostic {
     d
 }
 
+/// Whether two points written for `assuming EVENT on …` name the same day: date literals by
+/// their first day (`2026-01` is `2026-01-01`, as an event's day), anything else as written.
+fn same_day(a: &Point, b: &Point) -> bool {
+    match (a, b) {
+        (Point::Date(x), Point::Date(y)) => {
+            time::period(*x).map(|p| p.0) == time::period(*y).map(|p| p.0)
+        }
+        _ => a == b,
+    }
+}
+
 fn check_rule(program: &Program, rule: &crate::ast::Rule, diagnostics: &mut Diags) {
     // One event fixed to two different days: the rule would silently use the last one.
     let mut fixed: Vec<(&Name, &Spanned<Point>)> = Vec::new();
     for assumption in &rule.assumptions {
         if let Assumption::Event(name, point) = assumption {
             match fixed.iter().find(|(n, _)| n.node == name.node) {
-                Some((first, day)) if day.node != point.node => diagnostics.push(
+                Some((first, day)) if !same_day(&day.node, &point.node) => diagnostics.push(
                     Diagnostic::error(
                         codes::CONFLICTING_ASSUMPTIONS,
                         point.span,

@@ -1,8 +1,8 @@
 //! `reference-cycle`: windows whose days depend on themselves through `start(…)`/`end(…)`.
 //!
 //! The evaluator takes such a window as unknown where the cycle closes (docs/language.md §5), so
-//! every answer that depends on it is `unknown`, with nothing in the answer to say why. A careful reader wants to know why: each cycle is
-//! reported once, as a warning at its first term, with the path that closes it.
+//! every answer that depends on it is `unknown`, with nothing in the answer to say why. Each cycle
+//! is reported once, as a warning at its first term, with the path that closes it.
 
 use super::cycles::Digraph;
 use crate::ast::{Point, TermKind, Window, WindowEnd};
