@@ -329,7 +329,7 @@ fn ineffective_grants(world: &World<'_>, index: &RightsIndex, diagnostics: &mut 
                     _ => String::new(),
                 };
                 let by = match blocker.kind {
-                    RightKind::Forbid => "a forbid".to_string(),
+                    RightKind::Forbid => format!("the forbid `{}`", program.term_name(blocker.id)),
                     RightKind::Sole => {
                         format!("the sole licence `{}`", program.term_name(blocker.id))
                     }
