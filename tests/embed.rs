@@ -223,3 +223,31 @@ deal other {
         assert!(t.passed, "rule {}: {:?}", i + 1, t.checks);
     }
 }
+
+#[test]
+fn a_deal_left_out_says_why() {
+    let rules = RuleSet::from_sources([(
+        "t.deal",
+        "as of 2025-12-17\nparty A\nparty O\nasset O.m\naction host\n\
+         deal later {\n  between A, O\n  dated 2026-02-01\n  grant A may host O.m\n}\n\
+         deal talks {\n  between A, O\n  status proposed\n  grant A may host O.m\n}\n",
+    )]);
+    let notes = |q: &str| {
+        rules
+            .ask(q, &Options::default())
+            .unwrap()
+            .explanation
+            .notes
+            .join("\n")
+    };
+    assert!(
+        notes("active(later) in 2026").contains(
+            "deal `later` (signed) is not yet in force: it is dated 2026-02-01, after the as-of date 2025-12-17"
+        ),
+        "{}",
+        notes("active(later) in 2026")
+    );
+    assert!(notes("can A host O.m").contains(
+        "deal `talks` (proposed) is not in force: proposed deals count only when assumed"
+    ));
+}

@@ -88,6 +88,32 @@ pub fn status_word(world: &World<'_>, deal: usize) -> String {
     }
 }
 
+/// Why a deal is left out of a world, for explanations: only assumed, or dated after the as-of
+/// date (reference §4). `assuming` counts it either way.
+pub fn not_in_force_note(world: &World<'_>, deal: usize) -> String {
+    let name = world
+        .program
+        .deals
+        .get(deal)
+        .map_or("?", |d| d.name.node.as_str());
+    let status = status_word(world, deal);
+    let only_assumed = world
+        .program
+        .deals
+        .get(deal)
+        .and_then(|d| d.statuses.first())
+        .is_some_and(|s| matches!(s.node, Status::Reported | Status::Proposed));
+    match world.dated(deal) {
+        Some(day) if !only_assumed && day > world.as_of => format!(
+            "deal `{name}` ({status}) is not yet in force: it is dated {day}, after the as-of date {}; `assuming {name}` would count it",
+            world.as_of
+        ),
+        _ => format!(
+            "deal `{name}` ({status}) is not in force: {status} deals count only when assumed (`assuming {name}`, or `--assume {name}`)"
+        ),
+    }
+}
+
 /// A note about one term.
 pub fn term_note(
     world: &World<'_>,

@@ -278,14 +278,9 @@ impl<'w> Evaluator<'w> {
             self.note_missing_right(&mut explanation, &involved, &what);
         }
         for deal in left_out {
-            if let Some(d) = program.deals.get(deal) {
-                explanation.notes.push(format!(
-                    "deal `{}` ({}) is not in force and was left out; `assuming {}` would count it",
-                    d.name.node,
-                    super::explain::status_word(self.world, deal),
-                    d.name.node
-                ));
-            }
+            explanation
+                .notes
+                .push(super::explain::not_in_force_note(self.world, deal));
         }
         Ok(Answer {
             verdict,
@@ -530,14 +525,7 @@ impl<'w> Evaluator<'w> {
         for id in terms {
             self.note_window(&mut explanation, id, "applies", None, days.possible);
             if !self.world.deal_in_force(id.deal) {
-                let deal = program
-                    .deals
-                    .get(id.deal)
-                    .map_or("?", |d| d.name.node.as_str());
-                let note = format!(
-                    "deal `{deal}` ({}) is not in force",
-                    super::explain::status_word(self.world, id.deal)
-                );
+                let note = super::explain::not_in_force_note(self.world, id.deal);
                 if !explanation.notes.contains(&note) {
                     explanation.notes.push(note);
                 }
