@@ -91,16 +91,10 @@ pub fn status_word(world: &World<'_>, deal: usize) -> String {
 /// Why a deal is left out of a world, for explanations: only assumed, or dated after the as-of
 /// date (reference §4). `assuming` counts it either way.
 pub fn not_in_force_note(world: &World<'_>, deal: usize) -> String {
-    let name = world
-        .program
-        .deals
-        .get(deal)
-        .map_or("?", |d| d.name.node.as_str());
+    let d = world.program.deals.get(deal);
+    let name = d.map_or("?", |d| d.name.node.as_str());
     let status = status_word(world, deal);
-    let only_assumed = world
-        .program
-        .deals
-        .get(deal)
+    let only_assumed = d
         .and_then(|d| d.statuses.first())
         .is_some_and(|s| matches!(s.node, Status::Reported | Status::Proposed));
     match world.dated(deal) {

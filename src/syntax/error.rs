@@ -270,12 +270,13 @@ fn date_hint(expected: &[Rule], text: &str, at: usize) -> Option<String> {
 fn lookalike_space(text: &str, at: usize) -> Option<String> {
     let c = text.get(at..)?.chars().next()?;
     let code = format!("U+{:04X}", u32::from(c));
+    if !looks_like_space(c) {
+        return None;
+    }
     let fix = if is_invisible(c) {
         format!("remove {code}")
-    } else if c.is_whitespace() && !c.is_ascii() {
-        format!("replace {code} with a plain space")
     } else {
-        return None;
+        format!("replace {code} with a plain space")
     };
     Some(format!(
         "{fix} (such characters often come with text pasted from a web page or a word processor)"
@@ -285,6 +286,11 @@ fn lookalike_space(text: &str, at: usize) -> Option<String> {
 /// Zero-width and other format characters: invisible where they stand.
 fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// A character that looks like white space (or like nothing) but is not read as white space.
+fn looks_like_space(c: char) -> bool {
+    !c.is_ascii() && (c.is_whitespace() || is_invisible(c))
 }
 
 /// The word (name or keyword) that starts at `at`, or "" if none does.
@@ -315,20 +321,16 @@ fn describe_found(text: &str, at: usize) -> String {
         None | Some("") => "end of file".to_string(),
         // A no-break or zero-width space pasted from a web page looks like a space but is not
         // one: name it, or the message would point at nothing visible.
-        Some(s)
-            if s.chars()
-                .any(|c| !c.is_ascii() && (c.is_whitespace() || is_invisible(c))) =>
-        {
-            s.chars()
-                .next()
-                .map(|c| {
-                    format!(
-                        "U+{:04X}, which looks like white space but is not",
-                        u32::from(c)
-                    )
-                })
-                .unwrap_or_default()
-        }
+        Some(s) if s.chars().any(looks_like_space) => s
+            .chars()
+            .next()
+            .map(|c| {
+                format!(
+                    "U+{:04X}, which looks like white space but is not",
+                    u32::from(c)
+                )
+            })
+            .unwrap_or_default(),
         Some(s) if s.trim().is_empty() => "white space".to_string(),
         Some(s) => format!("`{s}`"),
     }
