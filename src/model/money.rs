@@ -229,8 +229,21 @@ impl MoneyGraph {
                 .round_dp(6)
                 .normalize()
         };
+        // A least share of 0 is not reached when money surely went in and a path of flows that
+        // are each surely above 0 (`up to`, `undisclosed`) leads back: the share is then above 0.
+        let surely_positive = |r: &Range| r.lo > Decimal::ZERO || r.lo_open;
+        let lo_open = lo.is_zero() && surely_positive(&flow_in.range) && {
+            let positive: Vec<&Edge> = back
+                .iter()
+                .copied()
+                .filter(|x| surely_positive(&x.amount))
+                .collect();
+            reachable(program, &positive, e, true).contains(&i)
+        };
+        let mut share = Range::closed(pct(lo), pct(hi.max(lo)));
+        share.lo_open = lo_open;
         Ok(Roundtrip {
-            share: Range::closed(pct(lo), pct(hi.max(lo))),
+            share,
             flow_in,
             back: back.iter().map(|x| x.term).collect(),
         })
