@@ -128,9 +128,10 @@ pub(super) fn from_pest(
     let message = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let expected: Vec<String> = positives.iter().filter_map(|r| describe(*r)).collect();
-            help = misspelt_keyword(positives, found_word(text, start))
+            help = number_hint(positives, text, start)
+                .or_else(|| phrasing_hint(positives, text, start))
+                .or_else(|| misspelt_keyword(positives, found_word(text, start)))
                 .or_else(|| lookalike_space(text, start))
-                .or_else(|| number_hint(positives, text, start))
                 .or_else(|| date_hint(positives, text, start));
             format!("expected {}, found {found}", one_of(expected))
         }
@@ -199,6 +200,172 @@ fn misspelt_keyword(expected: &[Rule], found: &str) -> Option<String> {
     candidates.sort();
     let (_, keyword) = candidates.into_iter().next()?;
     Some(format!("did you mean `{keyword}`?"))
+}
+
+/// Help for what people write the way prose, spreadsheets or other languages do: `Yes`,
+/// `between A and B`, `status: signed`, `invest … to Q`, `can` in a term, `?` after a question,
+/// `Nov 2025`, `Q1 2027`, `2025/11/03`, `10 bn`, `usd`, `USD 10B`, an amount with no currency or
+/// with two. Each says how the language writes it.
+fn phrasing_hint(expected: &[Rule], text: &str, at: usize) -> Option<String> {
+    let expects = |rule: Rule| expected.contains(&rule);
+    let word = found_word(text, at);
+    let before = text.get(..at)?.trim_end();
+    let previous = last_word(before);
+    let rest = text.get(at..)?;
+    if rest.starts_with('?') {
+        return Some("a question ends without `?`".into());
+    }
+    let lower = word.to_lowercase();
+    if lower != word
+        && expected
+            .iter()
+            .flat_map(|r| keywords_of(*r))
+            .any(|k| k == lower)
+    {
+        return Some(format!("keywords are lower case: `{lower}`"));
+    }
+    if expects(Rule::scale_suffix) || expects(Rule::scale_word) {
+        let scale = match lower.as_str() {
+            "bn" | "bln" | "b" => Some("B"),
+            "mn" | "mln" | "mm" | "m" => Some("M"),
+            "tn" | "t" => Some("T"),
+            _ => None,
+        };
+        if let Some(s) = scale {
+            return Some(format!(
+                "write the scale `{s}` (attached: `10{s}`) or as a word (`billion`)"
+            ));
+        }
+        if ["thousands", "millions", "billions", "trillions"].contains(&lower.as_str()) {
+            return Some(format!(
+                "write the scale in the singular: `{}`",
+                lower.trim_end_matches('s')
+            ));
+        }
+    }
+    if expects(Rule::currency_code)
+        && word.len() == 3
+        && word.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        return Some(format!(
+            "currency codes are upper case: `{}`",
+            word.to_ascii_uppercase()
+        ));
+    }
+    if expects(Rule::currency_code) && !word.is_empty() {
+        return Some("an amount needs its currency: `10B USD` or `$10B`".into());
+    }
+    if expects(Rule::COMMA) && word == "and" {
+        return Some("names in a list are separated by commas: `between A, B`".into());
+    }
+    if let Some(keyword) = before.strip_suffix(':').map(|b| last_word(b.trim_end())) {
+        if ["status", "dated", "source", "between"].contains(&keyword) {
+            return Some(format!("`{keyword}` takes no colon: `{keyword} {word}`"));
+        }
+    }
+    if expects(Rule::IN) && word == "to" {
+        return Some("an investment goes `in` the company: `invest M from P in Q`".into());
+    }
+    if expects(Rule::TO) && word == "in" {
+        return Some("a payment, lease or supply goes `to` a party: `… from P to Q`".into());
+    }
+    if expects(Rule::MAY) && word == "can" {
+        return Some("a licence says `may`: `exclusive P may X A` (`can` asks a question)".into());
+    }
+    if expects(Rule::cmp_op) && word == "may" {
+        return Some("a question about a right is written `can P X A`".into());
+    }
+    let is_code = |w: &str| w.len() == 3 && w.chars().all(|c| c.is_ascii_uppercase());
+    if is_code(word) && (expects(Rule::money) || expects(Rule::amount)) {
+        return Some(format!(
+            "the currency code goes after the amount: `10B {word}` (a sign goes before: `$10B`)"
+        ));
+    }
+    if is_code(word) {
+        // `£3 thousand GBP`: the amount before already has its currency, as a sign.
+        let line = before.rsplit('\n').next().unwrap_or(before);
+        let sign = line.rfind(['$', '€', '£'])?;
+        let amount = line.get(sign..)?;
+        let only_amount = amount
+            .chars()
+            .skip(1)
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == ' ');
+        if only_amount {
+            let sign = amount.chars().next()?;
+            return Some(format!(
+                "the amount already has its currency (`{sign}`): drop `{word}`, or the sign"
+            ));
+        }
+    }
+    let four_digits = |w: &str| w.len() == 4 && w.chars().all(|c| c.is_ascii_digit());
+    if rest.starts_with('/') && four_digits(previous) {
+        return Some("dates are written with `-`: `2025-11-03`".into());
+    }
+    if four_digits(word) {
+        if let Some(month) = month_number(previous) {
+            return Some(format!("write a month after its year: `{word}-{month:02}`"));
+        }
+        let upper = previous.to_ascii_uppercase();
+        if ["Q1", "Q2", "Q3", "Q4", "H1", "H2"].contains(&upper.as_str()) {
+            return Some(format!(
+                "write a quarter or half after its year: `{word}-{upper}`"
+            ));
+        }
+    }
+    // `2027Q1` is one word; `2027-q1` stops at `q1`.
+    let quarter = |w: &str| {
+        let upper = w.to_ascii_uppercase();
+        ["Q1", "Q2", "Q3", "Q4", "H1", "H2"]
+            .contains(&upper.as_str())
+            .then_some(upper)
+    };
+    if let (Some(year), Some(q)) = (word.get(..4), word.get(4..).and_then(quarter)) {
+        if four_digits(year) {
+            return Some(format!(
+                "write a quarter or half after its year: `{year}-{q}`"
+            ));
+        }
+    }
+    if let (Some(q), Some(year)) = (quarter(word), before.strip_suffix('-')) {
+        let year = last_word(year);
+        return Some(format!("quarters and halves are upper case: `{year}-{q}`"));
+    }
+    None
+}
+
+/// The word (letters, digits, `_`) that ends `text`.
+fn last_word(text: &str) -> &str {
+    let start = text
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+        .last()
+        .map_or(text.len(), |(i, _)| i);
+    text.get(start..).unwrap_or("")
+}
+
+/// `Nov`, `november`, `Sept` → the month's number.
+fn month_number(word: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let lower = word.to_lowercase();
+    if lower.len() < 3 {
+        return None;
+    }
+    let index = MONTHS.iter().position(|m| m.starts_with(lower.as_str()))?;
+    u32::try_from(index + 1).ok()
 }
 
 /// Help for the ways people write numbers that the language does not: `10 B` (the scale stands
@@ -369,6 +536,39 @@ mod tests {
             misspelt_keyword(&[Rule::verdict, Rule::NOT], "nod").as_deref(),
             Some("did you mean `no`?")
         );
+    }
+
+    #[test]
+    fn prose_phrasings_get_the_language_s_way_of_writing_them() {
+        let hint = |expected: &[Rule], text: &str, at: usize| phrasing_hint(expected, text, at);
+        assert_eq!(
+            hint(&[Rule::COMMA], "between A and B", 10).as_deref(),
+            Some("names in a list are separated by commas: `between A, B`")
+        );
+        assert_eq!(
+            hint(&[Rule::term], "status: signed", 8).as_deref(),
+            Some("`status` takes no colon: `status signed`")
+        );
+        assert_eq!(
+            hint(&[Rule::verdict], "expect Yes", 7).as_deref(),
+            Some("keywords are lower case: `yes`")
+        );
+        assert_eq!(
+            hint(&[Rule::term], "from Sept 2025", 10).as_deref(),
+            Some("write a month after its year: `2025-09`")
+        );
+        assert_eq!(
+            hint(&[Rule::two_digits], "from 2027-h2", 10).as_deref(),
+            Some("quarters and halves are upper case: `2027-H2`")
+        );
+        assert_eq!(
+            hint(&[Rule::FROM], "invest €3M EUR from", 13).as_deref(),
+            Some("the amount already has its currency (`€`): drop `EUR`, or the sign")
+        );
+        // Nothing said where nothing is known: a plain unexpected name, a month-like name alone.
+        assert_eq!(hint(&[Rule::FROM], "invest 3M USD Amazon", 14), None);
+        assert_eq!(hint(&[Rule::term], "from May", 5), None);
+        assert_eq!(month_number("ma"), None);
     }
 
     #[test]
