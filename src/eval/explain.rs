@@ -27,6 +27,9 @@ pub struct TermNote {
     pub file: String,
     pub line: usize,
     pub deal: String,
+    /// The deal's label and its `///` doc lines, as written.
+    pub deal_label: Option<String>,
+    pub deal_description: Option<String>,
     pub status: String,
     pub sources: Vec<String>,
     /// `permits`, `blocks`, `applies`, `counts` (toward a sum), `returns` (money back, `roundtrip`).
@@ -127,6 +130,8 @@ pub fn term_note(
         file,
         line,
         deal: deal.map_or(String::new(), |d| d.name.node.to_string()),
+        deal_label: deal.and_then(|d| d.label.as_ref().map(|l| l.to_string())),
+        deal_description: deal.and_then(|d| d.doc.as_ref().map(|l| l.to_string())),
         status: status_word(world, id.deal),
         sources: deal.map_or(Vec::new(), |d| {
             d.sources.iter().map(|s| s.to_string()).collect()

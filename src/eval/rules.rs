@@ -21,6 +21,8 @@ use std::sync::Arc;
 pub struct RuleOutcome {
     pub name: String,
     pub label: Option<String>,
+    /// The rule's `///` doc lines (reference §2: its description in reports).
+    pub description: Option<String>,
     pub file: String,
     pub line: usize,
     /// Every check passed.
@@ -116,6 +118,7 @@ pub fn evaluate_rules(
         outcomes.push(RuleOutcome {
             name: rule.name.node.to_string(),
             label: rule.label.as_ref().map(|l| l.to_string()),
+            description: rule.doc.as_ref().map(|d| d.to_string()),
             file,
             line,
             passed: checks.iter().all(|c| c.passed),

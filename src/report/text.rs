@@ -48,6 +48,9 @@ pub fn render_rules(rules: &[RuleOutcome]) -> String {
             "rule {}{label} ({}:{}): {status}",
             rule.name, rule.file, rule.line
         );
+        for line in rule.description.iter().flat_map(|d| d.lines()) {
+            let _ = writeln!(out, "  /// {line}");
+        }
         for check in &rule.checks {
             let expected = check
                 .expected
