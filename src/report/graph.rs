@@ -20,6 +20,8 @@ pub struct GraphJson {
 pub struct NodeJson {
     pub name: String,
     pub label: Option<String>,
+    /// The party's `///` doc lines, if any.
+    pub description: Option<String>,
     /// The outermost group this party belongs to (itself for a group or lone party).
     pub group: String,
 }
@@ -57,6 +59,10 @@ pub fn graph(world: &World<'_>) -> GraphJson {
                 .parties
                 .get(p)
                 .and_then(|d| d.label.as_ref().map(|l| l.to_string())),
+            description: program
+                .parties
+                .get(p)
+                .and_then(|d| d.doc.as_ref().map(|l| l.to_string())),
             group: program.party_name(program.root(p)).to_string(),
         })
         .collect();
@@ -137,9 +143,14 @@ pub fn to_dot(g: &GraphJson) -> String {
                 Some(l) if *l != m.name => format!("{}\n{l}", m.name),
                 _ => m.name.clone(),
             };
+            // A party's description shows as a tooltip (SVG output), not in the drawing.
+            let tooltip = m
+                .description
+                .as_ref()
+                .map_or(String::new(), |d| format!(", tooltip={}", quote(d)));
             let _ = writeln!(
                 out,
-                "  {}{} [label={}];",
+                "  {}{} [label={}{tooltip}];",
                 if lone { "" } else { "  " },
                 quote(&m.name),
                 quote(&label)
