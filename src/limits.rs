@@ -9,6 +9,11 @@ pub const MAX_FILES: usize = 100_000;
 /// recursive parser and evaluator frames; 128 keeps far inside a 2 MiB thread stack in debug
 /// builds, and real questions rarely pass 5.
 pub const MAX_NESTING: usize = 128;
+/// Longest source line drawn in a diagnostic's snippet, in bytes. A span on (or next to) a
+/// longer line — a rule set written on one line, say — is reported by file, line and column
+/// instead: miette cannot draw an underline past column 65,535, and a megabyte-long line is
+/// no help to a reader anyway.
+pub const MAX_SNIPPET_LINE_BYTES: usize = 2_000;
 /// Longest name, in bytes (`too-large`).
 pub const MAX_NAME_BYTES: usize = 256;
 /// Longest label or source line, in bytes (`too-large`).

@@ -492,3 +492,59 @@ fn cycles_of_window_references_are_capped_and_long_ones_summed_up() {
     assert!(found[1].message.contains("`own.t0` → `own.t0`"));
     assert!(found.last().unwrap().message.contains("19901 more cycles"));
 }
+
+/// A rule set on one line: miette cannot draw an underline past column 65,535 (it panicked
+/// there), so diagnostics on lines too long to draw name their place in words instead.
+#[test]
+fn diagnostics_on_lines_too_long_to_draw_name_their_place() {
+    let mut line = String::from("party A party B asset A.m action host ");
+    for i in 0..3_000 {
+        let _ = write!(
+            line,
+            "deal d{i} {{ between A, B pay 5 USD from A to B pay 3 USD from B to A }} "
+        );
+    }
+    line.push_str("deal x1 { between A, B exclusive A may host A.m } ");
+    assert!(line.len() > 200_000);
+    // A short second file: its own cycle is drawn; its licence collides with one on the long line.
+    let short = "party C\ndeal y { between B, C\n  pay 1 USD from B to C\n  pay 1 USD from C to B\n  exclusive C may host A.m\n}\n";
+    let render = |rules: &RuleSet, diagnostics: &[dealcheck::Diagnostic]| {
+        diagnostics
+            .iter()
+            .map(|d| dealcheck::report::render_diagnostic(d, rules.sources(), Default::default()))
+            .collect::<String>()
+    };
+    let rules = RuleSet::from_sources([("long.deal", line.as_str()), ("short.deal", short)]);
+    let report = rules.check(&Options::default());
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&codes::EXCLUSIVE_CONFLICT), "{codes:?}");
+    assert!(codes.contains(&codes::CIRCULAR_FLOW), "{codes:?}");
+    let text = render(&rules, &report.raw_diagnostics);
+    assert!(
+        text.contains("short.deal:3:"),
+        "a short line is drawn: {text}"
+    );
+    assert!(text.contains("long.deal:1:"), "a long one is named: {text}");
+    assert!(
+        text.lines().all(|l| l.len() < MAX_SNIPPET_LINE_BYTES),
+        "{text}"
+    );
+
+    // An unknown name, then a syntax error, far along one line.
+    for (tail, found) in [
+        ("deal z { between A, Q }", "unknown party `Q`"),
+        ("deal w { between A B }", "expected `,`"),
+    ] {
+        let broken = format!("{line} {tail}");
+        let rules = RuleSet::from_sources([("long.deal", broken.as_str())]);
+        let text = render(&rules, rules.diagnostics());
+        assert!(
+            text.contains(found) && text.contains("long.deal:1:"),
+            "{text}"
+        );
+        assert!(
+            text.lines().all(|l| l.len() < MAX_SNIPPET_LINE_BYTES),
+            "{text}"
+        );
+    }
+}

@@ -143,6 +143,54 @@ fn source<'a>(sources: Lookup<'a>, span: Span) -> Option<FileSource<'a>> {
     sources.get(span.file).map(|file| FileSource { file })
 }
 
+/// Whether the lines a snippet of `span` shows (its own, and one on either side) are short
+/// enough to draw: see [`MAX_SNIPPET_LINE_BYTES`](crate::limits::MAX_SNIPPET_LINE_BYTES).
+fn drawable(file: &SourceFile, span: Span) -> bool {
+    let first = file.line_of(span.start).saturating_sub(2);
+    let last = file.line_of(span.end);
+    (first..=last).all(|line| {
+        let len = file
+            .line_start(line + 1)
+            .saturating_sub(file.line_start(line));
+        len <= crate::limits::MAX_SNIPPET_LINE_BYTES
+    })
+}
+
+/// `path:line:column`, for a place whose lines are too long to draw.
+fn place(file: &SourceFile, span: Span) -> String {
+    let (line, column) = file.line_col(span.start);
+    format!("{}:{line}:{column}", file.path)
+}
+
+/// Another place a diagnostic involves, drawn on its own (another file, or a line too long to
+/// draw beside the first).
+fn related<'a>(
+    diagnostic: &Diagnostic,
+    sources: Lookup<'a>,
+    span: Span,
+    text: &str,
+) -> Rendered<'a> {
+    let (message, source, labels) = match sources.get(span.file) {
+        Some(file) if !drawable(file, span) => {
+            (format!("{}: {text}", place(file, span)), None, Vec::new())
+        }
+        _ => (
+            text.to_string(),
+            source(sources, span),
+            vec![labeled(span, "", true)],
+        ),
+    };
+    Rendered {
+        message,
+        code: diagnostic.code,
+        severity: Severity::Advice,
+        help: None,
+        source,
+        labels,
+        related: Vec::new(),
+    }
+}
+
 fn prepare<'a>(diagnostic: &'a Diagnostic, sources: Lookup<'a>) -> Rendered<'a> {
     let mut rendered = Rendered {
         message: diagnostic.message.clone(),
@@ -154,27 +202,39 @@ fn prepare<'a>(diagnostic: &'a Diagnostic, sources: Lookup<'a>) -> Rendered<'a> 
         related: Vec::new(),
     };
     match &diagnostic.location {
-        Location::Span(span) if sources.get(span.file).is_some() => {
+        Location::Span(span) if sources.get(span.file).is_some_and(|f| drawable(f, *span)) => {
             rendered.source = source(sources, *span);
             rendered
                 .labels
                 .push(labeled(*span, &diagnostic.label, true));
             for other in &diagnostic.others {
-                if other.span.file == span.file {
-                    rendered
+                let same_file = other.span.file == span.file;
+                match sources.get(other.span.file) {
+                    Some(file) if same_file && drawable(file, other.span) => rendered
                         .labels
-                        .push(labeled(other.span, &other.text, false));
-                } else {
-                    rendered.related.push(Rendered {
-                        message: other.text.clone(),
-                        code: diagnostic.code,
-                        severity: Severity::Advice,
-                        help: None,
-                        source: source(sources, other.span),
-                        labels: vec![labeled(other.span, "", true)],
-                        related: Vec::new(),
-                    });
+                        .push(labeled(other.span, &other.text, false)),
+                    _ => {
+                        rendered
+                            .related
+                            .push(related(diagnostic, sources, other.span, &other.text))
+                    }
                 }
+            }
+        }
+        Location::Span(span) if sources.get(span.file).is_some() => {
+            // Too long a line to draw: the place in words, the label after the message.
+            if let Some(file) = sources.get(span.file) {
+                rendered.message = format!("{}: {}", place(file, *span), diagnostic.message);
+                if !diagnostic.label.is_empty() {
+                    rendered
+                        .message
+                        .push_str(&format!(" ({})", diagnostic.label));
+                }
+            }
+            for other in &diagnostic.others {
+                rendered
+                    .related
+                    .push(related(diagnostic, sources, other.span, &other.text));
             }
         }
         Location::File {
