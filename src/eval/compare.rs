@@ -110,13 +110,23 @@ impl Evaluator<'_> {
                 "compare money with money, dates with dates, percentages with percentages",
             )),
         };
-        let mut explanation = Explanation::with_summary(format!(
-            "{} is {}; {} is {}: {verdict}",
-            (self.text)(left.span),
-            self.describe(&l),
-            (self.text)(right.span),
-            self.describe(&r)
-        ));
+        // "invested(A, B) is 10B USD, so `invested(A, B) >= 10B USD` is yes": each side's value,
+        // unless the side says it already (`10B USD`), then the comparison and its verdict.
+        let (left_text, right_text) = ((self.text)(left.span), (self.text)(right.span));
+        let mut values: Vec<String> = [(&left_text, &l), (&right_text, &r)]
+            .into_iter()
+            .map(|(text, val)| (text, self.describe(val)))
+            .filter(|(text, value)| *text != value)
+            .map(|(text, value)| format!("{text} is {value}"))
+            .collect();
+        values.dedup();
+        let comparison = format!("`{left_text} {} {right_text}` is {verdict}", symbol(op));
+        let summary = if values.is_empty() {
+            comparison
+        } else {
+            format!("{}, so {comparison}", values.join(" and "))
+        };
+        let mut explanation = Explanation::with_summary(summary);
         for val in [&l, &r] {
             match val {
                 Val::Money { terms, .. } => self.note_flows(&mut explanation, terms, "counts"),
@@ -188,7 +198,17 @@ impl Evaluator<'_> {
             }
             Val::Percent { range, .. } => format!("{range}%"),
             Val::Number(r) => r.to_string(),
-            Val::Duration(d) => format!("{} months {} days", d.months, d.days),
+            Val::Duration(d) => {
+                let unit = |n: i64, one: &str| match n {
+                    1 => format!("1 {one}"),
+                    n => format!("{n} {one}s"),
+                };
+                match (d.months, d.days) {
+                    (months, 0) => unit(months, "month"),
+                    (0, days) => unit(days, "day"),
+                    (months, days) => format!("{} {}", unit(months, "month"), unit(days, "day")),
+                }
+            }
             Val::Point(p) => p.to_string(),
             Val::Period(f, l) if f == l => f.to_string(),
             Val::Period(f, l) => format!("{f} .. {l}"),
@@ -322,6 +342,18 @@ fn point_vs_period(p: Point, op: CmpOp, f: Day, l: Day) -> Verdict {
         CmpOp::Ge => three(p.lo >= f, p.hi < f),
         CmpOp::Eq => three(p.lo >= f && p.hi <= l, p.hi < f || p.lo > l),
         CmpOp::Ne => three(p.hi < f || p.lo > l, p.lo >= f && p.hi <= l),
+    }
+}
+
+/// The operator as written.
+fn symbol(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Lt => "<",
+        CmpOp::Le => "<=",
+        CmpOp::Gt => ">",
+        CmpOp::Ge => ">=",
+        CmpOp::Eq => "==",
+        CmpOp::Ne => "!=",
     }
 }
 

@@ -52,7 +52,12 @@ impl Explanation {
 
     /// Folds a sub-answer into a compound one; [`Explanation::dedup_terms`] once all are in.
     pub fn absorb(&mut self, part: Explanation, label: String) {
-        self.notes.push(format!("{label}: {}", part.summary));
+        // A comparison's summary ends by saying what the label says (`… so `x > 1` is yes`).
+        if part.summary.ends_with(&label) {
+            self.notes.push(part.summary);
+        } else {
+            self.notes.push(format!("{label}: {}", part.summary));
+        }
         self.notes.extend(part.notes);
         self.terms.extend(part.terms);
     }
