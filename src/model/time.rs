@@ -98,7 +98,9 @@ impl fmt::Display for Day {
             Day::NEVER => f.write_str("never"),
             day => {
                 let (y, m, d) = civil_from_days(i64::from(day.0));
-                write!(f, "{y:04}-{m:02}-{d:02}")
+                // ISO 8601 writes years before 0000 with a sign and four digits: `-0974`.
+                let sign = if y < 0 { "-" } else { "" };
+                write!(f, "{sign}{:04}-{m:02}-{d:02}", y.unsigned_abs())
             }
         }
     }
@@ -403,6 +405,14 @@ mod tests {
             assert_eq!(day(y, m, d).to_string(), format!("{y:04}-{m:02}-{d:02}"));
         }
         assert_eq!(day(1970, 1, 2).0, 1);
+        let early = day(26, 1, 1).add(
+            Duration {
+                months: 12_000,
+                days: 0,
+            },
+            -1,
+        );
+        assert_eq!(early.to_string(), "-0974-01-01");
     }
 
     #[test]
