@@ -36,6 +36,10 @@ pub const SUGGESTION_BUDGET: usize = 5_000_000;
 pub const ROUNDTRIP_BUDGET: usize = 20_000_000;
 /// Most cycles of window references listed by `reference-cycle`; the rest are counted.
 pub const MAX_REFERENCE_CYCLES: usize = 100;
+/// Flows drawn for each step of a listed circular flow, and deals named as the ones that would
+/// close it; the rest are counted. (Hundreds of parallel flows drew 22,000 lines a cycle.)
+pub const MAX_CYCLE_FLOWS_PER_STEP: usize = 3;
+pub const MAX_CYCLE_CLOSERS_NAMED: usize = 5;
 /// Most cycles listed by `circular-flow`; the rest are counted.
 pub const MAX_CYCLES: usize = 100;
 /// Search steps the cycle listing may take before it stops and says so.

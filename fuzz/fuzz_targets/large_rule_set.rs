@@ -5,8 +5,9 @@
 //! reference chains, deep groups, flows in two currencies), then checks it, renders the report
 //! and asks questions. The byte-level targets use 4 KB inputs and cannot reach these sizes; this
 //! one looks for what only shows at scale: a stack overflow, a hang (libFuzzer's `-timeout`), a
-//! panic in a path only many terms reach. `DEALCHECK_FUZZ_DUMP=1` prints the generated rule set
-//! (to look at a finding: run the target binary on the artifact with it set).
+//! panic in a path only many terms reach, or in drawing a diagnostic on a very long line (the
+//! bytes may put the whole rule set on one line). `DEALCHECK_FUZZ_DUMP=1` prints the generated
+//! rule set (to look at a finding: run the target binary on the artifact with it set).
 #![no_main]
 
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
@@ -32,6 +33,9 @@ struct Shape {
     group_step: usize,
     pattern: Vec<Template>,
     questions: Vec<Template>,
+    /// Everything on one line (comments dropped): diagnostics far along a line of hundreds of
+    /// kilobytes (miette panicked drawing one past column 65,535).
+    one_line: bool,
 }
 
 fn shape(u: &mut Unstructured<'_>) -> Result<Shape> {
@@ -58,6 +62,8 @@ fn shape(u: &mut Unstructured<'_>) -> Result<Shape> {
         group_step,
         pattern,
         questions,
+        // Read last, so that inputs from before this byte existed keep their shapes.
+        one_line: u.arbitrary().unwrap_or(false),
     })
 }
 
@@ -308,7 +314,14 @@ fuzz_target!(|data: &[u8]| {
     let Ok(shape) = shape(&mut u) else {
         return;
     };
-    let text = generate(&shape);
+    let mut text = generate(&shape);
+    if shape.one_line {
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect();
+        text = lines.join(" ");
+    }
     if std::env::var_os("DEALCHECK_FUZZ_DUMP").is_some() {
         eprintln!("{text}");
     }
@@ -319,6 +332,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let report = rules.check(&options);
     let _ = report.render_text();
+    // The diagnostics as the CLI draws them (the first few: drawing is not what is searched).
+    for d in report.raw_diagnostics.iter().take(20) {
+        let _ = dealcheck::report::render_diagnostic(d, rules.sources(), Default::default());
+    }
     for (i, &t) in shape.questions.iter().enumerate() {
         if let Ok(answer) = rules.ask(&question(&shape, i, t), &options) {
             let _ = dealcheck::report::render_answer(&answer);

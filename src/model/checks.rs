@@ -16,7 +16,8 @@ use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap};
 
 pub use crate::limits::{
-    CYCLE_BUDGET, INEFFECTIVE_BUDGET, MAX_CONFLICTS, MAX_CYCLES, MAX_INEFFECTIVE,
+    CYCLE_BUDGET, INEFFECTIVE_BUDGET, MAX_CONFLICTS, MAX_CYCLES, MAX_CYCLE_CLOSERS_NAMED,
+    MAX_CYCLE_FLOWS_PER_STEP, MAX_INEFFECTIVE,
 };
 
 /// Runs every built-in check, adding what it finds to `diagnostics`. `money` is the world's
@@ -453,6 +454,7 @@ fn describe_cycle(world: &World<'_>, folded: &Folded<'_>, cycle: &[usize]) -> Op
         .collect();
     names.push(names.first().copied().unwrap_or(""));
     let mut edges: Vec<&Edge> = Vec::new();
+    let mut undrawn = 0;
     let mut closers: Vec<usize> = Vec::new();
     let mut bottleneck: Option<(Range, String)> = None;
     let mut mixed = false;
@@ -470,8 +472,11 @@ fn describe_cycle(world: &World<'_>, folded: &Folded<'_>, cycle: &[usize]) -> Op
             in_force
         };
         let mut sum: Option<(Range, String)> = None;
-        for e in used {
-            edges.push(e);
+        undrawn += used.len().saturating_sub(MAX_CYCLE_FLOWS_PER_STEP);
+        for (k, e) in used.into_iter().enumerate() {
+            if k < MAX_CYCLE_FLOWS_PER_STEP {
+                edges.push(e);
+            }
             sum = match sum {
                 None => Some((e.amount, e.currency.to_string())),
                 Some((r, c)) if c == e.currency => Some((r.add(&e.amount).unwrap_or(r), c)),
@@ -502,8 +507,9 @@ fn describe_cycle(world: &World<'_>, folded: &Folded<'_>, cycle: &[usize]) -> Op
     let message = if closers.is_empty() {
         format!("money goes round in a circle: {path} ({amount})")
     } else {
-        let deals: Vec<String> = closers
+        let mut deals: Vec<String> = closers
             .iter()
+            .take(MAX_CYCLE_CLOSERS_NAMED)
             .filter_map(|&d| {
                 program.deals.get(d).map(|deal| {
                     format!(
@@ -514,6 +520,12 @@ fn describe_cycle(world: &World<'_>, folded: &Folded<'_>, cycle: &[usize]) -> Op
                 })
             })
             .collect();
+        if closers.len() > MAX_CYCLE_CLOSERS_NAMED {
+            deals.push(format!(
+                "{} more deals",
+                closers.len() - MAX_CYCLE_CLOSERS_NAMED
+            ));
+        }
         format!(
             "money would go round in a circle if {} came into force: {path} ({amount})",
             deals.join(" and ")
@@ -525,7 +537,14 @@ fn describe_cycle(world: &World<'_>, folded: &Folded<'_>, cycle: &[usize]) -> Op
         let span = program.term(e.term).map(|t| t.span).unwrap_or_default();
         d = d.with_other(span, edge_label(world, e));
     }
-    Some(d.with_help("investors worry when money invested comes back to them as payments; `roundtrip(I, E)` measures how much of an investment can come back"))
+    let help = "investors worry when money invested comes back to them as payments; `roundtrip(I, E)` measures how much of an investment can come back";
+    Some(if undrawn > 0 {
+        d.with_help(format!(
+            "{help} ({undrawn} more flows on this circle are not drawn: the first {MAX_CYCLE_FLOWS_PER_STEP} of each step are)"
+        ))
+    } else {
+        d.with_help(help)
+    })
 }
 
 fn min_range(a: Range, b: Range) -> Range {
