@@ -234,7 +234,7 @@ impl RuleSet {
         if let Some(graph) = kept {
             evaluator = evaluator.with_money(graph);
         }
-        let answer = evaluator.question(&parsed).map_err(|d| fail(vec![d]));
+        let answer = evaluator.answer(&parsed).map_err(|d| fail(vec![d]));
         // Kept only from a world that met no over-deep references: reusing it then skips no
         // `too-deep` note the rebuilt graph would have raised.
         if world.too_deep_diagnostic().is_none() {

@@ -311,8 +311,9 @@ fn thousands_of_terminations_of_one_large_deal() {
 
 #[test]
 fn a_sum_over_thousands_of_flows_lists_each_once() {
-    // 20,000 investments from I in E: the explanation lists each term once, deduplicated in
-    // linear time (a pairwise check took 4.9 s here; now the whole check takes a fraction).
+    // 20,000 investments from I in E: the explanation counts each term once, deduplicated in
+    // linear time (a pairwise check took 4.9 s here; now the whole check takes a fraction), and
+    // lists the first of them.
     let n = 20_000;
     let mut text = String::from("as of 2025-01-01\nparty I\nparty E\ndeal d {\n");
     for i in 0..n {
@@ -324,10 +325,18 @@ fn a_sum_over_thousands_of_flows_lists_each_once() {
     let options = Options::default();
     let sum = rules.ask("invested(I, E) == 20B USD", &options).unwrap();
     assert_eq!(sum.verdict, dealcheck::Verdict::Yes);
-    assert_eq!(sum.explanation.terms.len(), n);
+    let max = dealcheck::eval::explain::MAX_EXPLANATION_TERMS;
+    let once = format!("… and {} more terms bear on this answer", n - max);
     let share = rules.ask("roundtrip(I, E) == 0%", &options).unwrap();
     assert_eq!(share.verdict, dealcheck::Verdict::Yes);
-    assert_eq!(share.explanation.terms.len(), n);
+    for answer in [&sum, &share] {
+        assert_eq!(answer.explanation.terms.len(), max);
+        assert!(answer
+            .explanation
+            .notes
+            .iter()
+            .any(|n| n.starts_with(&once)));
+    }
 }
 
 #[test]
@@ -589,6 +598,36 @@ fn diagnostics_on_lines_too_long_to_draw_name_their_place() {
         assert!(
             text.lines().all(|l| l.len() < MAX_SNIPPET_LINE_BYTES),
             "{text}"
+        );
+    }
+}
+
+/// 5,000 flows into one sum, 5,000 grants of one right: an answer lists the first terms that
+/// bear on it and counts the rest (it listed every one, 5,000 lines an answer).
+#[test]
+fn explanations_list_the_first_terms_and_count_the_rest() {
+    let mut text = String::from("as of 2026-01-01\nparty A\nparty B\nasset A.m\naction host\n");
+    for i in 0..5_000 {
+        let _ = writeln!(
+            text,
+            "deal d{i} {{ between A, B invest 1 USD from A in B grant B may host A.m }}"
+        );
+    }
+    let rules = RuleSet::from_sources([("many.deal", text)]);
+    for question in ["invested(A, B) == 5000 USD", "can B host A.m"] {
+        let answer = rules.ask(question, &Options::default()).unwrap();
+        assert_eq!(answer.verdict, dealcheck::Verdict::Yes, "{question}");
+        let max = dealcheck::eval::explain::MAX_EXPLANATION_TERMS;
+        assert_eq!(answer.explanation.terms.len(), max, "{question}");
+        let note = format!("… and {} more terms bear on this answer", 5_000 - max);
+        assert!(
+            answer
+                .explanation
+                .notes
+                .iter()
+                .any(|n| n.starts_with(&note)),
+            "{question}: {:?}",
+            answer.explanation.notes
         );
     }
 }

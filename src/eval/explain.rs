@@ -19,6 +19,9 @@ pub struct Explanation {
     pub notes: Vec<String>,
 }
 
+/// Most terms an answer's explanation lists; the rest are counted in a note.
+pub const MAX_EXPLANATION_TERMS: usize = 50;
+
 /// What one term did.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct TermNote {
@@ -60,6 +63,18 @@ impl Explanation {
         }
         self.notes.extend(part.notes);
         self.terms.extend(part.terms);
+    }
+
+    /// Lists the first [`MAX_EXPLANATION_TERMS`] terms and counts the rest in a note: a sum
+    /// over thousands of flows, or thousands of grants of one right, would list every one.
+    pub fn cap_terms(&mut self) {
+        let more = self.terms.len().saturating_sub(MAX_EXPLANATION_TERMS);
+        if more > 0 {
+            self.terms.truncate(MAX_EXPLANATION_TERMS);
+            self.notes.push(format!(
+                "… and {more} more terms bear on this answer (the first {MAX_EXPLANATION_TERMS} are listed)"
+            ));
+        }
     }
 
     /// Keeps the first of each repeated term note, in linear time (parts of a compound

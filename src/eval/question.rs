@@ -72,6 +72,14 @@ impl<'w> Evaluator<'w> {
         self.money.get().cloned()
     }
 
+    /// The answer to a whole question, its explanation capped for a reader
+    /// ([`Explanation::cap_terms`]).
+    pub fn answer(&self, question: &Spanned<Question>) -> Result<Answer, Diagnostic> {
+        let mut answer = self.question(question)?;
+        answer.explanation.cap_terms();
+        Ok(answer)
+    }
+
     pub fn question(&self, question: &Spanned<Question>) -> Result<Answer, Diagnostic> {
         match &question.node {
             Question::Literal(v) => Ok(Answer {

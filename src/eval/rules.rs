@@ -192,7 +192,7 @@ fn evaluate_checks(
             "ask"
         };
         let (_, line) = sources.location(check.span);
-        let outcome = match evaluator.question(&check.question) {
+        let outcome = match evaluator.answer(&check.question) {
             Ok(answer) => CheckOutcome {
                 kind,
                 question: check.text.clone(),
