@@ -614,6 +614,17 @@ fn explanations_list_the_first_terms_and_count_the_rest() {
         );
     }
     let rules = RuleSet::from_sources([("many.deal", text)]);
+    // An `or` of many parts has a note a part: notes are capped too.
+    let parts: Vec<String> = (0..300).map(|i| format!("active(d{i})")).collect();
+    let either = rules.ask(&parts.join(" or "), &Options::default()).unwrap();
+    let max_notes = dealcheck::eval::explain::MAX_EXPLANATION_NOTES;
+    let notes = &either.explanation.notes;
+    // The first notes, the count of the rest, then the count of the terms not listed.
+    assert_eq!(notes.len(), max_notes + 2, "{notes:?}");
+    assert_eq!(
+        notes[max_notes],
+        format!("… and {} more notes", 300 - max_notes)
+    );
     for question in ["invested(A, B) == 5000 USD", "can B host A.m"] {
         let answer = rules.ask(question, &Options::default()).unwrap();
         assert_eq!(answer.verdict, dealcheck::Verdict::Yes, "{question}");

@@ -19,8 +19,9 @@ pub struct Explanation {
     pub notes: Vec<String>,
 }
 
-/// Most terms an answer's explanation lists; the rest are counted in a note.
+/// Most terms an answer's explanation lists, and most notes; the rest are counted in a note.
 pub const MAX_EXPLANATION_TERMS: usize = 50;
+pub const MAX_EXPLANATION_NOTES: usize = 50;
 
 /// What one term did.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -65,9 +66,15 @@ impl Explanation {
         self.terms.extend(part.terms);
     }
 
-    /// Lists the first [`MAX_EXPLANATION_TERMS`] terms and counts the rest in a note: a sum
-    /// over thousands of flows, or thousands of grants of one right, would list every one.
+    /// Lists the first [`MAX_EXPLANATION_TERMS`] terms and [`MAX_EXPLANATION_NOTES`] notes and
+    /// counts the rest: a sum over thousands of flows, thousands of grants of one right, or an
+    /// `or` of thousands of parts (a note each) would list every one.
     pub fn cap_terms(&mut self) {
+        let notes = self.notes.len().saturating_sub(MAX_EXPLANATION_NOTES);
+        if notes > 0 {
+            self.notes.truncate(MAX_EXPLANATION_NOTES);
+            self.notes.push(format!("… and {notes} more notes"));
+        }
         let more = self.terms.len().saturating_sub(MAX_EXPLANATION_TERMS);
         if more > 0 {
             self.terms.truncate(MAX_EXPLANATION_TERMS);
