@@ -69,7 +69,7 @@ impl Explanation {
     /// Lists the first [`MAX_EXPLANATION_TERMS`] terms and [`MAX_EXPLANATION_NOTES`] notes and
     /// counts the rest: a sum over thousands of flows, thousands of grants of one right, or an
     /// `or` of thousands of parts (a note each) would list every one.
-    pub fn cap_terms(&mut self) {
+    pub fn cap_lists(&mut self) {
         let notes = self.notes.len().saturating_sub(MAX_EXPLANATION_NOTES);
         if notes > 0 {
             self.notes.truncate(MAX_EXPLANATION_NOTES);

@@ -73,10 +73,10 @@ impl<'w> Evaluator<'w> {
     }
 
     /// The answer to a whole question, its explanation capped for a reader
-    /// ([`Explanation::cap_terms`]).
+    /// ([`Explanation::cap_lists`]).
     pub fn answer(&self, question: &Spanned<Question>) -> Result<Answer, Diagnostic> {
         let mut answer = self.question(question)?;
-        answer.explanation.cap_terms();
+        answer.explanation.cap_lists();
         Ok(answer)
     }
 

@@ -202,41 +202,43 @@ fn prepare<'a>(diagnostic: &'a Diagnostic, sources: Lookup<'a>) -> Rendered<'a> 
         related: Vec::new(),
     };
     match &diagnostic.location {
-        Location::Span(span) if sources.get(span.file).is_some_and(|f| drawable(f, *span)) => {
-            rendered.source = source(sources, *span);
-            rendered
-                .labels
-                .push(labeled(*span, &diagnostic.label, true));
-            for other in &diagnostic.others {
-                let same_file = other.span.file == span.file;
-                match sources.get(other.span.file) {
-                    Some(file) if same_file && drawable(file, other.span) => rendered
-                        .labels
-                        .push(labeled(other.span, &other.text, false)),
-                    _ => {
-                        rendered
-                            .related
-                            .push(related(diagnostic, sources, other.span, &other.text))
+        Location::Span(span) => match sources.get(span.file) {
+            Some(file) if drawable(file, *span) => {
+                rendered.source = source(sources, *span);
+                rendered
+                    .labels
+                    .push(labeled(*span, &diagnostic.label, true));
+                for other in &diagnostic.others {
+                    let same_file = other.span.file == span.file;
+                    match sources.get(other.span.file) {
+                        Some(file) if same_file && drawable(file, other.span) => rendered
+                            .labels
+                            .push(labeled(other.span, &other.text, false)),
+                        _ => rendered.related.push(related(
+                            diagnostic,
+                            sources,
+                            other.span,
+                            &other.text,
+                        )),
                     }
                 }
             }
-        }
-        Location::Span(span) if sources.get(span.file).is_some() => {
-            // Too long a line to draw: the place in words, the label after the message.
-            if let Some(file) = sources.get(span.file) {
+            Some(file) => {
+                // Too long a line to draw: the place in words, the label after the message.
                 rendered.message = format!("{}: {}", place(file, *span), diagnostic.message);
                 if !diagnostic.label.is_empty() {
                     rendered
                         .message
                         .push_str(&format!(" ({})", diagnostic.label));
                 }
+                for other in &diagnostic.others {
+                    rendered
+                        .related
+                        .push(related(diagnostic, sources, other.span, &other.text));
+                }
             }
-            for other in &diagnostic.others {
-                rendered
-                    .related
-                    .push(related(diagnostic, sources, other.span, &other.text));
-            }
-        }
+            None => {}
+        },
         Location::File {
             path,
             line: Some(line),

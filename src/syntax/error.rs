@@ -298,6 +298,13 @@ fn phrasing_hint(expected: &[Rule], text: &str, at: usize) -> Option<String> {
         }
     }
     let four_digits = |w: &str| w.len() == 4 && w.chars().all(|c| c.is_ascii_digit());
+    // `q1`, `H2`…: a quarter or half, as the language writes it.
+    let quarter = |w: &str| {
+        let upper = w.to_ascii_uppercase();
+        ["Q1", "Q2", "Q3", "Q4", "H1", "H2"]
+            .contains(&upper.as_str())
+            .then_some(upper)
+    };
     if rest.starts_with('/') && four_digits(previous) {
         return Some("dates are written with `-`: `2025-11-03`".into());
     }
@@ -305,20 +312,13 @@ fn phrasing_hint(expected: &[Rule], text: &str, at: usize) -> Option<String> {
         if let Some(month) = month_number(previous) {
             return Some(format!("write a month after its year: `{word}-{month:02}`"));
         }
-        let upper = previous.to_ascii_uppercase();
-        if ["Q1", "Q2", "Q3", "Q4", "H1", "H2"].contains(&upper.as_str()) {
+        if let Some(q) = quarter(previous) {
             return Some(format!(
-                "write a quarter or half after its year: `{word}-{upper}`"
+                "write a quarter or half after its year: `{word}-{q}`"
             ));
         }
     }
     // `2027Q1` is one word; `2027-q1` stops at `q1`.
-    let quarter = |w: &str| {
-        let upper = w.to_ascii_uppercase();
-        ["Q1", "Q2", "Q3", "Q4", "H1", "H2"]
-            .contains(&upper.as_str())
-            .then_some(upper)
-    };
     if let (Some(year), Some(q)) = (word.get(..4), word.get(4..).and_then(quarter)) {
         if four_digits(year) {
             return Some(format!(
@@ -540,31 +540,52 @@ mod tests {
 
     #[test]
     fn prose_phrasings_get_the_language_s_way_of_writing_them() {
+        let cases: [(&[Rule], &str, usize, &str); 6] = [
+            (
+                &[Rule::COMMA],
+                "between A and B",
+                10,
+                "names in a list are separated by commas: `between A, B`",
+            ),
+            (
+                &[Rule::term],
+                "status: signed",
+                8,
+                "`status` takes no colon: `status signed`",
+            ),
+            (
+                &[Rule::verdict],
+                "expect Yes",
+                7,
+                "keywords are lower case: `yes`",
+            ),
+            (
+                &[Rule::term],
+                "from Sept 2025",
+                10,
+                "write a month after its year: `2025-09`",
+            ),
+            (
+                &[Rule::two_digits],
+                "from 2027-h2",
+                10,
+                "quarters and halves are upper case: `2027-H2`",
+            ),
+            (
+                &[Rule::FROM],
+                "invest €3M EUR from",
+                13,
+                "the amount already has its currency (`€`): drop `EUR`, or the sign",
+            ),
+        ];
+        for (expected, text, at, help) in cases {
+            assert_eq!(
+                phrasing_hint(expected, text, at).as_deref(),
+                Some(help),
+                "{text}"
+            );
+        }
         let hint = |expected: &[Rule], text: &str, at: usize| phrasing_hint(expected, text, at);
-        assert_eq!(
-            hint(&[Rule::COMMA], "between A and B", 10).as_deref(),
-            Some("names in a list are separated by commas: `between A, B`")
-        );
-        assert_eq!(
-            hint(&[Rule::term], "status: signed", 8).as_deref(),
-            Some("`status` takes no colon: `status signed`")
-        );
-        assert_eq!(
-            hint(&[Rule::verdict], "expect Yes", 7).as_deref(),
-            Some("keywords are lower case: `yes`")
-        );
-        assert_eq!(
-            hint(&[Rule::term], "from Sept 2025", 10).as_deref(),
-            Some("write a month after its year: `2025-09`")
-        );
-        assert_eq!(
-            hint(&[Rule::two_digits], "from 2027-h2", 10).as_deref(),
-            Some("quarters and halves are upper case: `2027-H2`")
-        );
-        assert_eq!(
-            hint(&[Rule::FROM], "invest €3M EUR from", 13).as_deref(),
-            Some("the amount already has its currency (`€`): drop `EUR`, or the sign")
-        );
         // Nothing said where nothing is known: a plain unexpected name, a month-like name alone.
         assert_eq!(hint(&[Rule::FROM], "invest 3M USD Amazon", 14), None);
         assert_eq!(hint(&[Rule::term], "from May", 5), None);
