@@ -6,7 +6,7 @@ use serde::Serialize;
 
 /// Text held by the tree: names, labels, docs. Strings up to 24 bytes live inline (no heap
 /// allocation), which is nearly every name; a rule set of 100 MB holds millions of them.
-pub type Text = compact_str::CompactString;
+pub type Text = arcstr::ArcStr;
 
 /// A name as written, with its span.
 pub type Name = Spanned<Text>;

@@ -19,7 +19,16 @@ pub(super) struct Lowerer<'s> {
     /// Where the chunk being lowered starts in the file.
     pub(super) offset: usize,
     pub(super) diagnostics: Vec<Diagnostic>,
+    /// Names and short labels met so far, so that each is held once however often it is
+    /// written: `p3` in a thousand terms is one string, and a name in the tree is a pointer.
+    pub(super) interned: Interner,
 }
+
+/// Strings already made into [`Text`], looked up by `&str`.
+pub(super) type Interner = rustc_hash::FxHashSet<Text>;
+
+/// Labels longer than this are rarely written twice (descriptions, URLs); not interned.
+const INTERN_MAX_BYTES: usize = 64;
 
 type P<'i> = Pair<'i, Rule>;
 
@@ -32,8 +41,21 @@ impl<'s> Lowerer<'s> {
         Cursor::new(pair, self.file, self.offset)
     }
 
-    fn name(&self, pair: P<'_>) -> Name {
-        Spanned::new(Text::from(pair.as_str()), self.pair_span(&pair))
+    pub(super) fn intern(&mut self, text: &str) -> Text {
+        if text.len() > INTERN_MAX_BYTES {
+            return Text::from(text);
+        }
+        if let Some(known) = self.interned.get(text) {
+            return known.clone();
+        }
+        let new = Text::from(text);
+        self.interned.insert(new.clone());
+        new
+    }
+
+    fn name(&mut self, pair: P<'_>) -> Name {
+        let span = self.pair_span(&pair);
+        Spanned::new(self.intern(pair.as_str()), span)
     }
 
     pub(super) fn lower_file(&mut self, pair: P<'_>) -> Lowered<File> {
@@ -96,7 +118,7 @@ impl<'s> Lowerer<'s> {
             return Ok(Text::default());
         }
         if !text.as_str().contains('\\') {
-            return Ok(Text::from(text.as_str()));
+            return Ok(self.intern(text.as_str()));
         }
         let mut out = String::with_capacity(text.as_str().len());
         let mut chars = text.as_str().chars();
@@ -803,7 +825,7 @@ impl<'s> Lowerer<'s> {
             )
         } else {
             let amount = self.lower_amount(c.next(Rule::amount)?)?;
-            (amount, Text::from(c.next(Rule::currency_code)?.as_str()))
+            (amount, self.intern(c.next(Rule::currency_code)?.as_str()))
         };
         c.finish()?;
         Ok((amount, currency, span))
@@ -888,7 +910,7 @@ impl<'s> Lowerer<'s> {
             Rule::money_undisclosed => {
                 let mut fc = self.cursor(form);
                 let currency = match fc.optional(Rule::currency_code) {
-                    Some(code) => Text::from(code.as_str()),
+                    Some(code) => self.intern(code.as_str()),
                     None => currency_of_sign(fc.next(Rule::currency_sign)?.as_str()),
                 };
                 fc.finish()?;
@@ -925,11 +947,11 @@ fn too_large_amount(span: Span, text: &str) -> Diagnostic {
 }
 
 fn currency_of_sign(sign: &str) -> Text {
-    Text::const_new(match sign {
-        "€" => "EUR",
-        "£" => "GBP",
-        _ => "USD",
-    })
+    match sign {
+        "€" => arcstr::literal!("EUR"),
+        "£" => arcstr::literal!("GBP"),
+        _ => arcstr::literal!("USD"),
+    }
 }
 
 /// The `///` lines right above `offset`, without their markers.

@@ -14,7 +14,7 @@ use crate::ast;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Spanned};
 use grammar::{DealParser, Rule};
-use lower::Lowerer;
+use lower::{Interner, Lowerer};
 use pest::Parser;
 
 /// Parses one file. Returns the tree (as much as could be parsed) and every diagnostic.
@@ -28,27 +28,32 @@ pub fn parse_file(file: FileId, text: &str) -> (Option<ast::File>, Vec<Diagnosti
     }
     let chunks = chunks::item_chunks(text);
     let batches = chunks::batches(&chunks, BATCH_BYTES);
-    let parse_batch =
-        |batch: &[(usize, usize)]| -> Vec<Result<(ast::File, Vec<Diagnostic>), Diagnostic>> {
-            let (Some(&(start, _)), Some(&(_, end))) = (batch.first(), batch.last()) else {
-                return Vec::new();
-            };
-            match parse_chunk(file, text, start, end) {
-                Ok(result) => vec![Ok(result)],
-                // Parse the batch item by item, so one broken item hides none of the others.
-                Err(_) if batch.len() > 1 => batch
-                    .iter()
-                    .map(|&(s, e)| parse_chunk(file, text, s, e))
-                    .collect(),
-                Err(e) => vec![Err(e)],
-            }
+    let parse_batch = |batch: &[(usize, usize)],
+                       interned: &mut Interner|
+     -> Vec<Result<(ast::File, Vec<Diagnostic>), Diagnostic>> {
+        let (Some(&(start, _)), Some(&(_, end))) = (batch.first(), batch.last()) else {
+            return Vec::new();
         };
+        match parse_chunk(file, text, start, end, interned) {
+            Ok(result) => vec![Ok(result)],
+            // Parse the batch item by item, so one broken item hides none of the others.
+            Err(_) if batch.len() > 1 => batch
+                .iter()
+                .map(|&(s, e)| parse_chunk(file, text, s, e, interned))
+                .collect(),
+            Err(e) => vec![Err(e)],
+        }
+    };
     // Batches are independent: large files are parsed on every core, results kept in order.
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(batches.len());
     let results: Vec<_> = if text.len() < PARALLEL_BYTES || workers < 2 {
-        batches.iter().flat_map(|b| parse_batch(b)).collect()
+        let mut interned = Interner::default();
+        batches
+            .iter()
+            .flat_map(|b| parse_batch(b, &mut interned))
+            .collect()
     } else {
         let per_worker = batches.len().div_ceil(workers);
         std::thread::scope(|scope| {
@@ -56,9 +61,10 @@ pub fn parse_file(file: FileId, text: &str) -> (Option<ast::File>, Vec<Diagnosti
                 .chunks(per_worker)
                 .map(|group| {
                     scope.spawn(move || {
+                        let mut interned = Interner::default();
                         group
                             .iter()
-                            .flat_map(|b| parse_batch(b))
+                            .flat_map(|b| parse_batch(b, &mut interned))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -105,6 +111,7 @@ fn parse_chunk(
     text: &str,
     start: usize,
     end: usize,
+    interned: &mut Interner,
 ) -> Result<(ast::File, Vec<Diagnostic>), Diagnostic> {
     let chunk = text.get(start..end).unwrap_or("");
     let mut pairs = DealParser::parse(Rule::file, chunk)
@@ -117,6 +124,7 @@ fn parse_chunk(
         text,
         offset: start,
         diagnostics: Vec::new(),
+        interned: std::mem::take(interned),
     };
     let tree = match lowerer.lower_file(root) {
         Ok(tree) => tree,
@@ -125,6 +133,7 @@ fn parse_chunk(
             ast::File { items: Vec::new() }
         }
     };
+    *interned = lowerer.interned;
     Ok((tree, lowerer.diagnostics))
 }
 
@@ -151,6 +160,7 @@ pub fn parse_question(
         text,
         offset: 0,
         diagnostics: Vec::new(),
+        interned: Interner::default(),
     };
     match lowerer.lower_question(question) {
         Ok(q) => Ok((q, lowerer.diagnostics)),
