@@ -9,7 +9,10 @@ pub use crate::limits::{MAX_FILES, MAX_FILE_BYTES};
 
 /// A file read and decoded, ready to parse.
 pub struct LoadedFile {
+    /// The path as shown in diagnostics.
     pub path: String,
+    /// The path it was read from (not lossily converted), to read it again.
+    pub origin: PathBuf,
     pub text: String,
 }
 
@@ -63,6 +66,7 @@ pub fn load_paths(paths: &[PathBuf]) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
             Ok(text) => files.push(LoadedFile {
                 path: display(&path),
                 text,
+                origin: path,
             }),
             Err(d) => diagnostics.push(d),
         }

@@ -67,10 +67,32 @@ impl RuleSet {
     /// Several directories and files as one rule set.
     pub fn load_paths(paths: &[PathBuf]) -> RuleSet {
         let (files, mut diagnostics) = crate::load::load_paths(paths);
-        let mut rule_set = RuleSet::from_sources(files.into_iter().map(|f| (f.path, f.text)));
+        let mut origins = Vec::with_capacity(files.len());
+        let texts = files.into_iter().map(|f| {
+            origins.push(f.origin);
+            (f.path, f.text)
+        });
+        let mut rule_set = RuleSet::from_sources(texts);
         diagnostics.append(&mut rule_set.diagnostics);
         rule_set.diagnostics = diagnostics;
+        rule_set.release_texts(origins);
         rule_set
+    }
+
+    /// Lets go of the files' texts once they are parsed, keeping the rules' (explanations
+    /// quote their questions): diagnostics read the rest back from disk. The files are listed
+    /// by their [`FileId`], in the order they were added.
+    fn release_texts(&mut self, origins: Vec<PathBuf>) {
+        let mut rules_by_file: Vec<Vec<Span>> = vec![Vec::new(); origins.len()];
+        for rule in &self.program.rules {
+            if let Some(spans) = rules_by_file.get_mut(rule.span.file.0 as usize) {
+                spans.push(rule.span);
+            }
+        }
+        for (i, (origin, keep)) in origins.into_iter().zip(rules_by_file).enumerate() {
+            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+            self.sources.release(id, origin, keep);
+        }
     }
 
     /// A rule set from texts in memory, each with the name to show in diagnostics.
@@ -89,7 +111,7 @@ impl RuleSet {
             let Some(file) = sources.get(id) else {
                 continue;
             };
-            let (tree, mut found) = crate::syntax::parse_file(id, &file.text);
+            let (tree, mut found) = crate::syntax::parse_file(id, file.text().unwrap_or(""));
             diagnostics.append(&mut found);
             if let Some(tree) = tree {
                 if tree.items.is_empty() {

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 use std::fmt;
+use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
@@ -86,8 +88,23 @@ impl<T: fmt::Debug> fmt::Debug for Spanned<T> {
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: String,
-    pub text: String,
+    /// The text, until [`SourceFile::release`] lets it go.
+    text: String,
     line_starts: Vec<u32>,
+    released: Option<Released>,
+}
+
+/// What stays of a file's text once it is released: the parts still read (the rules, whose
+/// questions explanations quote) and how to read the rest back, for diagnostics, from disk.
+#[derive(Debug)]
+struct Released {
+    origin: PathBuf,
+    len: usize,
+    hash: u64,
+    /// Kept slices of the text, by where they start; they do not overlap.
+    kept: Vec<(u32, Box<str>)>,
+    /// The text read back from `origin`; `None` when the file changed or cannot be read.
+    reread: OnceLock<Option<String>>,
 }
 
 impl SourceFile {
@@ -102,7 +119,64 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            released: None,
         }
+    }
+
+    /// The whole text: held, or read back from disk once released. `None` when a released
+    /// file has changed on disk since it was loaded, or can no longer be read: its diagnostics
+    /// then name their place by line and column instead of drawing it.
+    pub fn text(&self) -> Option<&str> {
+        let Some(released) = &self.released else {
+            return Some(&self.text);
+        };
+        released
+            .reread
+            .get_or_init(|| {
+                let bytes = std::fs::read(&released.origin).ok()?;
+                let text = crate::load::decode(&self.path, bytes).ok()?;
+                (text.len() == released.len && text_hash(&text) == released.hash).then_some(text)
+            })
+            .as_deref()
+    }
+
+    /// Lets the text go, keeping only the slices at `keep`; the rest can be read back from
+    /// `origin` (the file it was loaded from) if a diagnostic needs to be drawn. A rule set of
+    /// 100 MB holds the text once while parsing and not after.
+    pub fn release(&mut self, origin: PathBuf, keep: impl IntoIterator<Item = Span>) {
+        if self.released.is_some() {
+            return;
+        }
+        let mut kept: Vec<(u32, Box<str>)> = keep
+            .into_iter()
+            .filter_map(|span| {
+                Some((
+                    span.start,
+                    self.text
+                        .get(span.start as usize..span.end as usize)?
+                        .into(),
+                ))
+            })
+            .collect();
+        kept.sort_by_key(|k| k.0);
+        kept.dedup_by_key(|k| k.0);
+        self.released = Some(Released {
+            origin,
+            len: self.text.len(),
+            hash: text_hash(&self.text),
+            kept,
+            reread: OnceLock::new(),
+        });
+        self.text = String::new();
+    }
+
+    /// Length of the text in bytes (held or not).
+    pub fn len(&self) -> usize {
+        self.released.as_ref().map_or(self.text.len(), |r| r.len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// 1-based line of a byte offset.
@@ -117,10 +191,11 @@ impl SourceFile {
     pub fn line_start(&self, line: usize) -> usize {
         self.line_starts
             .get(line)
-            .map_or(self.text.len(), |&s| s as usize)
+            .map_or(self.len(), |&s| s as usize)
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters; in bytes if the text cannot be read back) of a
+    /// byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let line = self.line_of(offset);
         let start = self
@@ -128,17 +203,42 @@ impl SourceFile {
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or(0) as usize;
-        let end = (offset as usize).min(self.text.len());
-        let col = self.text.get(start..end).map_or(0, |s| s.chars().count()) + 1;
+        let end = (offset as usize).min(self.len());
+        let col = match self.text() {
+            Some(text) => text.get(start..end).map_or(0, |s| s.chars().count()),
+            None => end.saturating_sub(start),
+        } + 1;
         (line, col)
     }
 
-    /// The text of a span, or "" when it does not fall on character boundaries.
+    /// The text of a span, or "" when it does not fall on character boundaries (or on a kept
+    /// slice, once the text is released and cannot be read back).
     pub fn slice(&self, span: Span) -> &str {
-        self.text
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or("")
+        let (start, end) = (span.start as usize, span.end as usize);
+        let Some(released) = &self.released else {
+            return self.text.get(start..end).unwrap_or("");
+        };
+        let at = released.kept.partition_point(|k| k.0 <= span.start);
+        let kept = at
+            .checked_sub(1)
+            .and_then(|i| released.kept.get(i))
+            .and_then(|(from, text)| {
+                let from = *from as usize;
+                text.get(start.checked_sub(from)?..end.checked_sub(from)?)
+            });
+        match kept {
+            Some(text) => text,
+            None => self.text().and_then(|t| t.get(start..end)).unwrap_or(""),
+        }
     }
+}
+
+/// A checksum of a file's text, to tell whether the file read back is the one loaded.
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Every file of a rule set, by [`FileId`].
@@ -156,6 +256,13 @@ impl SourceMap {
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
+    }
+
+    /// Releases one file's text: see [`SourceFile::release`].
+    pub fn release(&mut self, id: FileId, origin: PathBuf, keep: impl IntoIterator<Item = Span>) {
+        if let Some(file) = self.files.get_mut(id.0 as usize) {
+            file.release(origin, keep);
+        }
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
@@ -179,5 +286,46 @@ impl SourceMap {
 
     pub fn slice(&self, span: Span) -> &str {
         self.get(span.file).map_or("", |f| f.slice(span))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_file(name: &str, text: &str) -> PathBuf {
+        let path = std::env::temp_dir().join(format!("dealcheck-{}-{name}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_released_file_keeps_its_kept_slices_and_reads_the_rest_back() {
+        let text = "party A\nrule r { ask yes }\nparty B\n";
+        let path = temp_file("released.deal", text);
+        let mut file = SourceFile::new("released.deal".into(), text.into());
+        let rule = Span::new(FileId(0), 8, 27);
+        file.release(path.clone(), [rule]);
+        assert_eq!(file.slice(Span::new(FileId(0), 17, 24)), "ask yes");
+        assert_eq!(file.len(), text.len());
+        assert_eq!(file.line_col(30), (3, 4));
+        // Outside the kept slices: read back from disk, once.
+        assert_eq!(file.slice(Span::new(FileId(0), 33, 34)), "B");
+        assert_eq!(file.text(), Some(text));
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_file_changed_on_disk_is_not_read_back() {
+        let text = "party A\nparty B\n";
+        let path = temp_file("changed.deal", text);
+        let mut file = SourceFile::new("changed.deal".into(), text.into());
+        file.release(path.clone(), []);
+        std::fs::write(&path, "party A\nparty C\n").unwrap();
+        assert_eq!(file.text(), None);
+        assert_eq!(file.slice(Span::new(FileId(0), 14, 15)), "");
+        // Lines still come from the index made at load; columns count bytes.
+        assert_eq!(file.line_col(14), (2, 7));
+        std::fs::remove_file(path).unwrap();
     }
 }

@@ -251,3 +251,41 @@ fn a_deal_left_out_says_why() {
         "deal `talks` (proposed) is not in force: proposed deals count only when assumed"
     ));
 }
+
+/// A rule set loaded from disk lets go of its files' texts (keeping its rules') and reads a
+/// file back only to draw a diagnostic; a file changed since it was loaded is not drawn from,
+/// its diagnostics name their place instead, and questions are still answered.
+#[test]
+fn diagnostics_after_the_file_changed_name_their_place_instead_of_drawing_it() {
+    use dealcheck::report::{render_diagnostic, RenderOptions};
+    let dir = std::env::temp_dir().join(format!("dealcheck-changed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("deals.deal");
+    let text = "as of 2025-12-17\nparty A\nasset A.m\naction host\n\
+                deal d {\n  grant B may host A.m\n}\n\
+                rule r \"Quoted\" { ask can A host A.m expect yes }\n";
+    std::fs::write(&path, text).unwrap();
+    let rules = RuleSet::load(&path);
+    let unknown = rules
+        .diagnostics()
+        .iter()
+        .find(|d| d.message.contains('B'))
+        .expect("an unknown-name diagnostic");
+    let drawn = render_diagnostic(unknown, rules.sources(), RenderOptions::default());
+    assert!(drawn.contains("grant B may host A.m"), "{drawn}");
+
+    std::fs::write(&path, text.replace("grant B", "grant Z")).unwrap();
+    let rules = RuleSet::load(&path);
+    std::fs::write(&path, "// rewritten\n").unwrap();
+    let unknown = rules
+        .diagnostics()
+        .iter()
+        .find(|d| d.message.contains('Z'))
+        .expect("an unknown-name diagnostic");
+    let placed = render_diagnostic(unknown, rules.sources(), RenderOptions::default());
+    assert!(placed.contains("deals.deal:6:9:"), "{placed}");
+    assert!(!placed.contains("grant Z"), "{placed}");
+    let answer = rules.ask("can A host A.m", &Options::default()).unwrap();
+    assert_eq!(answer.verdict, Verdict::Yes);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

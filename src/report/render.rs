@@ -23,7 +23,7 @@ impl SourceCode for FileSource<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let text = self.file.text.as_str();
+        let text = self.file.text().unwrap_or("");
         let line = self
             .file
             .line_of(u32::try_from(span.offset()).unwrap_or(u32::MAX))
@@ -143,9 +143,13 @@ fn source<'a>(sources: Lookup<'a>, span: Span) -> Option<FileSource<'a>> {
     sources.get(span.file).map(|file| FileSource { file })
 }
 
-/// Whether the lines a snippet of `span` shows (its own, and one on either side) are short
-/// enough to draw: see [`MAX_SNIPPET_LINE_BYTES`](crate::limits::MAX_SNIPPET_LINE_BYTES).
+/// Whether the lines a snippet of `span` shows (its own, and one on either side) can be drawn:
+/// the file's text can be had (a released file changed on disk cannot be drawn from) and the
+/// lines are short enough (see [`MAX_SNIPPET_LINE_BYTES`](crate::limits::MAX_SNIPPET_LINE_BYTES)).
 fn drawable(file: &SourceFile, span: Span) -> bool {
+    if file.text().is_none() {
+        return false;
+    }
     let first = file.line_of(span.start).saturating_sub(2);
     let last = file.line_of(span.end);
     (first..=last).all(|line| {
@@ -224,7 +228,8 @@ fn prepare<'a>(diagnostic: &'a Diagnostic, sources: Lookup<'a>) -> Rendered<'a> 
                 }
             }
             Some(file) => {
-                // Too long a line to draw: the place in words, the label after the message.
+                // Not drawable (a line too long, a file changed on disk since it was read): the
+                // place in words, the label after the message.
                 rendered.message = format!("{}: {}", place(file, *span), diagnostic.message);
                 if !diagnostic.label.is_empty() {
                     rendered
