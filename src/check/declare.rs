@@ -67,7 +67,7 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
                 let id = program.deals.len();
                 add_name(&mut program, &d.name, Symbol::Deal(id), diagnostics);
                 declare_labels(&mut program, id, &d, diagnostics);
-                program.deals.push(*d);
+                program.deals.push(d);
             }
             Item::Rule(r) => {
                 let id = program.rules.len();

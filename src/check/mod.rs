@@ -89,7 +89,9 @@ pub struct Program {
     pub actions: Vec<ast::SimpleDecl>,
     pub channels: Vec<ast::SimpleDecl>,
     pub events: Vec<ast::EventDecl>,
-    pub deals: Vec<ast::Deal>,
+    /// Boxed as parsed: moving a deal out of its box would free the box in the parser thread's
+    /// heap, where nothing allocated later could reuse it.
+    pub deals: Vec<Box<ast::Deal>>,
     pub rules: Vec<ast::Rule>,
     /// Each party's group (`part of`), resolved.
     pub parent: Vec<Option<PartyId>>,
