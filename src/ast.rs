@@ -238,7 +238,13 @@ pub enum Who {
 pub struct AssetRef {
     pub owner: Name,
     pub name: Name,
-    pub span: Span,
+}
+
+impl AssetRef {
+    /// `Owner.name` as written (worked out, not stored: there are hundreds of thousands).
+    pub fn span(&self) -> Span {
+        self.owner.span.to(self.name.span)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

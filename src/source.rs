@@ -109,7 +109,10 @@ struct Released {
 
 impl SourceFile {
     pub fn new(path: String, text: String) -> SourceFile {
-        let mut line_starts = vec![0u32];
+        // Counted first, so the index is allocated once at its size (4 million lines is 16 MB).
+        let lines = text.bytes().filter(|&b| b == b'\n').count();
+        let mut line_starts = Vec::with_capacity(lines + 1);
+        line_starts.push(0u32);
         for (i, b) in text.bytes().enumerate() {
             if b == b'\n' {
                 line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));

@@ -207,7 +207,7 @@ fn expect_asset(program: &Program, asset: &AssetRef, diagnostics: &mut Diags) {
     let d = if let Some(real) = elsewhere.first() {
         Diagnostic::error(
             codes::ASSET_OWNER,
-            asset.span,
+            asset.span(),
             format!("`{written}` names the wrong owner: the asset is `{real}`"),
         )
         .with_label(format!(
@@ -226,7 +226,7 @@ fn expect_asset(program: &Program, asset: &AssetRef, diagnostics: &mut Diags) {
         );
         let d = Diagnostic::error(
             codes::UNKNOWN_NAME,
-            asset.span,
+            asset.span(),
             format!("unknown asset `{written}`"),
         )
         .with_label("not declared anywhere in the rule set");

@@ -391,13 +391,19 @@ impl<'g> Folded<'g> {
 /// Folds the graph and lists its cycles.
 pub fn fold<'g>(world: &World<'_>, graph: &'g MoneyGraph) -> Folded<'g> {
     let program = world.program;
-    let mut nodes: Vec<PartyId> = graph
-        .edges
-        .iter()
-        .flat_map(|e| [program.root(e.payer), program.root(e.payee)])
+    // Marked in a table by party rather than collected twice per edge and deduplicated: a
+    // graph of 600,000 flows has a few thousand groups.
+    let mut is_node = vec![false; program.parties.len()];
+    for e in &graph.edges {
+        for party in [program.root(e.payer), program.root(e.payee)] {
+            if let Some(mark) = is_node.get_mut(party) {
+                *mark = true;
+            }
+        }
+    }
+    let nodes: Vec<PartyId> = (0..is_node.len())
+        .filter(|&p| is_node.get(p) == Some(&true))
         .collect();
-    nodes.sort_unstable();
-    nodes.dedup();
     let node_of = |p: PartyId| nodes.binary_search(&program.root(p)).ok();
     let mut links: Vec<(usize, usize, &Edge)> = graph
         .edges

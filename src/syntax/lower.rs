@@ -523,12 +523,11 @@ impl<'s> Lowerer<'s> {
     }
 
     pub(super) fn lower_asset_ref(&mut self, pair: P<'_>) -> Lowered<AssetRef> {
-        let span = self.pair_span(&pair);
         let mut c = self.cursor(pair);
         let owner = self.name(c.next(Rule::name)?);
         let name = self.name(c.next(Rule::name)?);
         c.finish()?;
-        Ok(AssetRef { owner, name, span })
+        Ok(AssetRef { owner, name })
     }
 
     pub(super) fn lower_reference(&mut self, pair: P<'_>) -> Lowered<Reference> {
