@@ -81,11 +81,12 @@ pub enum DateLit {
     Decade { year: i32 },
 }
 
-/// A calendar duration, already normalised to months and days (weeks are 7 days).
+/// A calendar duration, already normalised to months and days (weeks are 7 days). At most
+/// 10,000 years (checked when lowering), so 32 bits hold either part.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
 pub struct Duration {
-    pub months: i64,
-    pub days: i64,
+    pub months: i32,
+    pub days: i32,
 }
 
 /// An amount of money, exact or a range (§2).

@@ -199,7 +199,7 @@ impl Evaluator<'_> {
             Val::Percent { range, .. } => format!("{range}%"),
             Val::Number(r) => r.to_string(),
             Val::Duration(d) => {
-                let unit = |n: i64, one: &str| match n {
+                let unit = |n: i32, one: &str| match n {
                     1 => format!("1 {one}"),
                     n => format!("{n} {one}s"),
                 };

@@ -75,8 +75,8 @@ impl Day {
             return self;
         };
         let span = jiff::Span::new()
-            .try_months(duration.months.saturating_mul(sign))
-            .and_then(|s| s.try_days(duration.days.saturating_mul(sign)));
+            .try_months(i64::from(duration.months).saturating_mul(sign))
+            .and_then(|s| s.try_days(i64::from(duration.days).saturating_mul(sign)));
         let shifted = span.ok().and_then(|span| {
             let months_only = jiff::Span::new().try_months(span.get_months()).ok()?;
             let after_months = date.checked_add(months_only).ok()?;

@@ -721,17 +721,15 @@ impl<'s> Lowerer<'s> {
                 _ => Some((0, count)),
             };
             let total = added.and_then(|(m, d)| {
-                Some((
-                    duration.months.checked_add(m)?,
-                    duration.days.checked_add(d)?,
-                ))
+                let months = i64::from(duration.months).checked_add(m)?;
+                let days = i64::from(duration.days).checked_add(d)?;
+                if months > MAX_DURATION_MONTHS || days > MAX_DURATION_DAYS {
+                    return None;
+                }
+                Some((i32::try_from(months).ok()?, i32::try_from(days).ok()?))
             });
             match total {
-                Some((months, days))
-                    if months <= MAX_DURATION_MONTHS && days <= MAX_DURATION_DAYS =>
-                {
-                    duration = Duration { months, days }
-                }
+                Some((months, days)) => duration = Duration { months, days },
                 _ => self.diagnostics.push(
                     Diagnostic::error(codes::INVALID_DURATION, span, "duration is too long")
                         .with_label("more than 10,000 years")
