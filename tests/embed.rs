@@ -265,24 +265,22 @@ fn diagnostics_after_the_file_changed_name_their_place_instead_of_drawing_it() {
                 deal d {\n  grant B may host A.m\n}\n\
                 rule r \"Quoted\" { ask can A host A.m expect yes }\n";
     std::fs::write(&path, text).unwrap();
+    let render_unknown = |rules: &RuleSet, name: char| {
+        let unknown = rules
+            .diagnostics()
+            .iter()
+            .find(|d| d.message.contains(name))
+            .expect("an unknown-name diagnostic");
+        render_diagnostic(unknown, rules.sources(), RenderOptions::default())
+    };
     let rules = RuleSet::load(&path);
-    let unknown = rules
-        .diagnostics()
-        .iter()
-        .find(|d| d.message.contains('B'))
-        .expect("an unknown-name diagnostic");
-    let drawn = render_diagnostic(unknown, rules.sources(), RenderOptions::default());
+    let drawn = render_unknown(&rules, 'B');
     assert!(drawn.contains("grant B may host A.m"), "{drawn}");
 
     std::fs::write(&path, text.replace("grant B", "grant Z")).unwrap();
     let rules = RuleSet::load(&path);
     std::fs::write(&path, "// rewritten\n").unwrap();
-    let unknown = rules
-        .diagnostics()
-        .iter()
-        .find(|d| d.message.contains('Z'))
-        .expect("an unknown-name diagnostic");
-    let placed = render_diagnostic(unknown, rules.sources(), RenderOptions::default());
+    let placed = render_unknown(&rules, 'Z');
     assert!(placed.contains("deals.deal:6:9:"), "{placed}");
     assert!(!placed.contains("grant Z"), "{placed}");
     let answer = rules.ask("can A host A.m", &Options::default()).unwrap();
