@@ -28,74 +28,90 @@ pub fn parse_file(file: FileId, text: &str) -> (Option<ast::File>, Vec<Diagnosti
     }
     let chunks = chunks::item_chunks(text);
     let batches = chunks::batches(&chunks, BATCH_BYTES);
-    let parse_batch = |batch: &[(usize, usize)],
-                       interned: &mut Interner|
-     -> Vec<Result<(ast::File, Vec<Diagnostic>), Diagnostic>> {
+    let parse_batch = |batch: &[(usize, usize)], interned: &mut Interner, out: &mut Parsed| {
         let (Some(&(start, _)), Some(&(_, end))) = (batch.first(), batch.last()) else {
-            return Vec::new();
+            return;
         };
         match parse_chunk(file, text, start, end, interned) {
-            Ok(result) => vec![Ok(result)],
+            Ok(result) => out.add(Ok(result)),
             // Parse the batch item by item, so one broken item hides none of the others.
-            Err(_) if batch.len() > 1 => batch
-                .iter()
-                .map(|&(s, e)| parse_chunk(file, text, s, e, interned))
-                .collect(),
-            Err(e) => vec![Err(e)],
+            Err(_) if batch.len() > 1 => {
+                for &(s, e) in batch {
+                    out.add(parse_chunk(file, text, s, e, interned));
+                }
+            }
+            Err(e) => out.add(Err(e)),
         }
     };
+    let parse_group = |group: &[&[(usize, usize)]]| {
+        let mut interned = Interner::default();
+        let mut out = Parsed::default();
+        for batch in group {
+            parse_batch(batch, &mut interned, &mut out);
+        }
+        out
+    };
     // Batches are independent: large files are parsed on every core, results kept in order.
+    // Each thread gathers its own batches' items, so what lowering throws away (a batch's list
+    // of items) is freed by the thread that made it, while it can still reuse the memory.
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(batches.len());
-    let results: Vec<_> = if text.len() < PARALLEL_BYTES || workers < 2 {
-        let mut interned = Interner::default();
-        batches
-            .iter()
-            .flat_map(|b| parse_batch(b, &mut interned))
-            .collect()
+    let parts: Vec<Parsed> = if text.len() < PARALLEL_BYTES || workers < 2 {
+        vec![parse_group(&batches)]
     } else {
         let per_worker = batches.len().div_ceil(workers);
         std::thread::scope(|scope| {
             let handles: Vec<_> = batches
                 .chunks(per_worker)
-                .map(|group| {
-                    scope.spawn(move || {
-                        let mut interned = Interner::default();
-                        group
-                            .iter()
-                            .flat_map(|b| parse_batch(b, &mut interned))
-                            .collect::<Vec<_>>()
-                    })
-                })
+                .map(|group| scope.spawn(move || parse_group(group)))
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        vec![Err(Diagnostic::internal(None, "a parser thread failed"))]
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| Parsed {
+                        items: Vec::new(),
+                        diagnostics: vec![Diagnostic::internal(None, "a parser thread failed")],
+                        failed: true,
                     })
                 })
                 .collect()
         })
     };
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(parts.iter().map(|p| p.items.len()).sum());
     let mut diagnostics = Vec::new();
     let mut failed = false;
-    for result in results {
-        match result {
-            Ok((mut tree, mut found)) => {
-                items.append(&mut tree.items);
-                diagnostics.append(&mut found);
-            }
-            Err(e) => {
-                diagnostics.push(e);
-                failed = true;
-            }
-        }
+    for mut part in parts {
+        items.append(&mut part.items);
+        diagnostics.append(&mut part.diagnostics);
+        failed |= part.failed;
     }
     let tree = (!failed || !items.is_empty()).then_some(ast::File { items });
     (tree, diagnostics)
+}
+
+/// What one thread parsed: items and diagnostics in file order.
+#[derive(Default)]
+struct Parsed {
+    items: Vec<ast::Item>,
+    diagnostics: Vec<Diagnostic>,
+    /// Whether some batch could not be parsed at all.
+    failed: bool,
+}
+
+impl Parsed {
+    fn add(&mut self, result: Result<(ast::File, Vec<Diagnostic>), Diagnostic>) {
+        match result {
+            Ok((mut tree, mut found)) => {
+                self.items.append(&mut tree.items);
+                self.diagnostics.append(&mut found);
+            }
+            Err(e) => {
+                self.diagnostics.push(e);
+                self.failed = true;
+            }
+        }
+    }
 }
 
 /// Files at least this large are parsed on several threads.
