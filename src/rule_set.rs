@@ -60,6 +60,10 @@ impl std::error::Error for AskError {}
 
 impl RuleSet {
     /// Every `.deal` file under a directory (recursively, sorted by path), or one file.
+    ///
+    /// The files' texts are let go once parsed (a rule's text is kept, for explanations); a
+    /// diagnostic drawn later reads its file back, and names its place instead of drawing it
+    /// if the file has changed since. [`RuleSet::from_sources`] keeps its texts.
     pub fn load(path: impl AsRef<Path>) -> RuleSet {
         RuleSet::load_paths(&[path.as_ref().to_path_buf()])
     }
