@@ -4,8 +4,9 @@ use crate::source::{Span, Spanned};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-/// Text held by the tree: names, labels, docs. Strings up to 24 bytes live inline (no heap
-/// allocation), which is nearly every name; a rule set of 100 MB holds millions of them.
+/// Text held by the tree: names, labels, docs. A pointer to a shared string: lowering interns
+/// names and short labels, so a name written a thousand times is held once (a rule set of
+/// 100 MB holds millions of names and only tens of thousands of distinct ones).
 pub type Text = arcstr::ArcStr;
 
 /// A name as written, with its span.

@@ -283,6 +283,7 @@ fn diagnostics_after_the_file_changed_name_their_place_instead_of_drawing_it() {
     let placed = render_unknown(&rules, 'Z');
     assert!(placed.contains("deals.deal:6:9:"), "{placed}");
     assert!(!placed.contains("grant Z"), "{placed}");
+    assert!(placed.contains("has changed since it was read"), "{placed}");
     let answer = rules.ask("can A host A.m", &Options::default()).unwrap();
     assert_eq!(answer.verdict, Verdict::Yes);
     std::fs::remove_dir_all(&dir).unwrap();

@@ -236,6 +236,12 @@ fn prepare<'a>(diagnostic: &'a Diagnostic, sources: Lookup<'a>) -> Rendered<'a> 
                         .message
                         .push_str(&format!(" ({})", diagnostic.label));
                 }
+                if file.text().is_none() {
+                    rendered.message.push_str(&format!(
+                        " [not drawn: `{}` has changed since it was read]",
+                        file.path
+                    ));
+                }
                 for other in &diagnostic.others {
                     rendered
                         .related
