@@ -136,6 +136,11 @@ impl SourceFile {
         released
             .reread
             .get_or_init(|| {
+                // A file that has grown is not read at all (it may now be huge).
+                let on_disk = std::fs::metadata(&released.origin).ok()?.len();
+                if usize::try_from(on_disk).ok()? != released.len {
+                    return None;
+                }
                 let bytes = std::fs::read(&released.origin).ok()?;
                 let text = crate::load::decode(&self.path, bytes).ok()?;
                 (text.len() == released.len && text_hash(&text) == released.hash).then_some(text)
@@ -329,6 +334,11 @@ mod tests {
         assert_eq!(file.slice(Span::new(FileId(0), 14, 15)), "");
         // Lines still come from the index made at load; columns count bytes.
         assert_eq!(file.line_col(14), (2, 7));
+        // A file that has grown is not even read.
+        let mut grown = SourceFile::new("changed.deal".into(), text.into());
+        grown.release(path.clone(), []);
+        std::fs::write(&path, "party A\nparty B\nparty C\n").unwrap();
+        assert_eq!(grown.text(), None);
         std::fs::remove_file(path).unwrap();
     }
 }
