@@ -33,6 +33,17 @@ const INTERN_MAX_BYTES: usize = 64;
 type P<'i> = Pair<'i, Rule>;
 
 impl<'s> Lowerer<'s> {
+    /// A lowerer for the text of `file` from byte `offset` on, adding to `interned`.
+    pub(super) fn new(file: FileId, text: &'s str, offset: usize, interned: Interner) -> Self {
+        Lowerer {
+            file,
+            text,
+            offset,
+            diagnostics: Vec::new(),
+            interned,
+        }
+    }
+
     pub(super) fn pair_span(&self, pair: &P<'_>) -> Span {
         span_of(pair, self.file, self.offset)
     }
@@ -53,7 +64,7 @@ impl<'s> Lowerer<'s> {
         new
     }
 
-    fn name(&mut self, pair: P<'_>) -> Name {
+    pub(super) fn name(&mut self, pair: P<'_>) -> Name {
         let span = self.pair_span(&pair);
         Spanned::new(self.intern(pair.as_str()), span)
     }

@@ -25,12 +25,7 @@ impl Lowerer<'_> {
         for child in inner.by_ref() {
             match child.as_rule() {
                 Rule::RULE => {}
-                Rule::decl_name => {
-                    name = Some(Spanned::new(
-                        Text::from(child.as_str()),
-                        self.pair_span(&child),
-                    ))
-                }
+                Rule::decl_name => name = Some(self.name(child)),
                 Rule::label => label = Some(self.lower_label(child)?),
                 Rule::assuming => assumptions.push(self.lower_assuming(child)?),
                 Rule::ask | Rule::assert => match self.lower_check(child) {
@@ -63,12 +58,7 @@ impl Lowerer<'_> {
         let mut point = None;
         for child in pair.into_inner() {
             match child.as_rule() {
-                Rule::name => {
-                    name = Some(Spanned::new(
-                        Text::from(child.as_str()),
-                        self.pair_span(&child),
-                    ))
-                }
+                Rule::name => name = Some(self.name(child)),
                 Rule::point => point = Some(self.lower_point(child)?),
                 _ => {}
             }
@@ -204,17 +194,14 @@ impl Lowerer<'_> {
         let (mut always, mut asset, mut via, mut when) = (false, None, None, None);
         for child in pair.into_inner() {
             match child.as_rule() {
-                Rule::name => names.push(Spanned::new(
-                    Text::from(child.as_str()),
-                    self.pair_span(&child),
-                )),
+                Rule::name => names.push(self.name(child)),
                 Rule::always => always = true,
                 Rule::asset_ref => asset = Some(self.lower_asset_ref(child)?),
                 Rule::via => {
                     via = child
                         .into_inner()
                         .find(|p| p.as_rule() == Rule::name)
-                        .map(|p| Spanned::new(Text::from(p.as_str()), self.pair_span(&p)))
+                        .map(|p| self.name(p))
                 }
                 Rule::when => when = Some(self.lower_when(child)?),
                 _ => {}
@@ -305,10 +292,7 @@ impl Lowerer<'_> {
                 let mut names = Vec::new();
                 for child in pair.into_inner() {
                     match child.as_rule() {
-                        Rule::name => names.push(Spanned::new(
-                            Text::from(child.as_str()),
-                            self.pair_span(&child),
-                        )),
+                        Rule::name => names.push(self.name(child)),
                         Rule::OPEN | Rule::CLOSE | Rule::COMMA => {}
                         other => func = Some(other),
                     }

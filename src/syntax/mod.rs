@@ -135,13 +135,7 @@ fn parse_chunk(
     let root = pairs
         .next()
         .ok_or_else(|| Diagnostic::internal(None, "the parser returned nothing"))?;
-    let mut lowerer = Lowerer {
-        file,
-        text,
-        offset: start,
-        diagnostics: Vec::new(),
-        interned: std::mem::take(interned),
-    };
+    let mut lowerer = Lowerer::new(file, text, start, std::mem::take(interned));
     let tree = match lowerer.lower_file(root) {
         Ok(tree) => tree,
         Err(d) => {
@@ -171,13 +165,7 @@ pub fn parse_question(
             "the parser returned no question",
         )]
     })?;
-    let mut lowerer = Lowerer {
-        file,
-        text,
-        offset: 0,
-        diagnostics: Vec::new(),
-        interned: Interner::default(),
-    };
+    let mut lowerer = Lowerer::new(file, text, 0, Interner::default());
     match lowerer.lower_question(question) {
         Ok(q) => Ok((q, lowerer.diagnostics)),
         Err(d) => {
