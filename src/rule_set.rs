@@ -115,7 +115,7 @@ impl RuleSet {
             let Some(file) = sources.get(id) else {
                 continue;
             };
-            let (tree, mut found) = crate::syntax::parse_file(id, file.text().unwrap_or(""));
+            let (tree, mut found) = crate::syntax::parse_file_packed(id, file.text().unwrap_or(""));
             diagnostics.append(&mut found);
             if let Some(tree) = tree {
                 if tree.items.is_empty() {

@@ -2,6 +2,7 @@
 //! owners, and no `part of` cycles.
 
 use super::{Program, Symbol};
+use crate::ast::packed::PackedDeal;
 use crate::ast::{self, Item, Name};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::syntax::KEYWORDS;
@@ -15,7 +16,7 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
         match item {
             Item::Party(_) => parties += 1,
             Item::Asset(_) => assets += 1,
-            Item::Deal(_) => deals += 1,
+            Item::Deal(_) | Item::PackedDeal(_) => deals += 1,
             Item::Rule(_) => rules += 1,
             _ => {}
         }
@@ -23,6 +24,7 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
     program.parties.reserve_exact(parties);
     program.assets.reserve_exact(assets);
     program.deals.reserve_exact(deals);
+    program.deal_facts.reserve_exact(deals);
     program.rules.reserve_exact(rules);
     for item in files.into_iter().flat_map(|f| f.items) {
         match item {
@@ -64,10 +66,19 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
                 program.events.push(e);
             }
             Item::Deal(d) => {
-                let id = program.deals.len();
-                add_name(&mut program, &d.name, Symbol::Deal(id), diagnostics);
-                declare_labels(&mut program, id, &d, diagnostics);
-                program.deals.push(d);
+                let labels: Vec<_> = d.terms.iter().map(|t| t.label.clone()).collect();
+                declare_deal(&mut program, &d, &labels, diagnostics);
+                program.deals.push(PackedDeal::new(&d));
+            }
+            Item::PackedDeal(packed) => {
+                // Its head and labels unpacked, for its name, labels and facts; every deal is
+                // declared (an unpackable one, a bug, under an empty name) so deal numbers
+                // stay in step.
+                let mut deal = packed.unpack_head().unwrap_or_else(empty_deal);
+                let labels = packed.labels();
+                declare_deal(&mut program, &deal, &labels, diagnostics);
+                deal.terms.clear();
+                program.deals.push(packed);
             }
             Item::Rule(r) => {
                 let id = program.rules.len();
@@ -140,33 +151,58 @@ fn add_name(program: &mut Program, name: &Name, symbol: Symbol, diagnostics: &mu
     }
 }
 
-fn declare_labels(
+fn empty_deal() -> ast::Deal {
+    ast::Deal {
+        name: Name::new(ast::Text::new(), crate::source::Span::default()),
+        label: None,
+        doc: None,
+        parties: Vec::new(),
+        statuses: Vec::new(),
+        dated: Vec::new(),
+        sources: Vec::new(),
+        terms: Vec::new(),
+        span: crate::source::Span::default(),
+    }
+}
+
+/// Declares the next deal: its name, its terms' labels (`term_labels`, one per term; `d`'s
+/// own terms are not read), and its facts.
+fn declare_deal(
     program: &mut Program,
-    deal: usize,
     d: &ast::Deal,
+    term_labels: &[Option<Name>],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let indexed = d.terms.len() > super::LABEL_SCAN_LIMIT;
+    let deal = program.deals.len();
+    program.deal_facts.push(super::DealFacts::of(d));
+    if !d.name.node.is_empty() {
+        add_name(program, &d.name, Symbol::Deal(deal), diagnostics);
+    }
+    let name = &d.name;
+    let indexed = term_labels.len() > super::LABEL_SCAN_LIMIT;
     let mut labels = rustc_hash::FxHashMap::default();
-    for (index, term) in d.terms.iter().enumerate() {
-        let Some(label) = &term.label else { continue };
+    for (index, label) in term_labels.iter().enumerate() {
+        let Some(label) = label else { continue };
         if !keyword_check(label, diagnostics) {
             continue;
         }
         let first = if indexed {
             labels.get(label.node.as_str()).copied()
         } else {
-            super::find_label(d, label.node.as_str()).filter(|&first| first < index)
+            term_labels
+                .iter()
+                .take(index)
+                .position(|l| l.as_ref().is_some_and(|l| l.node == label.node))
         };
         if let Some(first) = first {
             let mut diag = Diagnostic::error(
                 codes::DUPLICATE_NAME,
                 label.span,
-                format!("`{}.{}` labels two terms", d.name.node, label.node),
+                format!("`{}.{}` labels two terms", name.node, label.node),
             )
             .with_label("second term with this label")
             .with_help("labels name one term each within a deal");
-            if let Some(other) = d.terms.get(first).and_then(|t| t.label.as_ref()) {
+            if let Some(Some(other)) = term_labels.get(first) {
                 diag = diag.with_other(other.span, "first labelled here");
             }
             diagnostics.push(diag);

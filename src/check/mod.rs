@@ -4,6 +4,7 @@
 mod declare;
 mod resolve;
 
+use crate::ast::packed::{PackedDeal, TermTag};
 use crate::ast::{self, DateLit};
 use crate::diagnostic::Diagnostic;
 use crate::source::{Span, Spanned};
@@ -71,13 +72,36 @@ pub enum Target {
 const LABEL_SCAN_LIMIT: usize = 16;
 
 /// The first term of a deal labelled `label` (labels that are keywords or too long name nothing).
-fn find_label(deal: &ast::Deal, label: &str) -> Option<usize> {
+fn find_label(deal: &PackedDeal, label: &str) -> Option<usize> {
     if !declare::usable_label(label) {
         return None;
     }
-    deal.terms
+    deal.labels()
         .iter()
-        .position(|t| t.label.as_ref().is_some_and(|l| l.node == label))
+        .position(|l| l.as_ref().is_some_and(|l| l.node == label))
+}
+
+/// What later stages read of every deal on every window, kept unpacked beside the packed deal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DealFacts {
+    /// Whether its first status lets it count without being assumed (`signed`, `announced`,
+    /// `terminated on`, or none): `reported` and `proposed` deals count only when assumed.
+    pub counts_unassumed: bool,
+    /// Whether its first status is `terminated on …`.
+    pub terminated: bool,
+    /// Its first `dated` line.
+    pub dated: Option<DateLit>,
+}
+
+impl DealFacts {
+    pub fn of(deal: &ast::Deal) -> DealFacts {
+        let first = deal.statuses.first().map(|s| &s.node);
+        DealFacts {
+            counts_unassumed: !matches!(first, Some(ast::Status::Reported | ast::Status::Proposed)),
+            terminated: matches!(first, Some(ast::Status::TerminatedOn(_))),
+            dated: deal.dated.first().map(|d| d.node),
+        }
+    }
 }
 
 /// A checked rule set: the declarations of every file, in file order, and their names.
@@ -89,9 +113,11 @@ pub struct Program {
     pub actions: Vec<ast::SimpleDecl>,
     pub channels: Vec<ast::SimpleDecl>,
     pub events: Vec<ast::EventDecl>,
-    /// Boxed as parsed: moving a deal out of its box would free the box in the parser thread's
-    /// heap, where nothing allocated later could reuse it.
-    pub deals: Vec<Box<ast::Deal>>,
+    /// Kept packed (a few dozen bytes a term, see [`crate::ast::packed`]): read with
+    /// [`Program::deal_tree`], [`Program::term`] and [`Program::terms`].
+    deals: Vec<PackedDeal>,
+    /// Each deal's [`DealFacts`].
+    deal_facts: Vec<DealFacts>,
     pub rules: Vec<ast::Rule>,
     /// Each party's group (`part of`), resolved.
     pub parent: Vec<Option<PartyId>>,
@@ -181,8 +207,66 @@ impl Program {
         }
     }
 
-    pub fn term(&self, id: TermId) -> Option<&ast::Term> {
-        self.deals.get(id.deal)?.terms.get(id.index)
+    /// How many deals the rule set has.
+    pub fn deal_count(&self) -> usize {
+        self.deals.len()
+    }
+
+    /// A deal, unpacked (every call unpacks it again: keep it while it is needed).
+    pub fn deal_tree(&self, id: DealId) -> Option<ast::Deal> {
+        self.deals.get(id)?.unpack()
+    }
+
+    /// What every window asks of a deal, without unpacking it.
+    pub fn deal_facts(&self, id: DealId) -> Option<DealFacts> {
+        self.deal_facts.get(id).copied()
+    }
+
+    /// A deal without its terms (`terms` is empty), at the cost of its head alone.
+    pub fn deal_head(&self, id: DealId) -> Option<ast::Deal> {
+        self.deals.get(id)?.unpack_head()
+    }
+
+    /// A deal's name, without unpacking its terms.
+    pub fn deal_name(&self, id: DealId) -> Option<ast::Name> {
+        self.deals.get(id)?.name()
+    }
+
+    /// Each term's label, in order, without unpacking the terms.
+    pub fn term_labels(&self, id: DealId) -> Vec<Option<ast::Name>> {
+        self.deals
+            .get(id)
+            .map(PackedDeal::labels)
+            .unwrap_or_default()
+    }
+
+    /// How many terms a deal has.
+    pub fn deal_term_count(&self, id: DealId) -> usize {
+        self.deals.get(id).map_or(0, PackedDeal::term_count)
+    }
+
+    /// The terms of the kinds `keep` accepts, in rule-set order; the others are not unpacked.
+    pub fn terms_where(
+        &self,
+        keep: impl Fn(TermTag) -> bool + Copy + 'static,
+    ) -> impl Iterator<Item = (TermId, ast::Term)> + '_ {
+        self.deals.iter().enumerate().flat_map(move |(deal, d)| {
+            d.terms_where(keep)
+                .into_iter()
+                .map(move |(index, t)| (TermId { deal, index }, t))
+        })
+    }
+
+    /// Whether a term is a `terminate` term (without unpacking it).
+    pub fn is_terminate(&self, id: TermId) -> bool {
+        self.deals
+            .get(id.deal)
+            .is_some_and(|d| d.is_terminate(id.index))
+    }
+
+    /// One term, unpacked on its own.
+    pub fn term(&self, id: TermId) -> Option<ast::Term> {
+        self.deals.get(id.deal)?.term(id.index)
     }
 
     /// How many terms the rule set has.
@@ -198,10 +282,13 @@ impl Program {
     }
 
     /// Every term of every deal, in rule-set order.
-    pub fn terms(&self) -> impl Iterator<Item = (TermId, &ast::Term)> {
+    /// Unpacked deal by deal.
+    pub fn terms(&self) -> impl Iterator<Item = (TermId, ast::Term)> + '_ {
         self.deals.iter().enumerate().flat_map(|(deal, d)| {
-            d.terms
-                .iter()
+            d.unpack()
+                .map(|d| d.terms)
+                .unwrap_or_default()
+                .into_iter()
                 .enumerate()
                 .map(move |(index, t)| (TermId { deal, index }, t))
         })
@@ -232,11 +319,10 @@ impl Program {
 
     /// `deal.label`, or `deal#N` (1-based) for an unlabelled term.
     pub fn term_name(&self, id: TermId) -> String {
-        let deal = self
-            .deals
-            .get(id.deal)
-            .map_or("?", |d| d.name.node.as_str());
-        match self.term(id).and_then(|t| t.label.as_ref()) {
+        let deal = self.deal_name(id.deal);
+        let deal = deal.as_ref().map_or("?", |d| d.node.as_str());
+        let label = self.deals.get(id.deal).and_then(|d| d.term_label(id.index));
+        match label {
             Some(label) => format!("{deal}.{}", label.node),
             None => format!("{deal}#{}", id.index + 1),
         }
@@ -319,22 +405,26 @@ pub fn check(files: Vec<ast::File>) -> (Program, Vec<Diagnostic>) {
     }
     let mut program = declare::declare(files, &mut diagnostics);
     let mut found = resolve::Diags::new();
-    resolve::resolve(&mut program, &mut found);
-    diagnostics.append(&mut found.list);
     let mut terminators: HashMap<Target, Vec<TermId>> = HashMap::new();
-    for (id, term) in program.terms() {
-        if let ast::TermKind::Terminate { target, .. } = &term.kind {
-            if let Some(t) = program.target(target) {
-                terminators.entry(t).or_default().push(id);
+    let mut flows = Vec::new();
+    resolve::resolve(&program, &mut found, |deal, d| {
+        for (index, term) in d.terms.iter().enumerate() {
+            let id = TermId { deal, index };
+            if let ast::TermKind::Terminate { target, .. } = &term.kind {
+                if let Some(t) = program.target(target) {
+                    terminators.entry(t).or_default().push(id);
+                }
             }
+            flows.extend(flow_of(&program, id, term));
         }
-    }
+    });
+    diagnostics.append(&mut found.list);
     program.terminators = terminators;
-    index_flows(&mut program);
+    index_flows(&mut program, flows);
     let mut next = 0;
     program.term_offsets = std::iter::once(0)
         .chain(program.deals.iter().map(|d| {
-            next += d.terms.len();
+            next += d.term_count();
             next
         }))
         .collect();
@@ -348,6 +438,7 @@ fn count_terms(files: &[ast::File], limit: usize) -> Result<usize, Diagnostic> {
         .flat_map(|f| &f.items)
         .map(|i| match i {
             ast::Item::Deal(d) => d.terms.len(),
+            ast::Item::PackedDeal(d) => d.term_count(),
             _ => 0,
         })
         .sum();
@@ -367,33 +458,32 @@ fn too_many_terms(terms: usize, limit: usize) -> Diagnostic {
     .with_help("split the rule set and check the parts separately")
 }
 
-fn index_flows(program: &mut Program) {
-    let mut flows = Vec::new();
-    for (term, t) in program.terms() {
-        let ast::TermKind::Flow {
-            kind,
-            amount: Some(_),
-            from,
-            to,
-            ..
-        } = &t.kind
-        else {
-            continue;
-        };
-        let (Some(from), Some(to)) = (program.party(&from.node), program.party(&to.node)) else {
-            continue;
-        };
-        let (payer, payee) = match kind {
-            ast::FlowKind::Invest | ast::FlowKind::Pay => (from, to),
-            ast::FlowKind::Lease | ast::FlowKind::Supply => (to, from),
-        };
-        flows.push(Flow {
-            term,
-            kind: *kind,
-            payer,
-            payee,
-        });
-    }
+/// A flow term with an amount, its parties resolved.
+fn flow_of(program: &Program, term: TermId, t: &ast::Term) -> Option<Flow> {
+    let ast::TermKind::Flow {
+        kind,
+        amount: Some(_),
+        from,
+        to,
+        ..
+    } = &t.kind
+    else {
+        return None;
+    };
+    let (from, to) = (program.party(&from.node)?, program.party(&to.node)?);
+    let (payer, payee) = match kind {
+        ast::FlowKind::Invest | ast::FlowKind::Pay => (from, to),
+        ast::FlowKind::Lease | ast::FlowKind::Supply => (to, from),
+    };
+    Some(Flow {
+        term,
+        kind: *kind,
+        payer,
+        payee,
+    })
+}
+
+fn index_flows(program: &mut Program, mut flows: Vec<Flow>) {
     let mut by_payer: HashMap<PartyId, Vec<usize>> = HashMap::new();
     let mut by_payee: HashMap<PartyId, Vec<usize>> = HashMap::new();
     for (i, f) in flows.iter().enumerate() {

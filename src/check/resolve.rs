@@ -256,16 +256,8 @@ fn expect_target(
     let target = program.target(reference);
     if target.is_none() {
         if let Some(label) = &reference.second {
-            let labels: Vec<&str> = program
-                .deals
-                .get(deal)
-                .map(|d| {
-                    d.terms
-                        .iter()
-                        .filter_map(|t| t.label.as_ref().map(|l| l.node.as_str()))
-                        .collect()
-                })
-                .unwrap_or_default();
+            let labels = program.term_labels(deal);
+            let labels: Vec<&str> = labels.iter().flatten().map(|l| l.node.as_str()).collect();
             let close = labels
                 .iter()
                 .find(|l| strsim::jaro_winkler(l, &label.node) > 0.8);
@@ -657,7 +649,13 @@ pub fn value_type(value: &Value, other: &Value) -> ValueType {
     }
 }
 
-pub(super) fn resolve(program: &mut Program, diagnostics: &mut Diags) {
+/// Checks every name, date and type; `each_deal` sees every deal once, unpacked, so the
+/// checker's other passes over terms need not unpack them again.
+pub(super) fn resolve(
+    program: &Program,
+    diagnostics: &mut Diags,
+    mut each_deal: impl FnMut(super::DealId, &Deal),
+) {
     if let Some(as_of) = &program.as_of {
         check_date(as_of, diagnostics);
     }
@@ -667,8 +665,11 @@ pub(super) fn resolve(program: &mut Program, diagnostics: &mut Diags) {
             None => {}
         }
     }
-    for deal in &program.deals {
-        check_deal(program, deal, diagnostics);
+    for id in 0..program.deal_count() {
+        if let Some(deal) = program.deal_tree(id) {
+            check_deal(program, &deal, diagnostics);
+            each_deal(id, &deal);
+        }
     }
     for rule in &program.rules {
         check_rule(program, rule, diagnostics);

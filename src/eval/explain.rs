@@ -98,17 +98,17 @@ impl Explanation {
 
 /// The status word of a deal as the report shows it.
 pub fn status_word(world: &World<'_>, deal: usize) -> String {
-    let Some(d) = world.program.deals.get(deal) else {
+    let Some(d) = world.program.deal_head(deal) else {
         return String::new();
     };
-    let word = match d.statuses.first().map(|s| &s.node) {
+    let word = match d.statuses.into_iter().next().map(|s| s.node) {
         None | Some(Status::Signed) => "signed".to_string(),
         Some(Status::Announced) => "announced".to_string(),
         Some(Status::Reported) => "reported".to_string(),
         Some(Status::Proposed) => "proposed".to_string(),
         Some(Status::TerminatedOn(p)) => format!(
             "terminated on {}",
-            world.point(p, crate::model::world::Reading::First)
+            world.point(&p, crate::model::world::Reading::First)
         ),
     };
     if world.context().assumed_deals.contains(&deal) {
@@ -121,12 +121,13 @@ pub fn status_word(world: &World<'_>, deal: usize) -> String {
 /// Why a deal is left out of a world, for explanations: only assumed, or dated after the as-of
 /// date (reference §4). `assuming` counts it either way.
 pub fn not_in_force_note(world: &World<'_>, deal: usize) -> String {
-    let d = world.program.deals.get(deal);
-    let name = d.map_or("?", |d| d.name.node.as_str());
+    let d = world.program.deal_head(deal);
+    let name = d.as_ref().map_or("?", |d| d.name.node.as_str());
     let status = status_word(world, deal);
-    let only_assumed = d
-        .and_then(|d| d.statuses.first())
-        .is_some_and(|s| matches!(s.node, Status::Reported | Status::Proposed));
+    let only_assumed = world
+        .program
+        .deal_facts(deal)
+        .is_some_and(|f| !f.counts_unassumed);
     match world.dated(deal) {
         Some(day) if !only_assumed && day > world.as_of => format!(
             "deal `{name}` ({status}) is not yet in force: it is dated {day}, after the as-of date {}; `assuming {name}` would count it",
@@ -151,7 +152,8 @@ pub fn term_note(
     let program: &Program = world.program;
     let span = program.term(id).map(|t| t.span).unwrap_or_default();
     let (file, line) = sources.location(span);
-    let deal = program.deals.get(id.deal);
+    let deal = program.deal_head(id.deal);
+    let deal = deal.as_ref();
     TermNote {
         term: program.term_name(id),
         file,

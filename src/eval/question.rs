@@ -493,14 +493,9 @@ impl<'w> Evaluator<'w> {
             .ok_or_else(|| Diagnostic::internal(Some(span), "unresolved reference"))?;
         let terms: Vec<TermId> = match target_id {
             Target::Term(id) => vec![id],
-            Target::Deal(d) => (0..program.deals.get(d).map_or(0, |d| d.terms.len()))
+            Target::Deal(d) => (0..program.deal_term_count(d))
                 .map(|index| TermId { deal: d, index })
-                .filter(|id| {
-                    !matches!(
-                        program.term(*id).map(|t| &t.kind),
-                        Some(ast::TermKind::Terminate { .. })
-                    )
-                })
+                .filter(|id| !program.is_terminate(*id))
                 .collect(),
         };
         let covers: Vec<Cover> = terms

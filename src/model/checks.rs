@@ -8,6 +8,7 @@ use super::range::Range;
 use super::rights::{Effect, Holder, Right, RightsIndex};
 use super::time::Interval;
 use super::world::World;
+use crate::ast::packed::TermTag;
 use crate::ast::{RightKind, TermKind, Window, WindowEnd};
 use crate::check::{PartyId, TermId};
 use crate::diagnostic::{codes, Diagnostic, Severity};
@@ -47,7 +48,7 @@ fn term_span(world: &World<'_>, id: TermId) -> Span {
 /// (wrong only when N is zero), and `on`/`during` a period or a single uncertain day is always
 /// well formed.
 fn windows(world: &World<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    for (id, term) in world.program.terms() {
+    for (id, term) in world.program.terms_where(|t| t != TermTag::Terminate) {
         let window = match &term.kind {
             TermKind::Flow { window, .. } | TermKind::Right { window, .. } => window,
             TermKind::Terminate { .. } => continue,
@@ -517,10 +518,10 @@ fn describe_cycle(world: &World<'_>, folded: &Folded<'_>, cycle: &[usize]) -> Op
             .iter()
             .take(MAX_CYCLE_CLOSERS_NAMED)
             .filter_map(|&d| {
-                program.deals.get(d).map(|deal| {
+                program.deal_name(d).map(|name| {
                     format!(
                         "`{}` ({})",
-                        deal.name.node,
+                        name.node,
                         super::super::eval::explain::status_word(world, d)
                     )
                 })

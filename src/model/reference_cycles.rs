@@ -5,6 +5,7 @@
 //! is reported once, as a warning at its first term, with the path that closes it.
 
 use super::cycles::Digraph;
+use crate::ast::packed::TermTag;
 use crate::ast::{Point, TermKind, Window, WindowEnd};
 use crate::check::{DealId, Program, Target, TermId};
 use crate::diagnostic::{codes, Diagnostic, Location, Severity};
@@ -81,10 +82,7 @@ impl DependencyGraph {
     fn build(program: &Program) -> DependencyGraph {
         let mut graph = DependencyGraph::default();
         let mut references = Vec::new();
-        for (id, term) in program.terms() {
-            if matches!(term.kind, TermKind::Terminate { .. }) {
-                continue;
-            }
+        for (id, term) in program.terms_where(|t| t != TermTag::Terminate) {
             references.clear();
             if let TermKind::Flow { window, .. } | TermKind::Right { window, .. } = &term.kind {
                 window_references(program, window, &mut references);
@@ -120,13 +118,10 @@ impl DependencyGraph {
             return n;
         }
         let n = self.node(Node::Deal(deal));
-        let count = program.deals.get(deal).map_or(0, |d| d.terms.len());
+        let count = program.deal_term_count(deal);
         for index in 0..count {
             let id = TermId { deal, index };
-            if !matches!(
-                program.term(id).map(|t| &t.kind),
-                Some(TermKind::Terminate { .. })
-            ) {
+            if !program.is_terminate(id) {
                 let t = self.node(Node::Term(id));
                 self.edge(n, t);
             }
@@ -198,7 +193,9 @@ fn describe(
         Some(Node::Term(t)) => format!("`{}`", program.term_name(*t)),
         Some(Node::Deal(d)) => format!(
             "deal `{}`",
-            program.deals.get(*d).map_or("?", |d| d.name.node.as_str())
+            program
+                .deal_name(*d)
+                .map_or_else(|| "?".to_string(), |d| d.node.to_string())
         ),
         None => "?".to_string(),
     };

@@ -1,6 +1,7 @@
 //! Licences and prohibitions (reference §4, §6): an index from (action, asset) to the terms that
 //! can decide a question about them, and who each term covers.
 
+use crate::ast::packed::TermTag;
 use crate::ast::{RightKind, TermKind, Who};
 use crate::check::{ActionId, AssetId, ChannelId, PartyId, Program, TermId};
 use std::collections::HashMap;
@@ -33,7 +34,7 @@ pub struct RightsIndex {
 impl RightsIndex {
     pub fn build(program: &Program) -> RightsIndex {
         let mut by_key: HashMap<(ActionId, AssetId), Vec<Right>> = HashMap::new();
-        for (id, term) in program.terms() {
+        for (id, term) in program.terms_where(|t| t == TermTag::Right) {
             let TermKind::Right {
                 kind,
                 who,

@@ -3,7 +3,7 @@
 
 use super::time::{period, Day, Interval, Point};
 use crate::ast::{self, DateLit, EventWhen, Status, TermKind, Window, WindowEnd};
-use crate::check::{DealId, EventId, Program, Target, TermId};
+use crate::check::{DealFacts, DealId, EventId, Program, Target, TermId};
 use crate::limits::MAX_REFERENCE_DEPTH;
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
@@ -189,8 +189,7 @@ impl<'p> World<'p> {
 
     pub fn deal_in_force(&self, deal: DealId) -> bool {
         self.program
-            .deals
-            .get(deal)
+            .deal_facts(deal)
             .is_some_and(|d| deal_in_force(d, deal, &self.context, self.as_of))
     }
 
@@ -201,11 +200,9 @@ impl<'p> World<'p> {
     /// The first day of a deal's `dated` line.
     pub fn dated(&self, deal: DealId) -> Option<Day> {
         self.program
-            .deals
-            .get(deal)?
+            .deal_facts(deal)?
             .dated
-            .first()
-            .and_then(|d| period(d.node))
+            .and_then(period)
             .map(|(first, _)| first)
     }
 
@@ -249,14 +246,14 @@ impl<'p> World<'p> {
         let program = self.program;
         let mut cut: Option<Point> = None;
         let mut add = |at: Point| cut = Some(cut.map_or(at, |c| c.earliest(at)));
-        if self.deal_in_force(deal) {
+        let terminated = program.deal_facts(deal).is_some_and(|f| f.terminated);
+        if terminated && self.deal_in_force(deal) {
             if let Some(Status::TerminatedOn(point)) = program
-                .deals
-                .get(deal)
-                .and_then(|d| d.statuses.first())
-                .map(|s| &s.node)
+                .deal_head(deal)
+                .and_then(|d| d.statuses.into_iter().next())
+                .map(|s| s.node)
             {
-                add(self.point(point, Reading::First));
+                add(self.point(&point, Reading::First));
             }
         }
         for terminator in program.terminators_of(Target::Deal(deal)) {
@@ -275,12 +272,12 @@ impl<'p> World<'p> {
         if !self.deal_in_force(terminator.deal) {
             return None;
         }
-        let Some(TermKind::Terminate { on, .. }) = self.program.term(terminator).map(|t| &t.kind)
+        let Some(TermKind::Terminate { on, .. }) = self.program.term(terminator).map(|t| t.kind)
         else {
             return None;
         };
         Some(match on {
-            Some(p) => self.point(p, Reading::First),
+            Some(p) => self.point(&p, Reading::First),
             None => Point::exact(self.dated(terminator.deal).unwrap_or(self.as_of)),
         })
     }
@@ -369,7 +366,7 @@ impl<'p> World<'p> {
             .borrow_mut()
             .insert(self.program, id, Slot::InProgress);
         let window = match self.program.term(id) {
-            Some(term) => self.compute_window(id.deal, term),
+            Some(term) => self.compute_window(id.deal, &term),
             None => TermWindow::ALWAYS,
         };
         self.written
@@ -494,16 +491,9 @@ impl<'p> World<'p> {
                     return *known;
                 }
                 let cycles_before = self.cycles_met.get();
-                let count = self.program.deals.get(d).map_or(0, |deal| deal.terms.len());
+                let count = self.program.deal_term_count(d);
                 let windows: Vec<TermWindow> = (0..count)
-                    .filter(|&index| {
-                        !matches!(
-                            self.program
-                                .term(TermId { deal: d, index })
-                                .map(|t| &t.kind),
-                            Some(TermKind::Terminate { .. })
-                        )
-                    })
+                    .filter(|&index| !self.program.is_terminate(TermId { deal: d, index }))
                     .map(|index| window_of(TermId { deal: d, index }))
                     .collect();
                 let start = windows.iter().map(|w| w.start).reduce(Point::earliest);
@@ -534,20 +524,12 @@ pub fn date_point(date: DateLit, reading: Reading) -> Point {
     }
 }
 
-fn deal_in_force(deal: &ast::Deal, id: DealId, context: &Context, as_of: Day) -> bool {
+fn deal_in_force(deal: DealFacts, id: DealId, context: &Context, as_of: Day) -> bool {
     if context.assumed_deals.contains(&id) {
         return true;
     }
-    let status_in = match deal.statuses.first().map(|s| &s.node) {
-        None | Some(Status::Signed | Status::Announced | Status::TerminatedOn(_)) => true,
-        Some(Status::Reported | Status::Proposed) => false,
-    };
-    let dated = deal
-        .dated
-        .first()
-        .and_then(|d| period(d.node))
-        .map(|(first, _)| first);
-    status_in && dated.is_none_or(|d| d <= as_of)
+    let dated = deal.dated.and_then(period).map(|(first, _)| first);
+    deal.counts_unassumed && dated.is_none_or(|d| d <= as_of)
 }
 
 #[cfg(test)]

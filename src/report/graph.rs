@@ -85,9 +85,8 @@ pub fn graph(world: &World<'_>) -> GraphJson {
                 currency: e.currency.to_string(),
                 term: program.term_name(e.term),
                 deal: program
-                    .deals
-                    .get(e.term.deal)
-                    .map(|d| d.name.node.to_string())
+                    .deal_name(e.term.deal)
+                    .map(|d| d.node.to_string())
                     .unwrap_or_default(),
                 in_force: e.in_force,
                 on_cycle,

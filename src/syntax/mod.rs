@@ -23,6 +23,17 @@ use pest::Parser;
 /// chunk is parsed on its own: memory stays proportional to the largest item, not the file, and
 /// a syntax error in one item does not hide the items after it.
 pub fn parse_file(file: FileId, text: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
+    parse(file, text, false)
+}
+
+/// [`parse_file`], with every deal packed as soon as its batch is parsed
+/// ([`ast::Item::PackedDeal`]): what loading a rule set keeps, so the whole tree of a large
+/// file is never held at once.
+pub fn parse_file_packed(file: FileId, text: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
+    parse(file, text, true)
+}
+
+fn parse(file: FileId, text: &str, pack: bool) -> (Option<ast::File>, Vec<Diagnostic>) {
     if let Err(d) = depth::check_nesting(text, file, 0) {
         return (None, vec![d]);
     }
@@ -45,7 +56,10 @@ pub fn parse_file(file: FileId, text: &str) -> (Option<ast::File>, Vec<Diagnosti
     };
     let parse_group = |group: &[&[(usize, usize)]]| {
         let mut interned = Interner::default();
-        let mut out = Parsed::default();
+        let mut out = Parsed {
+            pack,
+            ..Parsed::default()
+        };
         for batch in group {
             parse_batch(batch, &mut interned, &mut out);
         }
@@ -70,9 +84,9 @@ pub fn parse_file(file: FileId, text: &str) -> (Option<ast::File>, Vec<Diagnosti
                 .into_iter()
                 .map(|h| {
                     h.join().unwrap_or_else(|_| Parsed {
-                        items: Vec::new(),
                         diagnostics: vec![Diagnostic::internal(None, "a parser thread failed")],
                         failed: true,
+                        ..Parsed::default()
                     })
                 })
                 .collect()
@@ -97,18 +111,43 @@ struct Parsed {
     diagnostics: Vec<Diagnostic>,
     /// Whether some batch could not be parsed at all.
     failed: bool,
+    /// Whether deals are packed as they come (one symbol table per batch).
+    pack: bool,
 }
 
 impl Parsed {
     fn add(&mut self, result: Result<(ast::File, Vec<Diagnostic>), Diagnostic>) {
         match result {
             Ok((mut tree, mut found)) => {
+                if self.pack {
+                    pack_deals(&mut tree.items);
+                }
                 self.items.append(&mut tree.items);
                 self.diagnostics.append(&mut found);
             }
             Err(e) => {
                 self.diagnostics.push(e);
                 self.failed = true;
+            }
+        }
+    }
+}
+
+/// Replaces every deal in `items` by its packed form, all sharing one symbol table.
+fn pack_deals(items: &mut [ast::Item]) {
+    let mut packer = ast::packed::Packer::default();
+    let bytes: Vec<Box<[u8]>> = items
+        .iter()
+        .filter_map(|item| match item {
+            ast::Item::Deal(deal) => Some(packer.pack(deal)),
+            _ => None,
+        })
+        .collect();
+    let mut packed = packer.finish(bytes).into_iter();
+    for item in items.iter_mut() {
+        if matches!(item, ast::Item::Deal(_)) {
+            if let Some(deal) = packed.next() {
+                *item = ast::Item::PackedDeal(deal);
             }
         }
     }

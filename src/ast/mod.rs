@@ -1,5 +1,7 @@
 //! The spanned syntax tree of the deal language (reference §2–§6). No behaviour lives here.
 
+pub mod packed;
+
 use crate::source::{Span, Spanned};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -28,6 +30,9 @@ pub enum Item {
     Event(EventDecl),
     /// Boxed so that an item list costs a pointer per deal, not a whole deal's worth of slack.
     Deal(Box<Deal>),
+    /// A deal as a loaded rule set keeps it: packed as soon as it is parsed (see [`packed`]).
+    /// [`crate::syntax::parse_file`] gives [`Item::Deal`].
+    PackedDeal(packed::PackedDeal),
     Rule(Box<Rule>),
 }
 
