@@ -1,8 +1,11 @@
 //! Files, spans and the source map: where every node and diagnostic points.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
-use std::path::PathBuf;
+use std::hash::Hasher;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// Index of a file in a [`SourceMap`].
@@ -103,8 +106,9 @@ struct Released {
     hash: u64,
     /// Kept slices of the text, by where they start; they do not overlap.
     kept: Vec<(u32, Box<str>)>,
-    /// The text read back from `origin`; `None` when the file changed or cannot be read.
-    reread: OnceLock<Option<String>>,
+    /// Whether the file on disk is still the one loaded (same length and checksum), checked
+    /// once, reading it through a small buffer: diagnostics then read back only their lines.
+    unchanged: OnceLock<bool>,
 }
 
 impl SourceFile {
@@ -126,26 +130,46 @@ impl SourceFile {
         }
     }
 
-    /// The whole text: held, or read back from disk once released. `None` when a released
-    /// file has changed on disk since it was loaded, or can no longer be read: its diagnostics
-    /// then name their place by line and column instead of drawing it.
+    /// The whole text, while it is held (until [`SourceFile::release`]).
     pub fn text(&self) -> Option<&str> {
+        self.released.is_none().then_some(self.text.as_str())
+    }
+
+    /// Whether any of the text can be had: it is held, or it was released and the file on disk
+    /// is unchanged since it was loaded. A released file changed on disk (or gone) cannot be:
+    /// its diagnostics name their place by line and column instead of drawing it.
+    pub fn readable(&self) -> bool {
         let Some(released) = &self.released else {
-            return Some(&self.text);
+            return true;
         };
-        released
-            .reread
-            .get_or_init(|| {
-                // A file that has grown is not read at all (it may now be huge).
-                let on_disk = std::fs::metadata(&released.origin).ok()?.len();
-                if usize::try_from(on_disk).ok()? != released.len {
-                    return None;
-                }
-                let bytes = std::fs::read(&released.origin).ok()?;
-                let text = crate::load::decode(&self.path, bytes).ok()?;
-                (text.len() == released.len && text_hash(&text) == released.hash).then_some(text)
-            })
-            .as_deref()
+        *released.unchanged.get_or_init(|| {
+            // A file that has grown is not read at all (it may now be huge).
+            let same_len = std::fs::metadata(&released.origin)
+                .is_ok_and(|m| usize::try_from(m.len()).is_ok_and(|len| len == released.len));
+            same_len
+                && file_hash(&released.origin)
+                    .is_some_and(|(len, hash)| len == released.len && hash == released.hash)
+        })
+    }
+
+    /// The text between two byte offsets: borrowed while held; once released, read back from
+    /// disk (just those bytes) if the file is unchanged. `None` when it cannot be had or does
+    /// not fall on character boundaries.
+    pub fn excerpt(&self, start: usize, end: usize) -> Option<Cow<'_, str>> {
+        if self.released.is_none() {
+            return self.text.get(start..end).map(Cow::Borrowed);
+        }
+        if end < start || end > self.len() || !self.readable() {
+            return None;
+        }
+        let released = self.released.as_ref()?;
+        let mut file = std::fs::File::open(&released.origin).ok()?;
+        file.seek(SeekFrom::Start(u64::try_from(start).ok()?))
+            .ok()?;
+        let mut bytes = vec![0; end - start];
+        file.read_exact(&mut bytes).ok()?;
+        blank_bom(&mut bytes, start);
+        String::from_utf8(bytes).ok().map(Cow::Owned)
     }
 
     /// Lets the text go, keeping only the slices at `keep`; the rest can be read back from
@@ -171,9 +195,9 @@ impl SourceFile {
         self.released = Some(Released {
             origin,
             len: self.text.len(),
-            hash: text_hash(&self.text),
+            hash: text_hash(self.text.as_bytes()),
             kept,
-            reread: OnceLock::new(),
+            unchanged: OnceLock::new(),
         });
         self.text = String::new();
     }
@@ -212,15 +236,16 @@ impl SourceFile {
             .copied()
             .unwrap_or(0) as usize;
         let end = (offset as usize).min(self.len());
-        let col = match self.text() {
-            Some(text) => text.get(start..end).map_or(0, |s| s.chars().count()),
+        let col = match self.excerpt(start, end) {
+            Some(text) => text.chars().count(),
             None => end.saturating_sub(start),
         } + 1;
         (line, col)
     }
 
-    /// The text of a span, or "" when it does not fall on character boundaries (or on a kept
-    /// slice, once the text is released and cannot be read back).
+    /// The text of a span, or "" when it does not fall on character boundaries; once the text
+    /// is released, only spans within the kept slices (elsewhere, [`SourceFile::excerpt`]
+    /// reads from disk).
     pub fn slice(&self, span: Span) -> &str {
         let (start, end) = (span.start as usize, span.end as usize);
         let Some(released) = &self.released else {
@@ -234,19 +259,68 @@ impl SourceFile {
                 let from = *from as usize;
                 text.get(start.checked_sub(from)?..end.checked_sub(from)?)
             });
-        match kept {
-            Some(text) => text,
-            None => self.text().and_then(|t| t.get(start..end)).unwrap_or(""),
-        }
+        kept.unwrap_or("")
     }
 }
 
-/// A checksum of a file's text, to tell whether the file read back is the one loaded.
-fn text_hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
+/// A checksum of a file's text, to tell whether the file on disk is the one loaded. Fed in
+/// blocks of [`HASH_BLOCK`] bytes, so a file read through a buffer gets the same sum.
+fn text_hash(text: &[u8]) -> u64 {
     let mut hasher = rustc_hash::FxHasher::default();
-    text.hash(&mut hasher);
+    for block in text.chunks(HASH_BLOCK) {
+        hasher.write(block);
+    }
+    hasher.write_usize(text.len());
     hasher.finish()
+}
+
+const HASH_BLOCK: usize = 64 * 1024;
+
+/// The length and [`text_hash`] of a file on disk, read a block at a time (a byte-order mark
+/// blanked, as loading does).
+fn file_hash(path: &Path) -> Option<(usize, u64)> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut hasher = rustc_hash::FxHasher::default();
+    let mut block = vec![0; HASH_BLOCK];
+    let mut len = 0usize;
+    loop {
+        // Fill the block (a read may return less), so blocks fall where `text_hash`'s do.
+        let mut filled = 0;
+        while filled < HASH_BLOCK {
+            match file.read(block.get_mut(filled..)?) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        let data = block.get_mut(..filled)?;
+        blank_bom(data, len);
+        hasher.write(data);
+        len += filled;
+        if filled < HASH_BLOCK {
+            break;
+        }
+    }
+    hasher.write_usize(len);
+    Some((len, hasher.finish()))
+}
+
+/// Blanks a UTF-8 byte-order mark at the start of a file, as loading does (three spaces, so
+/// offsets stay put), in bytes read from `offset` on.
+fn blank_bom(bytes: &mut [u8], offset: usize) {
+    const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+    if offset >= BOM.len() {
+        return;
+    }
+    // The mark's bytes that fall in `bytes`, compared to where they stand in it.
+    let shown = BOM.len() - offset;
+    let Some(head) = bytes.get_mut(..shown.min(bytes.len())) else {
+        return;
+    };
+    if BOM.get(offset..offset + head.len()) == Some(&*head) {
+        head.fill(b' ');
+    }
 }
 
 /// Every file of a rule set, by [`FileId`].
@@ -317,9 +391,43 @@ mod tests {
         assert_eq!(file.slice(Span::new(FileId(0), 17, 24)), "ask yes");
         assert_eq!(file.len(), text.len());
         assert_eq!(file.line_col(30), (3, 4));
-        // Outside the kept slices: read back from disk, once.
-        assert_eq!(file.slice(Span::new(FileId(0), 33, 34)), "B");
-        assert_eq!(file.text(), Some(text));
+        // Outside the kept slices: just those bytes, read back from disk.
+        assert_eq!(file.excerpt(33, 34).as_deref(), Some("B"));
+        assert_eq!(file.excerpt(0, text.len()).as_deref(), Some(text));
+        assert!(file.readable());
+        assert_eq!(file.text(), None);
+        assert_eq!(file.excerpt(30, 60), None);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_blanked_when_read_back_as_when_loaded() {
+        let on_disk = "\u{feff}party A\nparty B\n";
+        let path = temp_file("bom.deal", on_disk);
+        let loaded = crate::load::decode("bom.deal", on_disk.as_bytes().to_vec()).unwrap();
+        let mut file = SourceFile::new("bom.deal".into(), loaded.clone());
+        file.release(path.clone(), []);
+        assert!(
+            file.readable(),
+            "a file with a byte-order mark is unchanged"
+        );
+        assert_eq!(file.excerpt(0, 9).as_deref(), Some("   party "));
+        assert_eq!(file.excerpt(1, 4).as_deref(), Some("  p"));
+        assert_eq!(
+            file.excerpt(0, loaded.len()).as_deref(),
+            Some(loaded.as_str())
+        );
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_file_is_hashed_the_same_in_memory_and_read_in_blocks() {
+        let text = "party A\n".repeat(3 * HASH_BLOCK / 8 + 5);
+        let path = temp_file("blocks.deal", &text);
+        assert_eq!(
+            file_hash(&path),
+            Some((text.len(), text_hash(text.as_bytes())))
+        );
         std::fs::remove_file(path).unwrap();
     }
 
@@ -330,7 +438,8 @@ mod tests {
         let mut file = SourceFile::new("changed.deal".into(), text.into());
         file.release(path.clone(), []);
         std::fs::write(&path, "party A\nparty C\n").unwrap();
-        assert_eq!(file.text(), None);
+        assert!(!file.readable());
+        assert_eq!(file.excerpt(14, 15), None);
         assert_eq!(file.slice(Span::new(FileId(0), 14, 15)), "");
         // Lines still come from the index made at load; columns count bytes.
         assert_eq!(file.line_col(14), (2, 7));
@@ -338,7 +447,7 @@ mod tests {
         let mut grown = SourceFile::new("changed.deal".into(), text.into());
         grown.release(path.clone(), []);
         std::fs::write(&path, "party A\nparty B\nparty C\n").unwrap();
-        assert_eq!(grown.text(), None);
+        assert!(!grown.readable());
         std::fs::remove_file(path).unwrap();
     }
 }

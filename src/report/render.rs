@@ -9,9 +9,63 @@ use miette::{
 };
 use std::fmt;
 
-/// One file's text under its path, without copying the text.
+/// One file's text under its path: borrowed while the file holds it; once released, the
+/// lines around the diagnostic's labels, read back from disk when the diagnostic is drawn.
 struct FileSource<'a> {
     file: &'a SourceFile,
+    /// Read-back runs of whole lines, by where they start (none while the text is held).
+    excerpts: Vec<(usize, String)>,
+}
+
+/// Lines read back around each label: more than miette shows (one line either side).
+const EXCERPT_CONTEXT_LINES: usize = 2;
+
+impl<'a> FileSource<'a> {
+    /// The source for labels at `spans` (all in `file`).
+    fn new(file: &'a SourceFile, spans: &[Span]) -> FileSource<'a> {
+        let mut excerpts = Vec::new();
+        if file.text().is_none() {
+            // 0-based line runs around each label, merged where they touch.
+            let mut runs: Vec<(usize, usize)> = spans
+                .iter()
+                .map(|s| {
+                    let first = file.line_of(s.start).saturating_sub(1);
+                    let last = file.line_of(s.end).saturating_sub(1);
+                    (
+                        first.saturating_sub(EXCERPT_CONTEXT_LINES),
+                        last + EXCERPT_CONTEXT_LINES,
+                    )
+                })
+                .collect();
+            runs.sort_unstable();
+            let mut merged: Vec<(usize, usize)> = Vec::new();
+            for (first, last) in runs {
+                match merged.last_mut() {
+                    Some(run) if first <= run.1 + 1 => run.1 = run.1.max(last),
+                    _ => merged.push((first, last)),
+                }
+            }
+            for (first, last) in merged {
+                let (start, end) = (file.line_start(first), file.line_start(last + 1));
+                if let Some(text) = file.excerpt(start, end) {
+                    excerpts.push((start, text.into_owned()));
+                }
+            }
+        }
+        FileSource { file, excerpts }
+    }
+
+    /// The text from `base` on, as far as it is at hand (held, or read back around a label).
+    fn text_from(&self, base: usize) -> &str {
+        if let Some(text) = self.file.text() {
+            return text.get(base..).unwrap_or("");
+        }
+        self.excerpts
+            .iter()
+            .filter(|(start, text)| *start <= base && base <= start + text.len())
+            .find_map(|(start, text)| text.get(base - start..))
+            .unwrap_or("")
+    }
 }
 
 impl SourceCode for FileSource<'_> {
@@ -23,14 +77,16 @@ impl SourceCode for FileSource<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let text = self.file.text().unwrap_or("");
         let line = self
             .file
             .line_of(u32::try_from(span.offset()).unwrap_or(u32::MAX))
             .saturating_sub(1);
         let first_line = line.saturating_sub(before);
         let base = self.file.line_start(first_line).min(span.offset());
-        let rest = text.get(base..).unwrap_or("");
+        let rest = self.text_from(base);
+        if rest.len() < span.len() + (span.offset() - base) {
+            return Err(MietteError::OutOfBounds);
+        }
         let local = SourceSpan::new((span.offset() - base).into(), span.len());
         let inner = rest.read_span(&local, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
@@ -139,15 +195,17 @@ impl<'a> Lookup<'a> {
     }
 }
 
-fn source<'a>(sources: Lookup<'a>, span: Span) -> Option<FileSource<'a>> {
-    sources.get(span.file).map(|file| FileSource { file })
+/// The source for labels at `spans`, all in the file of the first.
+fn source<'a>(sources: Lookup<'a>, spans: &[Span]) -> Option<FileSource<'a>> {
+    let file = sources.get(spans.first()?.file)?;
+    Some(FileSource::new(file, spans))
 }
 
 /// Whether the lines a snippet of `span` shows (its own, and one on either side) can be drawn:
 /// the file's text can be had (a released file changed on disk cannot be drawn from) and the
 /// lines are short enough (see [`MAX_SNIPPET_LINE_BYTES`](crate::limits::MAX_SNIPPET_LINE_BYTES)).
 fn drawable(file: &SourceFile, span: Span) -> bool {
-    if file.text().is_none() {
+    if !file.readable() {
         return false;
     }
     let first = file.line_of(span.start).saturating_sub(2);
@@ -180,7 +238,7 @@ fn related<'a>(
         }
         _ => (
             text.to_string(),
-            source(sources, span),
+            source(sources, &[span]),
             vec![labeled(span, "", true)],
         ),
     };
@@ -208,16 +266,19 @@ fn prepare<'a>(diagnostic: &'a Diagnostic, sources: Lookup<'a>) -> Rendered<'a> 
     match &diagnostic.location {
         Location::Span(span) => match sources.get(span.file) {
             Some(file) if drawable(file, *span) => {
-                rendered.source = source(sources, *span);
                 rendered
                     .labels
                     .push(labeled(*span, &diagnostic.label, true));
+                let mut drawn = vec![*span];
                 for other in &diagnostic.others {
                     let same_file = other.span.file == span.file;
                     match sources.get(other.span.file) {
-                        Some(file) if same_file && drawable(file, other.span) => rendered
-                            .labels
-                            .push(labeled(other.span, &other.text, false)),
+                        Some(file) if same_file && drawable(file, other.span) => {
+                            drawn.push(other.span);
+                            rendered
+                                .labels
+                                .push(labeled(other.span, &other.text, false));
+                        }
                         _ => rendered.related.push(related(
                             diagnostic,
                             sources,
@@ -226,6 +287,7 @@ fn prepare<'a>(diagnostic: &'a Diagnostic, sources: Lookup<'a>) -> Rendered<'a> 
                         )),
                     }
                 }
+                rendered.source = source(sources, &drawn);
             }
             Some(file) => {
                 // Not drawable (a line too long, a file changed on disk since it was read): the
@@ -236,7 +298,7 @@ fn prepare<'a>(diagnostic: &'a Diagnostic, sources: Lookup<'a>) -> Rendered<'a> 
                         .message
                         .push_str(&format!(" ({})", diagnostic.label));
                 }
-                if file.text().is_none() {
+                if !file.readable() {
                     rendered.message.push_str(&format!(
                         " [not drawn: `{}` has changed since it was read]",
                         file.path
