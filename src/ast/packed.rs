@@ -109,12 +109,12 @@ impl PackedDeal {
         let mut r = self.reader();
         let (name, span) = r.header()?;
         let _head_len = r.count()?;
-        let label = r.opt(Reader::text)?;
-        let doc = r.opt(Reader::text)?;
+        let label = r.opt(Reader::own_text)?;
+        let doc = r.opt(Reader::own_text)?;
         let parties = r.list(Reader::name)?;
         let statuses = r.list(|r| r.spanned(Reader::status))?;
         let dated = r.list(|r| r.spanned(Reader::date))?;
-        let sources = r.list(Reader::text)?;
+        let sources = r.list(Reader::own_text)?;
         let count = r.count()?;
         if count > INDEXED_TERMS {
             r.skip(count.checked_mul(4)?)?;
@@ -316,6 +316,12 @@ impl Writer<'_> {
         self.uint(u64::from(n));
     }
 
+    /// A text written out in place: its length, then its bytes.
+    fn own_text(&mut self, text: &Text) {
+        self.count(text.len());
+        self.bytes.extend_from_slice(text.as_bytes());
+    }
+
     fn name(&mut self, name: &Name) {
         self.text(&name.node);
         self.span(name.span);
@@ -354,12 +360,14 @@ impl Writer<'_> {
             bytes: Vec::with_capacity(64),
             last: self.last,
         };
-        head.opt(deal.label.as_ref(), Writer::text);
-        head.opt(deal.doc.as_ref(), Writer::text);
+        // A deal's label, doc and sources are its own (no other deal repeats them): written
+        // out in place, not as symbols that would keep a shared string each alive.
+        head.opt(deal.label.as_ref(), Writer::own_text);
+        head.opt(deal.doc.as_ref(), Writer::own_text);
         head.list(&deal.parties, Writer::name);
         head.list(&deal.statuses, |w, s| w.spanned(s, Writer::status));
         head.list(&deal.dated, |w, d| w.spanned(d, Writer::date));
-        head.list(&deal.sources, Writer::text);
+        head.list(&deal.sources, Writer::own_text);
         let head = head.bytes;
         self.count(head.len());
         self.bytes.extend_from_slice(&head);
@@ -683,6 +691,14 @@ impl Reader<'_> {
     fn text(&mut self) -> Option<Text> {
         let n = self.count()?;
         self.symbols.get(n).cloned()
+    }
+
+    fn own_text(&mut self) -> Option<Text> {
+        let len = self.count()?;
+        let end = self.at.checked_add(len)?;
+        let text = std::str::from_utf8(self.bytes.get(self.at..end)?).ok()?;
+        self.at = end;
+        Some(Text::from(text))
     }
 
     fn name(&mut self) -> Option<Name> {
