@@ -25,19 +25,34 @@ pub struct PackedDeal {
 pub struct Packer {
     symbols: Vec<Text>,
     numbers: FxHashMap<Text, u32>,
+    /// Buffers to write into, reused from deal to deal (a deal is written in parts).
+    buffers: Vec<Vec<u8>>,
 }
 
 impl Packer {
     /// Packs `deal`; the packed bytes refer to this packer's symbols, so they become a
     /// [`PackedDeal`] only with [`Packer::finish`].
     pub fn pack(&mut self, deal: &Deal) -> Box<[u8]> {
+        let bytes = self.buffer();
         let mut w = Writer {
             packer: self,
-            bytes: Vec::with_capacity(64 + 48 * deal.terms.len()),
+            bytes,
             last: deal.span.start,
         };
         w.deal(deal);
-        w.bytes.into_boxed_slice()
+        let bytes = w.bytes;
+        let packed = Box::from(bytes.as_slice());
+        self.give_back(bytes);
+        packed
+    }
+
+    fn buffer(&mut self) -> Vec<u8> {
+        self.buffers.pop().unwrap_or_default()
+    }
+
+    fn give_back(&mut self, mut buffer: Vec<u8>) {
+        buffer.clear();
+        self.buffers.push(buffer);
     }
 
     /// The symbol table of everything packed so far, and the packed deals joined to it.
@@ -355,9 +370,10 @@ impl Writer<'_> {
         self.uint(u64::from(deal.span.end.saturating_sub(deal.span.start)));
         self.name(&deal.name);
         // The rest of the head after its length, so the terms can be reached without it.
+        let bytes = self.packer.buffer();
         let mut head = Writer {
             packer: &mut *self.packer,
-            bytes: Vec::with_capacity(64),
+            bytes,
             last: self.last,
         };
         // A deal's label, doc and sources are its own (no other deal repeats them): written
@@ -371,37 +387,41 @@ impl Writer<'_> {
         let head = head.bytes;
         self.count(head.len());
         self.bytes.extend_from_slice(&head);
+        self.packer.give_back(head);
         self.count(deal.terms.len());
         // Each term after its length, so one term can be skipped without reading it; past
         // [`INDEXED_TERMS`] terms, a table of where each starts (4 bytes a term), so finding
         // one in a large deal is not a walk through those before it.
-        let mut area = Vec::with_capacity(48 * deal.terms.len());
+        let mut area = self.packer.buffer();
         let mut starts = Vec::new();
         for term in &deal.terms {
             // Positions in a term count from the deal's start, so any term reads on its own.
+            let bytes = self.packer.buffer();
             let mut inner = Writer {
                 packer: &mut *self.packer,
-                bytes: Vec::with_capacity(48),
+                bytes,
                 last: deal.span.start,
             };
             inner.term(term);
             let bytes = inner.bytes;
-            starts.push(u32::try_from(area.len()).unwrap_or(u32::MAX));
+            if deal.terms.len() > INDEXED_TERMS {
+                starts.push(u32::try_from(area.len()).unwrap_or(u32::MAX));
+            }
             let mut len = Writer {
                 packer: &mut *self.packer,
-                bytes: std::mem::take(&mut area),
+                bytes: area,
                 last: 0,
             };
             len.count(bytes.len());
             area = len.bytes;
             area.extend_from_slice(&bytes);
+            self.packer.give_back(bytes);
         }
-        if deal.terms.len() > INDEXED_TERMS {
-            for start in starts {
-                self.bytes.extend_from_slice(&start.to_le_bytes());
-            }
+        for start in starts {
+            self.bytes.extend_from_slice(&start.to_le_bytes());
         }
         self.bytes.extend_from_slice(&area);
+        self.packer.give_back(area);
     }
 
     fn status(&mut self, status: &Status) {
