@@ -153,11 +153,6 @@ impl PackedDeal {
         self.reader().header().map(|(name, _)| name)
     }
 
-    /// The deal's span.
-    pub fn span(&self) -> Option<Span> {
-        self.reader().header().map(|(_, span)| span)
-    }
-
     /// How many terms the deal has.
     pub fn term_count(&self) -> usize {
         self.at_terms().map_or(0, |(_, count)| count)
@@ -227,11 +222,6 @@ impl PackedDeal {
         labels
     }
 
-    /// Bytes held, for measurements.
-    pub fn size(&self) -> usize {
-        self.bytes.len()
-    }
-
     fn reader(&self) -> Reader<'_> {
         Reader {
             bytes: &self.bytes,
@@ -292,6 +282,15 @@ const INDEXED_TERMS: usize = 8;
 /// The tag of a `terminate` term (0–3 are flows, 4–7 rights).
 const TERMINATE: u8 = 8;
 
+/// `n` in 7 bits a byte, low bits first, the top bit set on every byte but the last.
+fn push_uint(bytes: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        bytes.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    bytes.push(n as u8);
+}
+
 struct Writer<'p> {
     packer: &'p mut Packer,
     bytes: Vec<u8>,
@@ -300,12 +299,8 @@ struct Writer<'p> {
 }
 
 impl Writer<'_> {
-    fn uint(&mut self, mut n: u64) {
-        while n >= 0x80 {
-            self.bytes.push((n as u8) | 0x80);
-            n >>= 7;
-        }
-        self.bytes.push(n as u8);
+    fn uint(&mut self, n: u64) {
+        push_uint(&mut self.bytes, n);
     }
 
     fn int(&mut self, n: i64) {
@@ -407,13 +402,7 @@ impl Writer<'_> {
             if deal.terms.len() > INDEXED_TERMS {
                 starts.push(u32::try_from(area.len()).unwrap_or(u32::MAX));
             }
-            let mut len = Writer {
-                packer: &mut *self.packer,
-                bytes: area,
-                last: 0,
-            };
-            len.count(bytes.len());
-            area = len.bytes;
+            push_uint(&mut area, bytes.len() as u64);
             area.extend_from_slice(&bytes);
             self.packer.give_back(bytes);
         }
