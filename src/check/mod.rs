@@ -20,11 +20,32 @@ pub type ChannelId = usize;
 pub type EventId = usize;
 pub type DealId = usize;
 
-/// A term: its deal and its position in that deal.
+/// A term: its deal and its position in that deal. Two 32-bit numbers: tables of a million
+/// flows and rights keep one per entry, and [`check`] refuses rule sets with more items or
+/// terms than 32 bits count, so every id made from a checked program fits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct TermId {
-    pub deal: DealId,
-    pub index: usize,
+    deal: u32,
+    index: u32,
+}
+
+impl TermId {
+    /// The id of term `index` of deal `deal`. Out of 32-bit range (refused by [`check`], so
+    /// only for ids not made from a checked program) it names no term: `u32::MAX`.
+    pub fn new(deal: DealId, index: usize) -> TermId {
+        TermId {
+            deal: u32::try_from(deal).unwrap_or(u32::MAX),
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+        }
+    }
+
+    pub fn deal(self) -> DealId {
+        self.deal as DealId
+    }
+
+    pub fn index(self) -> usize {
+        self.index as usize
+    }
 }
 
 /// What a top-level name stands for. Parties, actions, channels, events, deals and rules
@@ -53,12 +74,86 @@ impl Symbol {
 }
 
 /// A flow term resolved: who pays whom (for `lease`/`supply`, the lessee or buyer pays).
+/// 20 bytes (parties as 32-bit numbers, see [`TermId`]): a rule set keeps one per flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Flow {
     pub term: TermId,
     pub kind: ast::FlowKind,
-    pub payer: PartyId,
-    pub payee: PartyId,
+    payer: u32,
+    payee: u32,
+}
+
+impl Flow {
+    /// `None` for a party number past 32 bits (refused by [`check`]).
+    pub fn new(term: TermId, kind: ast::FlowKind, payer: PartyId, payee: PartyId) -> Option<Flow> {
+        Some(Flow {
+            term,
+            kind,
+            payer: u32::try_from(payer).ok()?,
+            payee: u32::try_from(payee).ok()?,
+        })
+    }
+
+    pub fn payer(&self) -> PartyId {
+        self.payer as PartyId
+    }
+
+    pub fn payee(&self) -> PartyId {
+        self.payee as PartyId
+    }
+}
+
+/// Flows grouped by one party (payer or payee): the flow numbers of party `p` are
+/// `flows[starts[p]..starts[p + 1]]`. Two flat tables instead of a map of small vectors (whose
+/// headers and spare capacity cost more than the numbers they hold).
+#[derive(Debug, Default)]
+struct FlowsByParty {
+    starts: Vec<u32>,
+    flows: Vec<u32>,
+}
+
+impl FlowsByParty {
+    fn build(parties: usize, flows: &[Flow], party_of: impl Fn(&Flow) -> PartyId) -> Self {
+        let mut starts = vec![0u32; parties + 1];
+        for f in flows {
+            if let Some(count) = starts.get_mut(party_of(f) + 1) {
+                *count += 1;
+            }
+        }
+        for i in 1..starts.len() {
+            let before = starts.get(i - 1).copied().unwrap_or(0);
+            if let Some(start) = starts.get_mut(i) {
+                *start += before;
+            }
+        }
+        // Filled from each party's start onwards; `next` ends as each party's end.
+        let mut next = starts.clone();
+        let mut grouped = vec![0u32; starts.last().map_or(0, |&n| n as usize)];
+        for (i, f) in flows.iter().enumerate() {
+            let party = party_of(f);
+            let Some(at) = next.get_mut(party).filter(|_| party < parties) else {
+                continue;
+            };
+            if let (Some(slot), Ok(i)) = (grouped.get_mut(*at as usize), u32::try_from(i)) {
+                *slot = i;
+                *at += 1;
+            }
+        }
+        FlowsByParty {
+            starts,
+            flows: grouped,
+        }
+    }
+
+    fn of(&self, party: PartyId) -> &[u32] {
+        let (Some(&start), Some(&end)) = (self.starts.get(party), self.starts.get(party + 1))
+        else {
+            return &[];
+        };
+        self.flows
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
 }
 
 /// What a `deal` or `deal.label` reference points at.
@@ -132,8 +227,8 @@ pub struct Program {
     /// Every money flow with an amount, names resolved, payer to payee (reference §4 table).
     pub flows: Vec<Flow>,
     /// Indices into `flows` by payer, and by payee.
-    flows_by_payer: HashMap<PartyId, Vec<usize>>,
-    flows_by_payee: HashMap<PartyId, Vec<usize>>,
+    flows_by_payer: FlowsByParty,
+    flows_by_payee: FlowsByParty,
     /// Each deal's first term number (terms numbered through the rule set, in order).
     term_offsets: Vec<usize>,
     /// Every top-level name: what it is and where it was declared.
@@ -202,7 +297,7 @@ impl Program {
                     Some(labels) => *labels.get(label.node.as_str())?,
                     None => find_label(self.deals.get(deal)?, label.node.as_str())?,
                 };
-                Some(Target::Term(TermId { deal, index }))
+                Some(Target::Term(TermId::new(deal, index)))
             }
         }
     }
@@ -253,20 +348,20 @@ impl Program {
         self.deals.iter().enumerate().flat_map(move |(deal, d)| {
             d.terms_where(keep)
                 .into_iter()
-                .map(move |(index, t)| (TermId { deal, index }, t))
+                .map(move |(index, t)| (TermId::new(deal, index), t))
         })
     }
 
     /// Whether a term is a `terminate` term (without unpacking it).
     pub fn is_terminate(&self, id: TermId) -> bool {
         self.deals
-            .get(id.deal)
-            .is_some_and(|d| d.is_terminate(id.index))
+            .get(id.deal())
+            .is_some_and(|d| d.is_terminate(id.index()))
     }
 
     /// One term, unpacked on its own.
     pub fn term(&self, id: TermId) -> Option<ast::Term> {
-        self.deals.get(id.deal)?.term(id.index)
+        self.deals.get(id.deal())?.term(id.index())
     }
 
     /// How many terms the rule set has.
@@ -276,9 +371,9 @@ impl Program {
 
     /// A term's number in rule-set order (`0..term_count()`), for tables indexed by term.
     pub fn term_number(&self, id: TermId) -> Option<usize> {
-        let first = *self.term_offsets.get(id.deal)?;
-        let next = *self.term_offsets.get(id.deal + 1)?;
-        (id.index < next - first).then_some(first + id.index)
+        let first = *self.term_offsets.get(id.deal())?;
+        let next = *self.term_offsets.get(id.deal() + 1)?;
+        (id.index() < next - first).then_some(first + id.index())
     }
 
     /// Every term of every deal, in rule-set order.
@@ -290,7 +385,7 @@ impl Program {
                 .unwrap_or_default()
                 .into_iter()
                 .enumerate()
-                .map(move |(index, t)| (TermId { deal, index }, t))
+                .map(move |(index, t)| (TermId::new(deal, index), t))
         })
     }
 
@@ -302,29 +397,30 @@ impl Program {
     /// The flows paid by one party (not its units).
     pub fn flows_from(&self, payer: PartyId) -> impl Iterator<Item = &Flow> + '_ {
         self.flows_by_payer
-            .get(&payer)
-            .into_iter()
-            .flatten()
-            .filter_map(|&i| self.flows.get(i))
+            .of(payer)
+            .iter()
+            .filter_map(|&i| self.flows.get(i as usize))
     }
 
     /// The flows paid to one party (not its units).
     pub fn flows_to(&self, payee: PartyId) -> impl Iterator<Item = &Flow> + '_ {
         self.flows_by_payee
-            .get(&payee)
-            .into_iter()
-            .flatten()
-            .filter_map(|&i| self.flows.get(i))
+            .of(payee)
+            .iter()
+            .filter_map(|&i| self.flows.get(i as usize))
     }
 
     /// `deal.label`, or `deal#N` (1-based) for an unlabelled term.
     pub fn term_name(&self, id: TermId) -> String {
-        let deal = self.deal_name(id.deal);
+        let deal = self.deal_name(id.deal());
         let deal = deal.as_ref().map_or("?", |d| d.node.as_str());
-        let label = self.deals.get(id.deal).and_then(|d| d.term_label(id.index));
+        let label = self
+            .deals
+            .get(id.deal())
+            .and_then(|d| d.term_label(id.index()));
         match label {
             Some(label) => format!("{deal}.{}", label.node),
-            None => format!("{deal}#{}", id.index + 1),
+            None => format!("{deal}#{}", id.index() + 1),
         }
     }
 
@@ -409,7 +505,7 @@ pub fn check(files: Vec<ast::File>) -> (Program, Vec<Diagnostic>) {
     let mut flows = Vec::new();
     resolve::resolve(&program, &mut found, |deal, d| {
         for (index, term) in d.terms.iter().enumerate() {
-            let id = TermId { deal, index };
+            let id = TermId::new(deal, index);
             if let ast::TermKind::Terminate { target, .. } = &term.kind {
                 if let Some(t) = program.target(target) {
                     terminators.entry(t).or_default().push(id);
@@ -445,6 +541,21 @@ fn count_terms(files: &[ast::File], limit: usize) -> Result<usize, Diagnostic> {
     if terms > limit {
         return Err(too_many_terms(terms, limit));
     }
+    // Ids are 32-bit in the checker's tables (see [`TermId`]): unreachable below terabytes of
+    // input, refused rather than wrapped.
+    let items: usize = files.iter().map(|f| f.items.len()).sum();
+    if u32::try_from(items).is_err() {
+        return Err(Diagnostic::new(
+            crate::diagnostic::codes::TOO_LARGE,
+            crate::diagnostic::Severity::Error,
+            crate::diagnostic::Location::Nowhere,
+            format!(
+                "{items} declarations is more than the limit of {}",
+                u32::MAX
+            ),
+        )
+        .with_help("split the rule set and check the parts separately"));
+    }
     Ok(terms)
 }
 
@@ -475,31 +586,41 @@ fn flow_of(program: &Program, term: TermId, t: &ast::Term) -> Option<Flow> {
         ast::FlowKind::Invest | ast::FlowKind::Pay => (from, to),
         ast::FlowKind::Lease | ast::FlowKind::Supply => (to, from),
     };
-    Some(Flow {
-        term,
-        kind: *kind,
-        payer,
-        payee,
-    })
+    Flow::new(term, *kind, payer, payee)
 }
 
 fn index_flows(program: &mut Program, mut flows: Vec<Flow>) {
-    let mut by_payer: HashMap<PartyId, Vec<usize>> = HashMap::new();
-    let mut by_payee: HashMap<PartyId, Vec<usize>> = HashMap::new();
-    for (i, f) in flows.iter().enumerate() {
-        by_payer.entry(f.payer).or_default().push(i);
-        by_payee.entry(f.payee).or_default().push(i);
-    }
-    program.flows_by_payee = by_payee;
-    // Kept for the rule set's life: no doubling slack (a million flows is 40 MB without it).
+    // Kept for the rule set's life: no doubling slack (a million flows is 20 MB without it).
     flows.shrink_to_fit();
+    let parties = program.parties.len();
+    program.flows_by_payer = FlowsByParty::build(parties, &flows, Flow::payer);
+    program.flows_by_payee = FlowsByParty::build(parties, &flows, Flow::payee);
     program.flows = flows;
-    program.flows_by_payer = by_payer;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flows_grouped_by_party_keep_their_order() {
+        let flow = |term, payer, payee| {
+            Flow::new(TermId::new(0, term), ast::FlowKind::Pay, payer, payee)
+                .unwrap_or_else(|| unreachable!())
+        };
+        let flows = [flow(0, 2, 0), flow(1, 0, 2), flow(2, 2, 1), flow(3, 1, 2)];
+        let by_payer = FlowsByParty::build(4, &flows, Flow::payer);
+        let by_payee = FlowsByParty::build(4, &flows, Flow::payee);
+        assert_eq!(by_payer.of(2), &[0, 2]);
+        assert_eq!(by_payer.of(0), &[1]);
+        assert_eq!(by_payee.of(2), &[1, 3]);
+        assert_eq!(by_payee.of(3), &[] as &[u32]);
+        assert_eq!(by_payee.of(99), &[] as &[u32]);
+        // A party number past the table (not of this program) is left out, not a panic.
+        let stray = FlowsByParty::build(2, &flows, Flow::payer);
+        assert_eq!(stray.of(1), &[3]);
+        assert_eq!(stray.of(2), &[] as &[u32]);
+    }
 
     #[test]
     fn term_limit_is_a_diagnostic() {

@@ -152,7 +152,7 @@ pub fn term_note(
     let program: &Program = world.program;
     let span = program.term(id).map(|t| t.span).unwrap_or_default();
     let (file, line) = sources.location(span);
-    let deal = program.deal_head(id.deal);
+    let deal = program.deal_head(id.deal());
     let deal = deal.as_ref();
     TermNote {
         term: program.term_name(id),
@@ -161,7 +161,7 @@ pub fn term_note(
         deal: deal.map_or(String::new(), |d| d.name.node.to_string()),
         deal_label: deal.and_then(|d| d.label.as_ref().map(|l| l.to_string())),
         deal_description: deal.and_then(|d| d.doc.as_ref().map(|l| l.to_string())),
-        status: status_word(world, id.deal),
+        status: status_word(world, id.deal()),
         sources: deal.map_or(Vec::new(), |d| {
             d.sources.iter().map(|s| s.to_string()).collect()
         }),

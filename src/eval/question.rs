@@ -452,8 +452,8 @@ impl<'w> Evaluator<'w> {
                         continue;
                     };
                     let Some(window) = self.world.window(right.id) else {
-                        if seen_deals.insert(right.id.deal) {
-                            left_out.push(right.id.deal);
+                        if seen_deals.insert(right.id.deal()) {
+                            left_out.push(right.id.deal());
                         }
                         continue;
                     };
@@ -494,7 +494,7 @@ impl<'w> Evaluator<'w> {
         let terms: Vec<TermId> = match target_id {
             Target::Term(id) => vec![id],
             Target::Deal(d) => (0..program.deal_term_count(d))
-                .map(|index| TermId { deal: d, index })
+                .map(|index| TermId::new(d, index))
                 .filter(|id| !program.is_terminate(*id))
                 .collect(),
         };
@@ -527,8 +527,8 @@ impl<'w> Evaluator<'w> {
         let mut explanation = Explanation::with_summary(summary);
         for id in terms {
             self.note_window(&mut explanation, id, "applies", None, days.possible);
-            if !self.world.deal_in_force(id.deal) {
-                let note = super::explain::not_in_force_note(self.world, id.deal);
+            if !self.world.deal_in_force(id.deal()) {
+                let note = super::explain::not_in_force_note(self.world, id.deal());
                 if !explanation.notes.contains(&note) {
                     explanation.notes.push(note);
                 }

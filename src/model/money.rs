@@ -11,19 +11,69 @@ use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, VecDeque};
 
+/// A flow in one world: 64 bytes (no span, no name: both are read back from the term when a
+/// diagnostic needs them), as a check builds one per flow of the rule set.
 #[derive(Clone, Debug)]
 pub struct Edge {
-    pub term: TermId,
-    pub kind: FlowKind,
-    pub payer: PartyId,
-    pub payee: PartyId,
+    pub flow: Flow,
     pub amount: Range,
-    /// An ISO code: inline text, no heap allocation, so a graph owns its edges outright and a
-    /// rule set can keep one built graph for the questions that follow.
-    pub currency: crate::ast::Text,
+    pub currency: Currency,
     /// Whether the term's deal is in force (and the term not terminated before it starts).
     pub in_force: bool,
-    pub span: Span,
+}
+
+impl Edge {
+    pub fn term(&self) -> TermId {
+        self.flow.term
+    }
+
+    pub fn kind(&self) -> FlowKind {
+        self.flow.kind
+    }
+
+    pub fn payer(&self) -> PartyId {
+        self.flow.payer()
+    }
+
+    pub fn payee(&self) -> PartyId {
+        self.flow.payee()
+    }
+
+    /// Where the amount is written (read back from the term: only diagnostics need it).
+    pub fn span(&self, program: &Program) -> Span {
+        match program.term(self.flow.term).map(|t| t.kind) {
+            Some(TermKind::Flow {
+                amount: Some(amount),
+                ..
+            }) => amount.span,
+            _ => Span::default(),
+        }
+    }
+}
+
+/// A currency code in two bytes: the grammar allows three capital letters (signs are read as
+/// their codes), 26³ codes, so every one the parser produces fits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Currency(u16);
+
+impl Currency {
+    /// `None` for anything but three capital ASCII letters.
+    pub fn new(code: &str) -> Option<Currency> {
+        let &[a, b, c] = code.as_bytes() else {
+            return None;
+        };
+        let letter = |x: u8| x.is_ascii_uppercase().then(|| u16::from(x - b'A'));
+        Some(Currency((letter(a)? * 26 + letter(b)?) * 26 + letter(c)?))
+    }
+}
+
+impl std::fmt::Display for Currency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Each letter's number is below 26 by construction, so each byte is a capital.
+        let letter = |n: u16| char::from(b'A' + (n % 26) as u8);
+        let n = self.0;
+        write!(f, "{}{}{}", letter(n / 676), letter(n / 26), letter(n))
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -55,7 +105,8 @@ pub struct Roundtrip {
     pub back: Vec<TermId>,
 }
 
-/// The graph edge of a flow in one world.
+/// The graph edge of a flow in one world (`None` when its term has no amount, or a currency
+/// no parsed rule set has).
 fn edge(world: &World<'_>, flow: &Flow) -> Option<Edge> {
     let term = world.program.term(flow.term)?;
     let TermKind::Flow {
@@ -66,16 +117,12 @@ fn edge(world: &World<'_>, flow: &Flow) -> Option<Edge> {
         return None;
     };
     Some(Edge {
-        term: flow.term,
-        kind: flow.kind,
-        payer: flow.payer,
-        payee: flow.payee,
+        flow: *flow,
         amount: Range::from_amount(&amount.node.amount),
-        currency: amount.node.currency.clone(),
+        currency: Currency::new(&amount.node.currency)?,
         in_force: world
             .window(flow.term)
             .is_some_and(|w| !w.possible().is_empty()),
-        span: amount.span,
     })
 }
 
@@ -92,11 +139,11 @@ pub fn sum(
         .family(payer)
         .into_iter()
         .flat_map(|p| program.flows_from(p))
-        .filter(|f| kinds.contains(&f.kind) && program.within(f.payee, payee))
+        .filter(|f| kinds.contains(&f.kind) && program.within(f.payee(), payee))
         .filter_map(|f| edge(world, f))
         .filter(|e| e.in_force)
         .collect();
-    sum_edges(edges.iter())
+    sum_edges(program, edges.iter())
 }
 
 impl MoneyGraph {
@@ -134,18 +181,21 @@ impl MoneyGraph {
             FlowKind::Lease,
             FlowKind::Supply,
         ];
-        let flow_in = sum_edges(self.edges.iter().filter(|x| {
-            x.in_force
-                && all.contains(&x.kind)
-                && program.root(x.payer) == i
-                && program.root(x.payee) == e
-        }))?;
+        let flow_in = sum_edges(
+            program,
+            self.edges.iter().filter(|x| {
+                x.in_force
+                    && all.contains(&x.kind())
+                    && program.root(x.payer()) == i
+                    && program.root(x.payee()) == e
+            }),
+        )?;
         let nothing_back = |flow_in| Roundtrip {
             share: Range::ZERO,
             flow_in,
             back: Vec::new(),
         };
-        let Some(currency) = flow_in.currency.clone() else {
+        let Some(currency) = flow_in.currency.as_deref().and_then(Currency::new) else {
             return Ok(nothing_back(flow_in));
         };
         if i == e || flow_in.range.hi == Some(Decimal::ZERO) {
@@ -154,27 +204,29 @@ impl MoneyGraph {
         let back: Vec<&Edge> = self
             .edges
             .iter()
-            .filter(|x| x.in_force && !(program.root(x.payer) == i && program.root(x.payee) == e))
-            .filter(|x| program.root(x.payer) != program.root(x.payee))
+            .filter(|x| {
+                x.in_force && !(program.root(x.payer()) == i && program.root(x.payee()) == e)
+            })
+            .filter(|x| program.root(x.payer()) != program.root(x.payee()))
             .collect();
         // Only flows on some path from E back to I matter, to the currency check and the
         // max-flow alike: found by one search each way, not one per flow.
         let from_target = reachable(program, &back, e, true);
         let to_investor = reachable(program, &back, i, false);
         let on_path = |x: &Edge| {
-            from_target.contains(&program.root(x.payer))
-                && to_investor.contains(&program.root(x.payee))
+            from_target.contains(&program.root(x.payer()))
+                && to_investor.contains(&program.root(x.payee()))
         };
         if let Some(other) = back.iter().find(|x| x.currency != currency && on_path(x)) {
             let first = self
                 .edges
                 .iter()
-                .find(|x| flow_in.terms.contains(&x.term))
-                .map(|x| x.span)
+                .find(|x| flow_in.terms.contains(&x.term()))
+                .map(|x| x.span(program))
                 .unwrap_or_default();
             return Err(CurrencyClash {
-                first: (currency, first),
-                second: (other.currency.to_string(), other.span),
+                first: (currency.to_string(), first),
+                second: (other.currency.to_string(), other.span(program)),
             });
         }
         let back: Vec<&Edge> = back
@@ -245,31 +297,32 @@ impl MoneyGraph {
         Ok(Roundtrip {
             share,
             flow_in,
-            back: back.iter().map(|x| x.term).collect(),
+            back: back.iter().map(|x| x.term()).collect(),
         })
     }
 }
 
-fn sum_edges<'a>(edges: impl Iterator<Item = &'a Edge>) -> Result<Sum, CurrencyClash> {
+fn sum_edges<'a>(
+    program: &Program,
+    edges: impl Iterator<Item = &'a Edge>,
+) -> Result<Sum, CurrencyClash> {
     let mut sum = Sum {
         currency: None,
         range: Range::ZERO,
         terms: Vec::new(),
     };
-    let mut first_span = Span::default();
+    // The first edge summed: its currency is the sum's.
+    let mut first: Option<&Edge> = None;
     for edge in edges {
-        match &sum.currency {
-            Some(c) if *c != edge.currency => {
+        match first {
+            Some(f) if f.currency != edge.currency => {
                 return Err(CurrencyClash {
-                    first: (c.clone(), first_span),
-                    second: (edge.currency.to_string(), edge.span),
+                    first: (f.currency.to_string(), f.span(program)),
+                    second: (edge.currency.to_string(), edge.span(program)),
                 })
             }
             Some(_) => {}
-            None => {
-                sum.currency = Some(edge.currency.to_string());
-                first_span = edge.span;
-            }
+            None => first = Some(edge),
         }
         sum.range = sum.range.add(&edge.amount).unwrap_or(Range {
             lo: sum.range.lo,
@@ -277,8 +330,9 @@ fn sum_edges<'a>(edges: impl Iterator<Item = &'a Edge>) -> Result<Sum, CurrencyC
             hi: None,
             hi_open: false,
         });
-        sum.terms.push(edge.term);
+        sum.terms.push(edge.term());
     }
+    sum.currency = first.map(|f| f.currency.to_string());
     Ok(sum)
 }
 
@@ -291,7 +345,7 @@ fn reachable(
 ) -> FxHashSet<PartyId> {
     let mut next: FxHashMap<PartyId, Vec<PartyId>> = FxHashMap::default();
     for x in edges {
-        let (a, b) = (program.root(x.payer), program.root(x.payee));
+        let (a, b) = (program.root(x.payer()), program.root(x.payee()));
         let (a, b) = if forward { (a, b) } else { (b, a) };
         next.entry(a).or_default().push(b);
     }
@@ -323,7 +377,7 @@ fn max_flow(
     let mut capacity: HashMap<(PartyId, PartyId), Decimal> = HashMap::new();
     let mut neighbours: HashMap<PartyId, Vec<PartyId>> = HashMap::new();
     for edge in edges {
-        let (a, b) = (program.root(edge.payer), program.root(edge.payee));
+        let (a, b) = (program.root(edge.payer()), program.root(edge.payee()));
         let c = capacity.entry((a, b)).or_insert(Decimal::ZERO);
         *c = c
             .checked_add(pick(&edge.amount).min(cap))
@@ -400,6 +454,19 @@ deal d {
   pay 10M USD from E to M5\n pay 10M USD from M5 to I
 }
 ";
+
+    #[test]
+    fn currencies_fit_in_two_bytes_and_read_back() {
+        use super::Currency;
+        for code in ["AAA", "USD", "EUR", "GBP", "ZZZ", "JPY"] {
+            let c = Currency::new(code).unwrap_or_else(|| unreachable!("{code}"));
+            assert_eq!(c.to_string(), code);
+        }
+        assert_ne!(Currency::new("USD"), Currency::new("USE"));
+        for bad in ["", "US", "USDX", "usd", "U$D", "ÜSD"] {
+            assert_eq!(Currency::new(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn a_max_flow_cut_short_gives_sound_bounds() {

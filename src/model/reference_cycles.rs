@@ -120,7 +120,7 @@ impl DependencyGraph {
         let n = self.node(Node::Deal(deal));
         let count = program.deal_term_count(deal);
         for index in 0..count {
-            let id = TermId { deal, index };
+            let id = TermId::new(deal, index);
             if !program.is_terminate(id) {
                 let t = self.node(Node::Term(id));
                 self.edge(n, t);

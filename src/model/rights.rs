@@ -4,13 +4,15 @@
 use crate::ast::packed::TermTag;
 use crate::ast::{RightKind, TermKind, Who};
 use crate::check::{ActionId, AssetId, ChannelId, PartyId, Program, TermId};
-use std::collections::HashMap;
 
 /// Whom a right names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Holder {
     Party(PartyId),
-    Everyone { except: Vec<PartyId> },
+    /// A boxed slice, not a vector: the index keeps one right per licence of the rule set.
+    Everyone {
+        except: Box<[PartyId]>,
+    },
 }
 
 /// A `grant`, `exclusive`, `sole` or `forbid` term, names resolved.
@@ -25,15 +27,17 @@ pub struct Right {
     pub via: Option<ChannelId>,
 }
 
-/// Every right of a rule set, by (action, asset), in rule-set order. Built once per rule set.
+/// Every right of a rule set, sorted by (action, asset), in rule-set order within each. Built
+/// once per rule set. One flat table searched by halving: a map from each (action, asset) to its
+/// own vector cost five times the rights themselves (most keys hold one or two).
 #[derive(Debug, Default)]
 pub struct RightsIndex {
-    by_key: HashMap<(ActionId, AssetId), Vec<Right>>,
+    rights: Vec<Right>,
 }
 
 impl RightsIndex {
     pub fn build(program: &Program) -> RightsIndex {
-        let mut by_key: HashMap<(ActionId, AssetId), Vec<Right>> = HashMap::new();
+        let mut rights = Vec::new();
         for (id, term) in program.terms_where(|t| t == TermTag::Right) {
             let TermKind::Right {
                 kind,
@@ -63,7 +67,7 @@ impl RightsIndex {
                 },
             };
             let via = via.as_ref().and_then(|c| program.channel(&c.node));
-            by_key.entry((action, asset)).or_default().push(Right {
+            rights.push(Right {
                 id,
                 kind: *kind,
                 holder,
@@ -72,19 +76,24 @@ impl RightsIndex {
                 via,
             });
         }
-        RightsIndex { by_key }
+        // Stable: rule-set order is kept within each (action, asset).
+        rights.sort_by_key(|r| (r.action, r.asset));
+        rights.shrink_to_fit();
+        RightsIndex { rights }
     }
 
     /// The rights over one action on one asset.
     pub fn rights(&self, action: ActionId, asset: AssetId) -> &[Right] {
-        self.by_key
-            .get(&(action, asset))
-            .map_or(&[], |v| v.as_slice())
+        let key = (action, asset);
+        let start = self.rights.partition_point(|r| (r.action, r.asset) < key);
+        let end = self.rights.partition_point(|r| (r.action, r.asset) <= key);
+        self.rights.get(start..end).unwrap_or_default()
     }
 
-    /// Every (action, asset) with its rights, for whole-rule-set checks.
-    pub fn groups(&self) -> impl Iterator<Item = (&(ActionId, AssetId), &Vec<Right>)> {
-        self.by_key.iter()
+    /// The rights of each (action, asset), in (action, asset) order, for whole-rule-set checks.
+    pub fn groups(&self) -> impl Iterator<Item = &[Right]> {
+        self.rights
+            .chunk_by(|a, b| (a.action, a.asset) == (b.action, b.asset))
     }
 }
 

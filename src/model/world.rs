@@ -224,7 +224,7 @@ impl<'p> World<'p> {
         // Mark first: a termination day that depends on this very term sees no cut.
         self.cuts.borrow_mut().insert(self.program, id, None);
         let program = self.program;
-        let mut cut = self.deal_cut(id.deal);
+        let mut cut = self.deal_cut(id.deal());
         for terminator in program.terminators_of(Target::Term(id)) {
             if let Some(at) = self.termination_day(terminator) {
                 cut = Some(cut.map_or(at, |c| c.earliest(at)));
@@ -269,7 +269,7 @@ impl<'p> World<'p> {
 
     /// The day a `terminate` term takes effect, when its deal is in force.
     fn termination_day(&self, terminator: TermId) -> Option<Point> {
-        if !self.deal_in_force(terminator.deal) {
+        if !self.deal_in_force(terminator.deal()) {
             return None;
         }
         let Some(TermKind::Terminate { on, .. }) = self.program.term(terminator).map(|t| t.kind)
@@ -278,13 +278,13 @@ impl<'p> World<'p> {
         };
         Some(match on {
             Some(p) => self.point(&p, Reading::First),
-            None => Point::exact(self.dated(terminator.deal).unwrap_or(self.as_of)),
+            None => Point::exact(self.dated(terminator.deal()).unwrap_or(self.as_of)),
         })
     }
 
     /// When a term applies, terminations included; `None` when its deal is not in force.
     pub fn window(&self, id: TermId) -> Option<TermWindow> {
-        if !self.deal_in_force(id.deal) {
+        if !self.deal_in_force(id.deal()) {
             return None;
         }
         let written = self.written_window(id);
@@ -366,7 +366,7 @@ impl<'p> World<'p> {
             .borrow_mut()
             .insert(self.program, id, Slot::InProgress);
         let window = match self.program.term(id) {
-            Some(term) => self.compute_window(id.deal, &term),
+            Some(term) => self.compute_window(id.deal(), &term),
             None => TermWindow::ALWAYS,
         };
         self.written
@@ -477,7 +477,7 @@ impl<'p> World<'p> {
         let window_of = |id: TermId| {
             let w = self.written_window(id);
             match self.cut(id) {
-                Some(at) if self.deal_in_force(id.deal) => w.cut(at),
+                Some(at) if self.deal_in_force(id.deal()) => w.cut(at),
                 _ => w,
             }
         };
@@ -493,8 +493,8 @@ impl<'p> World<'p> {
                 let cycles_before = self.cycles_met.get();
                 let count = self.program.deal_term_count(d);
                 let windows: Vec<TermWindow> = (0..count)
-                    .filter(|&index| !self.program.is_terminate(TermId { deal: d, index }))
-                    .map(|index| window_of(TermId { deal: d, index }))
+                    .filter(|&index| !self.program.is_terminate(TermId::new(d, index)))
+                    .map(|index| window_of(TermId::new(d, index)))
                     .collect();
                 let start = windows.iter().map(|w| w.start).reduce(Point::earliest);
                 let end = windows.iter().map(|w| w.end).reduce(Point::latest);
@@ -563,16 +563,12 @@ mod tests {
         let options = Options::default();
         let dense = rules.world(&options).unwrap_or_else(|_| unreachable!());
         let all: Vec<_> = (0..300)
-            .map(|deal| dense.window(TermId { deal, index: 0 }))
+            .map(|deal| dense.window(TermId::new(deal, 0)))
             .collect();
         assert!(matches!(*dense.written.borrow(), super::Memo::Dense(_)));
         for (deal, window) in all.iter().enumerate() {
             let fresh = rules.world(&options).unwrap_or_else(|_| unreachable!());
-            assert_eq!(
-                *window,
-                fresh.window(TermId { deal, index: 0 }),
-                "deal {deal}"
-            );
+            assert_eq!(*window, fresh.window(TermId::new(deal, 0)), "deal {deal}");
             assert!(matches!(*fresh.written.borrow(), super::Memo::Sparse(_)));
         }
     }
@@ -603,7 +599,7 @@ deal e {
             span: Span::default(),
         };
         let terms: Vec<TermId> = (0..2)
-            .flat_map(|deal| (0..3).map(move |index| TermId { deal, index }))
+            .flat_map(|deal| (0..3).map(move |index| TermId::new(deal, index)))
             .filter(|id| rules.program().term(*id).is_some())
             .collect();
         let answers = |order: &[usize], bounds_first: bool| {

@@ -47,7 +47,7 @@ pub fn graph(world: &World<'_>) -> GraphJson {
     let mut parties: Vec<usize> = money
         .edges
         .iter()
-        .flat_map(|e| [e.payer, e.payee])
+        .flat_map(|e| [e.payer(), e.payee()])
         .collect();
     parties.sort_unstable();
     parties.dedup();
@@ -71,21 +71,21 @@ pub fn graph(world: &World<'_>) -> GraphJson {
         .iter()
         .map(|e| {
             let on_cycle = match (
-                folded.node_of(program, e.payer),
-                folded.node_of(program, e.payee),
+                folded.node_of(program, e.payer()),
+                folded.node_of(program, e.payee()),
             ) {
                 (Some(a), Some(b)) => folded.on_cycle(a, b),
                 _ => false,
             };
             EdgeJson {
-                from: program.party_name(e.payer).to_string(),
-                to: program.party_name(e.payee).to_string(),
-                kind: e.kind,
+                from: program.party_name(e.payer()).to_string(),
+                to: program.party_name(e.payee()).to_string(),
+                kind: e.kind(),
                 amount: e.amount.to_string(),
                 currency: e.currency.to_string(),
-                term: program.term_name(e.term),
+                term: program.term_name(e.term()),
                 deal: program
-                    .deal_name(e.term.deal)
+                    .deal_name(e.term().deal())
                     .map(|d| d.node.to_string())
                     .unwrap_or_default(),
                 in_force: e.in_force,
