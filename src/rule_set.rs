@@ -202,14 +202,14 @@ impl RuleSet {
         let mut invalid = self.has_errors();
         let (rules, as_of) = match self.world(options) {
             Ok(world) if !self.has_errors() => {
-                let (rules, money) = evaluate_rules(
+                let rules = evaluate_rules(
                     &self.program,
                     &self.index,
                     &self.sources,
                     &world,
                     &mut diagnostics,
                 );
-                crate::model::checks::run(&world, &self.index, money.as_deref(), &mut diagnostics);
+                crate::model::checks::run(&world, &self.index, &mut diagnostics);
                 world.report_too_deep(&mut diagnostics);
                 (rules, world.as_of.to_string())
             }

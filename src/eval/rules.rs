@@ -7,14 +7,12 @@ use super::question::Evaluator;
 use crate::ast::{Assumption, CheckKind};
 use crate::check::{DealId, EventId, Program};
 use crate::diagnostic::Diagnostic;
-use crate::model::money::MoneyGraph;
 use crate::model::rights::RightsIndex;
 use crate::model::time::Day;
 use crate::model::world::{Context, Reading, World};
 use crate::source::{SourceMap, Span};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 /// One rule's outcome.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -48,7 +46,6 @@ pub struct CheckOutcome {
 }
 
 /// Evaluates every rule; diagnostics from checks that could not be evaluated go to `diagnostics`.
-/// Also returns the base world's money graph if a rule needed it, for the built-in checks.
 ///
 /// Rules that assume the same things share one world, so what a world works out once (windows,
 /// the money graph) is worked out once per scenario, not once per rule; worlds are built one at
@@ -59,7 +56,7 @@ pub fn evaluate_rules(
     sources: &SourceMap,
     base: &World<'_>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<RuleOutcome>, Option<Arc<MoneyGraph>>) {
+) -> Vec<RuleOutcome> {
     let text = |span: Span| {
         sources
             .slice(span)
@@ -125,7 +122,7 @@ pub fn evaluate_rules(
             checks,
         });
     }
-    (outcomes, shared.built_money())
+    outcomes
 }
 
 /// The context of a rule with assumptions: the base world's, with its deals assumed and its

@@ -3,7 +3,7 @@
 //! module).
 
 use super::cycles::Digraph;
-use super::money::{Currency, Edge, MoneyGraph};
+use super::money::{edge, Currency, Edge};
 use super::range::Range;
 use super::rights::{Effect, Holder, Right, RightsIndex};
 use super::time::Interval;
@@ -21,22 +21,13 @@ pub use crate::limits::{
     MAX_CYCLE_FLOWS_PER_STEP, MAX_INEFFECTIVE,
 };
 
-/// Runs every built-in check, adding what it finds to `diagnostics`. `money` is the world's
-/// money graph when the rules already built it (else it is built here).
-pub fn run(
-    world: &World<'_>,
-    index: &RightsIndex,
-    money: Option<&MoneyGraph>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+/// Runs every built-in check, adding what it finds to `diagnostics`.
+pub fn run(world: &World<'_>, index: &RightsIndex, diagnostics: &mut Vec<Diagnostic>) {
     windows(world, diagnostics);
     super::reference_cycles::check(world.program, diagnostics);
     exclusive_conflicts(world, index, diagnostics);
     ineffective_grants(world, index, diagnostics);
-    match money {
-        Some(graph) => circular_flows(world, graph, diagnostics),
-        None => circular_flows(world, &MoneyGraph::build(world), diagnostics),
-    }
+    circular_flows(world, diagnostics);
 }
 
 fn term_span(world: &World<'_>, id: TermId) -> Span {
@@ -352,37 +343,54 @@ fn ineffective_grants(world: &World<'_>, index: &RightsIndex, diagnostics: &mut 
     }
 }
 
-/// The money graph with units folded into their groups (§7).
-pub struct Folded<'g> {
+/// The money graph with units folded into their groups (§7), built from the rule set's flows
+/// and the world's windows without materialising the graph: only the flows of a listed cycle
+/// are read back whole (amount, currency), so a check of a million flows keeps 12 bytes a flow.
+pub struct Folded<'w> {
+    world: &'w World<'w>,
     /// The groups (outermost parties) with flows, sorted.
     pub nodes: Vec<PartyId>,
     /// Every flow between two different groups, sorted by (from, to) with flows in force
     /// first: one sorted list, not a map of small lists.
     links: Vec<Link>,
-    graph: &'g MoneyGraph,
     pub cycles: super::cycles::Cycles,
 }
 
-/// A flow between two groups: node indices and the edge's index in the graph (12 bytes: a
-/// check folds every flow of the rule set).
+/// A flow between two groups: node indices, and the flow's number in [`Program::flows`] with
+/// whether it is in force in the top bit (a rule set has at most 5 million terms, so flow numbers
+/// stay far below 2³¹).
+///
+/// [`Program::flows`]: crate::check::Program::flows
 #[derive(Clone, Copy)]
 struct Link {
     from: u32,
     to: u32,
-    edge: u32,
+    flow: u32,
 }
 
-impl<'g> Folded<'g> {
+impl Link {
+    const IN_FORCE: u32 = 1 << 31;
+
+    fn in_force(self) -> bool {
+        self.flow & Link::IN_FORCE != 0
+    }
+
+    fn flow(self) -> usize {
+        (self.flow & !Link::IN_FORCE) as usize
+    }
+}
+
+impl<'w> Folded<'w> {
     /// The flows from group `a` to group `b`: those in force, then those kept aside.
-    pub fn pair(&self, a: usize, b: usize) -> (Vec<&'g Edge>, Vec<&'g Edge>) {
+    pub fn pair(&self, a: usize, b: usize) -> (Vec<Edge>, Vec<Edge>) {
         let key = |l: &Link| (l.from as usize, l.to as usize);
         let start = self.links.partition_point(|l| key(l) < (a, b));
         let end = self.links.partition_point(|l| key(l) <= (a, b));
         let flows = self.links.get(start..end).unwrap_or_default();
-        let graph: &'g MoneyGraph = self.graph;
+        let program = self.world.program;
         flows
             .iter()
-            .filter_map(|l| graph.edges.get(l.edge as usize))
+            .filter_map(|l| edge(self.world, program.flows.get(l.flow())?))
             .partition(|e| e.in_force)
     }
 
@@ -400,14 +408,14 @@ impl<'g> Folded<'g> {
     }
 }
 
-/// Folds the graph and lists its cycles.
-pub fn fold<'g>(world: &World<'_>, graph: &'g MoneyGraph) -> Folded<'g> {
+/// Folds the world's money graph and lists its cycles.
+pub fn fold<'w>(world: &'w World<'w>) -> Folded<'w> {
     let program = world.program;
-    // Marked in a table by party rather than collected twice per edge and deduplicated: a
-    // graph of 600,000 flows has a few thousand groups.
+    // Marked in a table by party rather than collected twice per flow and deduplicated: a
+    // rule set of 600,000 flows has a few thousand groups.
     let mut is_node = vec![false; program.parties.len()];
-    for e in &graph.edges {
-        for party in [program.root(e.payer()), program.root(e.payee())] {
+    for f in &program.flows {
+        for party in [program.root(f.payer()), program.root(f.payee())] {
             if let Some(mark) = is_node.get_mut(party) {
                 *mark = true;
             }
@@ -420,35 +428,38 @@ pub fn fold<'g>(world: &World<'_>, graph: &'g MoneyGraph) -> Folded<'g> {
         let n = nodes.binary_search(&program.root(p)).ok()?;
         u32::try_from(n).ok()
     };
-    let mut links: Vec<Link> = graph
-        .edges
-        .iter()
-        .enumerate()
-        .filter_map(|(i, edge)| {
-            let (from, to) = (node_of(edge.payer())?, node_of(edge.payee())?);
-            let edge = u32::try_from(i).ok()?;
-            (from != to).then_some(Link { from, to, edge })
-        })
-        .collect();
-    let in_force = |l: &Link| graph.edges.get(l.edge as usize).is_some_and(|e| e.in_force);
-    links.sort_by_key(|l| (l.from, l.to, !in_force(l)));
+    let mut links: Vec<Link> = Vec::with_capacity(program.flows.len());
+    links.extend(program.flows.iter().enumerate().filter_map(|(i, f)| {
+        let (from, to) = (node_of(f.payer())?, node_of(f.payee())?);
+        let number = u32::try_from(i).ok().filter(|&n| n < Link::IN_FORCE)?;
+        let in_force = world
+            .window(f.term)
+            .is_some_and(|w| !w.possible().is_empty());
+        let flow = if in_force {
+            number | Link::IN_FORCE
+        } else {
+            number
+        };
+        (from != to).then_some(Link { from, to, flow })
+    }));
+    links.sort_by_key(|l| (l.from, l.to, !l.in_force()));
     let cycles = Digraph::from_sorted(
         nodes.len(),
         links.iter().map(|l| (l.from as usize, l.to as usize)),
     )
     .cycles(MAX_CYCLES, CYCLE_BUDGET);
     Folded {
+        world,
         nodes,
         links,
-        graph,
         cycles,
     }
 }
 
 /// §7 `circular-flow`: each elementary cycle of the money graph, shortest first, with its
 /// bottleneck; cycles that a deal not in force would close are marked with that deal.
-fn circular_flows(world: &World<'_>, graph: &MoneyGraph, diagnostics: &mut Vec<Diagnostic>) {
-    let folded = fold(world, graph);
+fn circular_flows(world: &World<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let folded = fold(world);
     for cycle in &folded.cycles.listed {
         if let Some(d) = describe_cycle(world, &folded, cycle) {
             diagnostics.push(d);
@@ -481,7 +492,7 @@ fn describe_cycle(world: &World<'_>, folded: &Folded<'_>, cycle: &[usize]) -> Op
         .map(|&p| program.party_name(p))
         .collect();
     names.push(names.first().copied().unwrap_or(""));
-    let mut edges: Vec<&Edge> = Vec::new();
+    let mut edges: Vec<Edge> = Vec::new();
     let mut undrawn = 0;
     let mut closers: Vec<usize> = Vec::new();
     let mut bottleneck: Option<(Range, Currency)> = None;
@@ -502,9 +513,6 @@ fn describe_cycle(world: &World<'_>, folded: &Folded<'_>, cycle: &[usize]) -> Op
         let mut sum: Option<(Range, Currency)> = None;
         undrawn += used.len().saturating_sub(MAX_CYCLE_FLOWS_PER_STEP);
         for (k, e) in used.into_iter().enumerate() {
-            if k < MAX_CYCLE_FLOWS_PER_STEP {
-                edges.push(e);
-            }
             sum = match sum {
                 None => Some((e.amount, e.currency)),
                 Some((r, c)) if c == e.currency => Some((r.add(&e.amount).unwrap_or(r), c)),
@@ -513,6 +521,9 @@ fn describe_cycle(world: &World<'_>, folded: &Folded<'_>, cycle: &[usize]) -> Op
                     Some(other)
                 }
             };
+            if k < MAX_CYCLE_FLOWS_PER_STEP {
+                edges.push(e);
+            }
         }
         bottleneck = match (bottleneck, sum) {
             (None, s) => s,

@@ -107,7 +107,7 @@ pub struct Roundtrip {
 
 /// The graph edge of a flow in one world (`None` when its term has no amount, or a currency
 /// no parsed rule set has).
-fn edge(world: &World<'_>, flow: &Flow) -> Option<Edge> {
+pub fn edge(world: &World<'_>, flow: &Flow) -> Option<Edge> {
     let term = world.program.term(flow.term)?;
     let TermKind::Flow {
         amount: Some(amount),

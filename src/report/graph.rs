@@ -43,7 +43,7 @@ pub struct EdgeJson {
 pub fn graph(world: &World<'_>) -> GraphJson {
     let program = world.program;
     let money = MoneyGraph::build(world);
-    let folded = fold(world, &money);
+    let folded = fold(world);
     let mut parties: Vec<usize> = money
         .edges
         .iter()
