@@ -16,8 +16,33 @@ pub struct LoadedFile {
     pub text: String,
 }
 
-/// Collects and decodes every file named by `paths`.
+/// Collects and decodes every file named by `paths`, all at once (see [`find_paths`] and
+/// [`read_file`] to hold one text at a time).
 pub fn load_paths(paths: &[PathBuf]) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
+    let (found, mut diagnostics) = find_paths(paths);
+    let mut files = Vec::with_capacity(found.len());
+    for path in found {
+        match read_file(path) {
+            Ok(file) => files.push(file),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    (files, diagnostics)
+}
+
+/// Reads and decodes one file found by [`find_paths`].
+pub fn read_file(path: PathBuf) -> Result<LoadedFile, Diagnostic> {
+    let text = read(&path)?;
+    Ok(LoadedFile {
+        path: display(&path),
+        text,
+        origin: path,
+    })
+}
+
+/// Every file named by `paths` (directories walked for `.deal` files, recursively and sorted by
+/// path; each file once, under the first of its names; at most [`MAX_FILES`]), unread.
+pub fn find_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut found = Vec::new();
     for path in paths {
@@ -60,18 +85,7 @@ pub fn load_paths(paths: &[PathBuf]) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
         ));
         found.truncate(MAX_FILES);
     }
-    let mut files = Vec::with_capacity(found.len());
-    for path in found {
-        match read(&path) {
-            Ok(text) => files.push(LoadedFile {
-                path: display(&path),
-                text,
-                origin: path,
-            }),
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    (files, diagnostics)
+    (found, diagnostics)
 }
 
 fn display(path: &Path) -> String {

@@ -69,79 +69,37 @@ impl RuleSet {
     }
 
     /// Several directories and files as one rule set.
+    ///
+    /// One file's text is held at a time: each is read, parsed and let go (keeping its rules'
+    /// texts) before the next is read, so a rule set's texts are never all in memory at once
+    /// and none is held while the rule set is checked.
     pub fn load_paths(paths: &[PathBuf]) -> RuleSet {
-        let (files, mut diagnostics) = crate::load::load_paths(paths);
-        let mut origins = Vec::with_capacity(files.len());
-        let texts = files.into_iter().map(|f| {
-            origins.push(f.origin);
-            (f.path, f.text)
-        });
-        let mut rule_set = RuleSet::from_sources(texts);
-        diagnostics.append(&mut rule_set.diagnostics);
-        rule_set.diagnostics = diagnostics;
-        rule_set.release_texts(origins);
-        rule_set
-    }
-
-    /// Lets go of the files' texts once they are parsed, keeping the rules' (explanations
-    /// quote their questions): diagnostics read the rest back from disk. The files are listed
-    /// by their [`FileId`], in the order they were added.
-    fn release_texts(&mut self, origins: Vec<PathBuf>) {
-        let mut rules_by_file: Vec<Vec<Span>> = vec![Vec::new(); origins.len()];
-        for rule in &self.program.rules {
-            if let Some(spans) = rules_by_file.get_mut(rule.span.file.0 as usize) {
-                spans.push(rule.span);
+        let (found, mut diagnostics) = crate::load::find_paths(paths);
+        let mut parsed = Parsed::default();
+        for path in found {
+            match crate::load::read_file(path) {
+                Ok(file) => {
+                    if let Some((id, rules)) = parsed.add(file.path, file.text) {
+                        parsed.sources.release(id, file.origin, rules);
+                    }
+                }
+                Err(d) => diagnostics.push(d),
             }
         }
-        for (i, (origin, keep)) in origins.into_iter().zip(rules_by_file).enumerate() {
-            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-            self.sources.release(id, origin, keep);
-        }
+        diagnostics.append(&mut parsed.diagnostics);
+        parsed.diagnostics = diagnostics;
+        parsed.check()
     }
 
     /// A rule set from texts in memory, each with the name to show in diagnostics.
     pub fn from_sources<N: Into<String>, T: Into<String>>(
         files: impl IntoIterator<Item = (N, T)>,
     ) -> RuleSet {
-        let mut sources = SourceMap::default();
-        let mut trees = Vec::new();
-        let mut diagnostics = Vec::new();
+        let mut parsed = Parsed::default();
         for (name, text) in files {
-            let mut text: String = text.into();
-            if text.starts_with('\u{feff}') {
-                text.replace_range(..3, "   ");
-            }
-            let id = sources.add(name.into(), text);
-            let Some(file) = sources.get(id) else {
-                continue;
-            };
-            let (tree, mut found) = crate::syntax::parse_file_packed(id, file.text().unwrap_or(""));
-            diagnostics.append(&mut found);
-            if let Some(tree) = tree {
-                if tree.items.is_empty() {
-                    diagnostics.push(Diagnostic::new(
-                        codes::EMPTY_FILE,
-                        Severity::Warning,
-                        Location::File {
-                            path: file.path.clone(),
-                            line: None,
-                        },
-                        format!("`{}` declares nothing", file.path),
-                    ));
-                }
-                trees.push(tree);
-            }
+            parsed.add(name.into(), text.into());
         }
-        let (program, mut found) = check::check(trees);
-        diagnostics.append(&mut found);
-        let index = RightsIndex::build(&program);
-        RuleSet {
-            sources,
-            program,
-            index,
-            diagnostics,
-            money: Mutex::new(None),
-        }
+        parsed.check()
     }
 
     /// Problems found while loading, parsing and checking names and types.
@@ -322,6 +280,70 @@ pub fn parse_date(text: &str) -> Option<Day> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// Files parsed so far, on the way to a [`RuleSet`].
+#[derive(Default)]
+struct Parsed {
+    sources: SourceMap,
+    trees: Vec<crate::ast::File>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    /// Parses one file; returns its id and its rules' spans (what to keep of its text when it
+    /// is let go).
+    fn add(&mut self, name: String, mut text: String) -> Option<(FileId, Vec<Span>)> {
+        if text.starts_with('\u{feff}') {
+            text.replace_range(..3, "   ");
+        }
+        let id = self.sources.add(name, text);
+        let file = self.sources.get(id)?;
+        let (tree, mut found) = crate::syntax::parse_file_packed(id, file.text().unwrap_or(""));
+        self.diagnostics.append(&mut found);
+        let Some(tree) = tree else {
+            return Some((id, Vec::new()));
+        };
+        if tree.items.is_empty() {
+            self.diagnostics.push(Diagnostic::new(
+                codes::EMPTY_FILE,
+                Severity::Warning,
+                Location::File {
+                    path: file.path.clone(),
+                    line: None,
+                },
+                format!("`{}` declares nothing", file.path),
+            ));
+        }
+        let rules = tree
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                crate::ast::Item::Rule(rule) => Some(rule.span),
+                _ => None,
+            })
+            .collect();
+        self.trees.push(tree);
+        Some((id, rules))
+    }
+
+    fn check(self) -> RuleSet {
+        let Parsed {
+            sources,
+            trees,
+            mut diagnostics,
+        } = self;
+        let (program, mut found) = check::check(trees);
+        diagnostics.append(&mut found);
+        let index = RightsIndex::build(&program);
+        RuleSet {
+            sources,
+            program,
+            index,
+            diagnostics,
+            money: Mutex::new(None),
+        }
     }
 }
 
