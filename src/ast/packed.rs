@@ -12,12 +12,23 @@ use crate::source::FileId;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
-/// One deal, packed. Cheap to hold (the bytes and a pointer to the symbols) and to read
+/// One deal, packed. Cheap to hold (16 bytes: where its bytes lie in its batch) and to read
 /// back in part: its name, term count and labels without unpacking its terms.
 #[derive(Clone, Debug)]
 pub struct PackedDeal {
+    batch: Arc<Batch>,
+    start: u32,
+    end: u32,
+}
+
+/// The deals packed together (a parser batch): their bytes one after another in one
+/// allocation, and the symbols they refer to. One allocation a batch rather than one a deal:
+/// fewer, larger blocks that outlive the parser's short-lived ones, so less of the heap is
+/// left in holes between them.
+#[derive(Debug)]
+struct Batch {
     bytes: Box<[u8]>,
-    symbols: Arc<[Text]>,
+    symbols: Box<[Text]>,
 }
 
 /// Packs deals that share one symbol table (numbers given in order of first use).
@@ -25,14 +36,18 @@ pub struct PackedDeal {
 pub struct Packer {
     symbols: Vec<Text>,
     numbers: FxHashMap<Text, u32>,
+    /// Every deal packed so far, one after another.
+    packed: Vec<u8>,
+    /// Where each deal's bytes start and end in `packed`.
+    ranges: Vec<(u32, u32)>,
     /// Buffers to write into, reused from deal to deal (a deal is written in parts).
     buffers: Vec<Vec<u8>>,
 }
 
 impl Packer {
-    /// Packs `deal`; the packed bytes refer to this packer's symbols, so they become a
-    /// [`PackedDeal`] only with [`Packer::finish`].
-    pub fn pack(&mut self, deal: &Deal) -> Box<[u8]> {
+    /// Packs `deal` after the deals packed before; they become [`PackedDeal`]s with
+    /// [`Packer::finish`], in the order they were packed.
+    pub fn pack(&mut self, deal: &Deal) {
         let bytes = self.buffer();
         let mut w = Writer {
             packer: self,
@@ -41,9 +56,16 @@ impl Packer {
         };
         w.deal(deal);
         let bytes = w.bytes;
-        let packed = Box::from(bytes.as_slice());
+        // Past 4 GiB of packed bytes in one batch (a file is at most 256 MiB) a deal would get
+        // an empty range and unpack to `None`, never someone else's bytes.
+        let start = u32::try_from(self.packed.len()).ok();
+        self.packed.extend_from_slice(&bytes);
+        let end = u32::try_from(self.packed.len()).ok();
+        self.ranges.push(match (start, end) {
+            (Some(start), Some(end)) => (start, end),
+            _ => (0, 0),
+        });
         self.give_back(bytes);
-        packed
     }
 
     fn buffer(&mut self) -> Vec<u8> {
@@ -55,14 +77,18 @@ impl Packer {
         self.buffers.push(buffer);
     }
 
-    /// The symbol table of everything packed so far, and the packed deals joined to it.
-    pub fn finish(self, packed: Vec<Box<[u8]>>) -> Vec<PackedDeal> {
-        let symbols: Arc<[Text]> = self.symbols.into();
-        packed
+    /// The deals packed, in order, sharing one batch.
+    pub fn finish(self) -> Vec<PackedDeal> {
+        let batch = Arc::new(Batch {
+            bytes: self.packed.into_boxed_slice(),
+            symbols: self.symbols.into_boxed_slice(),
+        });
+        self.ranges
             .into_iter()
-            .map(|bytes| PackedDeal {
-                bytes,
-                symbols: Arc::clone(&symbols),
+            .map(|(start, end)| PackedDeal {
+                batch: Arc::clone(&batch),
+                start,
+                end,
             })
             .collect()
     }
@@ -94,12 +120,24 @@ impl PackedDeal {
     /// Packs one deal on its own (deals built outside the parser's batches).
     pub fn new(deal: &Deal) -> PackedDeal {
         let mut packer = Packer::default();
-        let bytes = packer.pack(deal);
-        let mut packed = packer.finish(vec![bytes]);
+        packer.pack(deal);
+        let mut packed = packer.finish();
         packed.pop().unwrap_or_else(|| PackedDeal {
-            bytes: Box::new([]),
-            symbols: Arc::new([]),
+            batch: Arc::new(Batch {
+                bytes: Box::new([]),
+                symbols: Box::new([]),
+            }),
+            start: 0,
+            end: 0,
         })
+    }
+
+    /// The deal's packed bytes.
+    fn bytes(&self) -> &[u8] {
+        self.batch
+            .bytes
+            .get(self.start as usize..self.end as usize)
+            .unwrap_or_default()
     }
 
     /// The deal as it was packed; `None` only if the bytes are not a packed deal (a bug).
@@ -224,8 +262,8 @@ impl PackedDeal {
 
     fn reader(&self) -> Reader<'_> {
         Reader {
-            bytes: &self.bytes,
-            symbols: &self.symbols,
+            bytes: self.bytes(),
+            symbols: &self.batch.symbols,
             at: 0,
             file: FileId(0),
             base: 0,
@@ -241,7 +279,7 @@ impl PackedDeal {
         }
         if count > INDEXED_TERMS {
             let table = r.at.checked_sub(4 * count)?;
-            let entry = self.bytes.get(table + 4 * index..table + 4 * index + 4)?;
+            let entry = self.bytes().get(table + 4 * index..table + 4 * index + 4)?;
             let start = u32::from_le_bytes(entry.try_into().ok()?);
             r.seek(r.at.checked_add(start as usize)?)?;
         } else {
@@ -987,14 +1025,13 @@ mod tests {
                 };
                 let mut packer = Packer::default();
                 let mut originals = Vec::new();
-                let mut bytes = Vec::new();
                 for item in tree.items {
                     if let Item::Deal(deal) = item {
-                        bytes.push(packer.pack(&deal));
+                        packer.pack(&deal);
                         originals.push(deal);
                     }
                 }
-                for (original, packed) in originals.iter().zip(packer.finish(bytes)) {
+                for (original, packed) in originals.iter().zip(packer.finish()) {
                     let back = packed.unpack().expect("unpacks");
                     assert_eq!(format!("{back:?}"), format!("{original:?}"), "{path:?}");
                     assert_eq!(packed.term_count(), original.terms.len());
@@ -1160,8 +1197,12 @@ mod tests {
     #[test]
     fn broken_bytes_unpack_to_none_not_a_panic() {
         let deal = PackedDeal {
-            bytes: vec![0xff; 40].into_boxed_slice(),
-            symbols: Arc::new([]),
+            batch: Arc::new(Batch {
+                bytes: vec![0xff; 40].into_boxed_slice(),
+                symbols: Box::new([]),
+            }),
+            start: 0,
+            end: 40,
         };
         assert!(deal.unpack().is_none());
         assert!(deal.term(0).is_none());

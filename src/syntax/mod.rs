@@ -136,14 +136,12 @@ impl Parsed {
 /// Replaces every deal in `items` by its packed form, all sharing one symbol table.
 fn pack_deals(items: &mut [ast::Item]) {
     let mut packer = ast::packed::Packer::default();
-    let bytes: Vec<Box<[u8]>> = items
-        .iter()
-        .filter_map(|item| match item {
-            ast::Item::Deal(deal) => Some(packer.pack(deal)),
-            _ => None,
-        })
-        .collect();
-    let mut packed = packer.finish(bytes).into_iter();
+    for item in items.iter() {
+        if let ast::Item::Deal(deal) = item {
+            packer.pack(deal);
+        }
+    }
+    let mut packed = packer.finish().into_iter();
     for item in items.iter_mut() {
         if matches!(item, ast::Item::Deal(_)) {
             if let Some(deal) = packed.next() {
