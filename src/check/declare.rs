@@ -128,7 +128,7 @@ fn add_name(program: &mut Program, name: &Name, symbol: Symbol, diagnostics: &mu
     if !keyword_check(name, diagnostics) {
         return;
     }
-    match program.names.get(name.node.as_str()) {
+    match program.symbol(&name.node) {
         Some(existing) => {
             let mut d = Diagnostic::error(
                 codes::DUPLICATE_NAME,
@@ -139,14 +139,19 @@ fn add_name(program: &mut Program, name: &Name, symbol: Symbol, diagnostics: &mu
             .with_help(
                 "every name is declared exactly once in the whole rule set; rename one of them",
             );
-            d = d.with_other(
-                existing.1,
-                format!("first declared here, as {}", existing.0.kind()),
-            );
+            // The first declaration is already in the program: it came earlier.
+            if let Some(first) = program.symbol_span(existing) {
+                d = d.with_other(
+                    first,
+                    format!("first declared here, as {}", existing.kind()),
+                );
+            }
             diagnostics.push(d);
         }
         None => {
-            program.names.insert(name.node.clone(), (symbol, name.span));
+            if let Some(entry) = super::NameEntry::new(symbol) {
+                program.names.insert(name.node.clone(), entry);
+            }
         }
     }
 }

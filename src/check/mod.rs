@@ -60,6 +60,44 @@ pub enum Symbol {
     Rule(usize),
 }
 
+/// A [`Symbol`] in 8 bytes, as the name table holds one per declaration (a hundred MB rule set
+/// declares a quarter of a million names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct NameEntry {
+    kind: u8,
+    id: u32,
+}
+
+impl NameEntry {
+    /// `None` for an id past 32 bits (refused by [`check`]).
+    fn new(symbol: Symbol) -> Option<NameEntry> {
+        let (kind, id) = match symbol {
+            Symbol::Party(id) => (0, id),
+            Symbol::Action(id) => (1, id),
+            Symbol::Channel(id) => (2, id),
+            Symbol::Event(id) => (3, id),
+            Symbol::Deal(id) => (4, id),
+            Symbol::Rule(id) => (5, id),
+        };
+        Some(NameEntry {
+            kind,
+            id: u32::try_from(id).ok()?,
+        })
+    }
+
+    fn symbol(self) -> Symbol {
+        let id = self.id as usize;
+        match self.kind {
+            0 => Symbol::Party(id),
+            1 => Symbol::Action(id),
+            2 => Symbol::Channel(id),
+            3 => Symbol::Event(id),
+            4 => Symbol::Deal(id),
+            _ => Symbol::Rule(id),
+        }
+    }
+}
+
 impl Symbol {
     pub fn kind(self) -> &'static str {
         match self {
@@ -231,8 +269,9 @@ pub struct Program {
     flows_by_payee: FlowsByParty,
     /// Each deal's first term number (terms numbered through the rule set, in order).
     term_offsets: Vec<usize>,
-    /// Every top-level name: what it is and where it was declared.
-    names: FxHashMap<ast::Text, (Symbol, Span)>,
+    /// Every top-level name and what it is (where it was declared is read from the
+    /// declaration: see [`Program::declared_at`]).
+    names: FxHashMap<ast::Text, NameEntry>,
     /// Assets by owner, then by name (looked up by `&str`, no allocation).
     assets_by_name: FxHashMap<PartyId, FxHashMap<ast::Text, AssetId>>,
     /// Term labels by label, for deals with more than [`LABEL_SCAN_LIMIT`] terms; smaller deals
@@ -242,7 +281,7 @@ pub struct Program {
 
 impl Program {
     pub fn symbol(&self, name: &str) -> Option<Symbol> {
-        self.names.get(name).map(|n| n.0)
+        self.names.get(name).map(|n| n.symbol())
     }
 
     pub fn party(&self, name: &str) -> Option<PartyId> {
@@ -472,7 +511,19 @@ impl Program {
 
     /// Where a top-level name was declared.
     pub fn declared_at(&self, name: &str) -> Option<Span> {
-        self.names.get(name).map(|n| n.1)
+        self.symbol_span(self.symbol(name)?)
+    }
+
+    /// Where a symbol was declared: the span of its name in its declaration.
+    fn symbol_span(&self, symbol: Symbol) -> Option<Span> {
+        match symbol {
+            Symbol::Party(p) => self.parties.get(p).map(|d| d.name.span),
+            Symbol::Action(a) => self.actions.get(a).map(|d| d.name.span),
+            Symbol::Channel(c) => self.channels.get(c).map(|d| d.name.span),
+            Symbol::Event(e) => self.events.get(e).map(|d| d.name.span),
+            Symbol::Deal(d) => self.deals.get(d)?.name().map(|n| n.span),
+            Symbol::Rule(r) => self.rules.get(r).map(|d| d.name.span),
+        }
     }
 
     /// All declared names of one kind, for "did you mean" suggestions.
@@ -487,7 +538,7 @@ impl Program {
     fn names_where(&self, keep: impl Fn(Symbol) -> bool) -> impl Iterator<Item = &str> {
         self.names
             .iter()
-            .filter(move |(_, s)| keep(s.0))
+            .filter(move |(_, s)| keep(s.symbol()))
             .map(|(n, _)| n.as_str())
     }
 }
