@@ -91,6 +91,8 @@ impl<T: fmt::Debug> fmt::Debug for Spanned<T> {
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: String,
+    /// The path again, shared: what explanations hold.
+    shared_path: crate::ast::Text,
     /// The text, until [`SourceFile::release`] lets it go.
     text: String,
     line_starts: Vec<u32>,
@@ -123,6 +125,7 @@ impl SourceFile {
             }
         }
         SourceFile {
+            shared_path: crate::ast::Text::from(path.as_str()),
             path,
             text,
             line_starts,
@@ -356,6 +359,15 @@ impl SourceMap {
 
     pub fn path(&self, id: FileId) -> &str {
         self.get(id).map_or("<unknown>", |f| f.path.as_str())
+    }
+
+    /// [`SourceMap::location`] with the path shared, not copied (explanations keep one per
+    /// term they list).
+    pub fn shared_location(&self, span: Span) -> (crate::ast::Text, usize) {
+        match self.get(span.file) {
+            Some(f) => (f.shared_path.clone(), f.line_of(span.start)),
+            None => (arcstr::literal!("<unknown>"), 0),
+        }
     }
 
     /// `file:line` of a span's start.

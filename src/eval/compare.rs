@@ -159,7 +159,7 @@ impl Evaluator<'_> {
 
     /// Lists flow terms with what they did (`counts` toward a sum, `returns` money) on the days
     /// they are in force; the caller deduplicates once, after every value is in.
-    fn note_flows(&self, explanation: &mut Explanation, terms: &[TermId], effect: &str) {
+    fn note_flows(&self, explanation: &mut Explanation, terms: &[TermId], effect: &'static str) {
         let all = crate::model::time::Interval::ALL;
         for &id in terms {
             let days = self.world.window(id).map_or(all, |w| w.possible());

@@ -1,12 +1,13 @@
 //! Explanations: the deciding terms with where they are, their deal's status and sources, and
 //! what each did over which days (reference §8).
 
-use crate::ast::Status;
+use crate::ast::{Status, Text};
 use crate::check::{Program, TermId};
 use crate::model::time::Interval;
 use crate::model::world::World;
 use crate::source::SourceMap;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Why an answer is what it is.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -23,25 +24,26 @@ pub struct Explanation {
 pub const MAX_EXPLANATION_TERMS: usize = 50;
 pub const MAX_EXPLANATION_NOTES: usize = 50;
 
-/// What one term did.
+/// What one term did. Texts a rule set already holds (file, deal name, party) are shared, and
+/// the fixed words are static: a check of thousands of rules keeps thousands of these.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct TermNote {
     /// `deal.label`, or `deal#N` for an unlabelled term.
     pub term: String,
-    pub file: String,
+    pub file: Text,
     pub line: usize,
-    pub deal: String,
+    pub deal: Text,
     /// The deal's label and its `///` doc lines, as written.
-    pub deal_label: Option<String>,
-    pub deal_description: Option<String>,
-    pub status: String,
-    pub sources: Vec<String>,
+    pub deal_label: Option<Text>,
+    pub deal_description: Option<Text>,
+    pub status: Cow<'static, str>,
+    pub sources: Vec<Text>,
     /// `permits`, `blocks`, `applies`, `counts` (toward a sum), `returns` (money back, `roundtrip`).
-    pub effect: String,
+    pub effect: &'static str,
     /// Whom the effect is on, where that matters.
-    pub party: Option<String>,
+    pub party: Option<Text>,
     /// `certainly` or `possibly`.
-    pub certainty: String,
+    pub certainty: &'static str,
     /// The days, as text: `2025-11-03 .. 2032-11-02`.
     pub days: String,
 }
@@ -97,22 +99,22 @@ impl Explanation {
 }
 
 /// The status word of a deal as the report shows it.
-pub fn status_word(world: &World<'_>, deal: usize) -> String {
+pub fn status_word(world: &World<'_>, deal: usize) -> Cow<'static, str> {
     let Some(d) = world.program.deal_head(deal) else {
-        return String::new();
+        return Cow::Borrowed("");
     };
-    let word = match d.statuses.into_iter().next().map(|s| s.node) {
-        None | Some(Status::Signed) => "signed".to_string(),
-        Some(Status::Announced) => "announced".to_string(),
-        Some(Status::Reported) => "reported".to_string(),
-        Some(Status::Proposed) => "proposed".to_string(),
-        Some(Status::TerminatedOn(p)) => format!(
+    let word: Cow<'static, str> = match d.statuses.into_iter().next().map(|s| s.node) {
+        None | Some(Status::Signed) => Cow::Borrowed("signed"),
+        Some(Status::Announced) => Cow::Borrowed("announced"),
+        Some(Status::Reported) => Cow::Borrowed("reported"),
+        Some(Status::Proposed) => Cow::Borrowed("proposed"),
+        Some(Status::TerminatedOn(p)) => Cow::Owned(format!(
             "terminated on {}",
             world.point(&p, crate::model::world::Reading::First)
-        ),
+        )),
     };
     if world.context().assumed_deals.contains(&deal) {
-        format!("{word} (assumed)")
+        Cow::Owned(format!("{word} (assumed)"))
     } else {
         word
     }
@@ -144,30 +146,32 @@ pub fn term_note(
     world: &World<'_>,
     sources: &SourceMap,
     id: TermId,
-    effect: &str,
-    party: Option<String>,
-    certainty: &str,
+    effect: &'static str,
+    party: Option<Text>,
+    certainty: &'static str,
     days: Interval,
 ) -> TermNote {
     let program: &Program = world.program;
     let span = program.term(id).map(|t| t.span).unwrap_or_default();
-    let (file, line) = sources.location(span);
+    let (file, line) = sources.shared_location(span);
     let deal = program.deal_head(id.deal());
-    let deal = deal.as_ref();
+    let status = status_word(world, id.deal());
+    let (deal, deal_label, deal_description, deal_sources) = match deal {
+        Some(d) => (d.name.node, d.label, d.doc, d.sources),
+        None => (Text::new(), None, None, Vec::new()),
+    };
     TermNote {
         term: program.term_name(id),
         file,
         line,
-        deal: deal.map_or(String::new(), |d| d.name.node.to_string()),
-        deal_label: deal.and_then(|d| d.label.as_ref().map(|l| l.to_string())),
-        deal_description: deal.and_then(|d| d.doc.as_ref().map(|l| l.to_string())),
-        status: status_word(world, id.deal()),
-        sources: deal.map_or(Vec::new(), |d| {
-            d.sources.iter().map(|s| s.to_string()).collect()
-        }),
-        effect: effect.to_string(),
+        deal,
+        deal_label,
+        deal_description,
+        status,
+        sources: deal_sources,
+        effect,
         party,
-        certainty: certainty.to_string(),
+        certainty,
         days: days.to_string(),
     }
 }

@@ -278,7 +278,12 @@ impl<'w> Evaluator<'w> {
                 &mut explanation,
                 id,
                 effect,
-                Some(program.party_name(actor).to_string()),
+                Some(
+                    program
+                        .parties
+                        .get(actor)
+                        .map_or(arcstr::literal!("?"), |d| d.name.node.clone()),
+                ),
                 days.possible,
             );
         }
@@ -347,8 +352,8 @@ impl<'w> Evaluator<'w> {
         &self,
         explanation: &mut Explanation,
         id: TermId,
-        effect: &str,
-        party: Option<String>,
+        effect: &'static str,
+        party: Option<crate::ast::Text>,
         within: Interval,
     ) {
         let Some(window) = self.world.window(id) else {
