@@ -80,16 +80,16 @@ pub struct World<'p> {
     context: Context,
     /// Windows as written (before terminations). `start(x)` may refer to another term, so the
     /// order is not known in advance.
-    written: RefCell<Memo<Slot>>,
+    written: RefCell<TermMemo<Slot>>,
     /// Where each term stops applying, from in-force terminations (`None` while being worked
     /// out: a termination day that depends on the very term it cuts sees no cut).
-    cuts: RefCell<Memo<Option<Option<Point>>>>,
+    cuts: RefCell<TermMemo<Option<Option<Point>>>>,
     /// `start(deal)` and `end(deal)`, once worked out without meeting a cycle: many terms may
     /// refer to the bounds of one large deal.
-    deal_bounds: RefCell<FxHashMap<DealId, (Point, Point)>>,
+    deal_bounds: RefCell<Memo<(Point, Point)>>,
     /// Where a deal's `terminated on` and the `terminate` terms aimed at the whole deal stop
     /// its terms, once worked out without meeting a cycle: shared by all its terms.
-    deal_cuts: RefCell<FxHashMap<DealId, Option<Point>>>,
+    deal_cuts: RefCell<Memo<Option<Point>>>,
     /// How often a window or cut was asked for while it was being worked out (a cycle): values
     /// worked out meanwhile depend on where the cycle was entered and are not memoised.
     cycles_met: Cell<u64>,
@@ -110,11 +110,14 @@ impl Drop for Nested<'_> {
     }
 }
 
-/// A per-term memo: a hash map while a world has touched few terms (a question touches a
-/// handful), a table indexed by term number once it has touched many (the built-in checks
-/// touch them all), where the map would cost several times the table.
+/// A memo by number (a term's [`Program::term_number`], a deal's id): a hash map while a world
+/// has touched few (a question touches a handful), a table indexed by number once it has
+/// touched many (the built-in checks touch them all), where the map would cost several times
+/// the table.
+///
+/// [`Program::term_number`]: crate::check::Program::term_number
 enum Memo<T> {
-    Sparse(FxHashMap<TermId, T>),
+    Sparse(FxHashMap<usize, T>),
     Dense(Vec<Option<T>>),
 }
 
@@ -125,23 +128,27 @@ impl<T> Default for Memo<T> {
 }
 
 impl<T: Copy> Memo<T> {
-    fn get(&self, program: &Program, id: TermId) -> Option<T> {
+    fn get(&self, key: usize) -> Option<T> {
         match self {
-            Memo::Sparse(map) => map.get(&id).copied(),
-            Memo::Dense(table) => table.get(program.term_number(id)?).copied().flatten(),
+            Memo::Sparse(map) => map.get(&key).copied(),
+            Memo::Dense(table) => table.get(key).copied().flatten(),
         }
     }
 
-    fn insert(&mut self, program: &Program, id: TermId, value: T) {
+    /// Remembers `value` for `key`, of `size` possible keys (a key past them: nothing to
+    /// remember).
+    fn insert(&mut self, key: usize, size: usize, value: T) {
+        if key >= size {
+            return;
+        }
         if let Memo::Sparse(map) = self {
-            let terms = program.term_count();
-            if terms == 0 || map.len() < 64 || map.len() < terms / 16 {
-                map.insert(id, value);
+            if map.len() < 64 || map.len() < size / 16 {
+                map.insert(key, value);
                 return;
             }
-            let mut table = vec![None; terms];
-            for (&id, &value) in map.iter() {
-                if let Some(slot) = program.term_number(id).and_then(|n| table.get_mut(n)) {
+            let mut table = vec![None; size];
+            for (&key, &value) in map.iter() {
+                if let Some(slot) = table.get_mut(key) {
                     *slot = Some(value);
                 }
             }
@@ -149,14 +156,35 @@ impl<T: Copy> Memo<T> {
         }
         match self {
             Memo::Sparse(map) => {
-                map.insert(id, value);
+                map.insert(key, value);
             }
             Memo::Dense(table) => {
-                // A term not of this rule set has no slot: nothing to remember.
-                if let Some(slot) = program.term_number(id).and_then(|n| table.get_mut(n)) {
+                if let Some(slot) = table.get_mut(key) {
                     *slot = Some(value);
                 }
             }
+        }
+    }
+}
+
+/// A memo of terms, by term number.
+struct TermMemo<T>(Memo<T>);
+
+impl<T> Default for TermMemo<T> {
+    fn default() -> Self {
+        TermMemo(Memo::default())
+    }
+}
+
+impl<T: Copy> TermMemo<T> {
+    fn get(&self, program: &Program, id: TermId) -> Option<T> {
+        self.0.get(program.term_number(id)?)
+    }
+
+    /// A term not of this rule set has no number: nothing to remember.
+    fn insert(&mut self, program: &Program, id: TermId, value: T) {
+        if let Some(n) = program.term_number(id) {
+            self.0.insert(n, program.term_count(), value);
         }
     }
 }
@@ -239,8 +267,8 @@ impl<'p> World<'p> {
     /// it does not depend on which term asked (a term whose cut is being worked out sees none),
     /// and every term of the deal gets the same answer it would have worked out itself.
     fn deal_cut(&self, deal: DealId) -> Option<Point> {
-        if let Some(known) = self.deal_cuts.borrow().get(&deal) {
-            return *known;
+        if let Some(known) = self.deal_cuts.borrow().get(deal) {
+            return known;
         }
         let cycles_before = self.cycles_met.get();
         let program = self.program;
@@ -262,7 +290,9 @@ impl<'p> World<'p> {
             }
         }
         if self.cycles_met.get() == cycles_before {
-            self.deal_cuts.borrow_mut().insert(deal, cut);
+            self.deal_cuts
+                .borrow_mut()
+                .insert(deal, program.deal_count(), cut);
         }
         cut
     }
@@ -487,8 +517,8 @@ impl<'p> World<'p> {
                 (w.start, w.end)
             }
             Some(Target::Deal(d)) => {
-                if let Some(known) = self.deal_bounds.borrow().get(&d) {
-                    return *known;
+                if let Some(known) = self.deal_bounds.borrow().get(d) {
+                    return known;
                 }
                 let cycles_before = self.cycles_met.get();
                 let count = self.program.deal_term_count(d);
@@ -503,7 +533,9 @@ impl<'p> World<'p> {
                     end.unwrap_or(Point::exact(Day::NEVER)),
                 );
                 if self.cycles_met.get() == cycles_before {
-                    self.deal_bounds.borrow_mut().insert(d, bounds);
+                    self.deal_bounds
+                        .borrow_mut()
+                        .insert(d, self.program.deal_count(), bounds);
                 }
                 bounds
             }
@@ -565,11 +597,11 @@ mod tests {
         let all: Vec<_> = (0..300)
             .map(|deal| dense.window(TermId::new(deal, 0)))
             .collect();
-        assert!(matches!(*dense.written.borrow(), super::Memo::Dense(_)));
+        assert!(matches!(dense.written.borrow().0, super::Memo::Dense(_)));
         for (deal, window) in all.iter().enumerate() {
             let fresh = rules.world(&options).unwrap_or_else(|_| unreachable!());
             assert_eq!(*window, fresh.window(TermId::new(deal, 0)), "deal {deal}");
-            assert!(matches!(*fresh.written.borrow(), super::Memo::Sparse(_)));
+            assert!(matches!(fresh.written.borrow().0, super::Memo::Sparse(_)));
         }
     }
 
