@@ -95,8 +95,106 @@ pub struct SourceFile {
     shared_path: crate::ast::Text,
     /// The text, until [`SourceFile::release`] lets it go.
     text: String,
-    line_starts: Vec<u32>,
+    line_starts: LineIndex,
     released: Option<Released>,
+}
+
+/// Where each line starts, in about two bytes a line (a 100 MB file has millions of lines, and
+/// the index is kept for the rule set's life). Lines are grouped in blocks of
+/// [`LineIndex::BLOCK`]: a block keeps its first line's start, and each line its distance from
+/// it in 16 bits; a block spanning 64 KiB or more keeps every start in full instead.
+#[derive(Debug, Default)]
+struct LineIndex {
+    /// The first line start of each block.
+    bases: Vec<u32>,
+    /// Each line's start minus its block's base (0 for lines of long blocks).
+    near: Vec<u16>,
+    /// The long blocks, by block number, each with where its starts begin in `far`.
+    long: Vec<(u32, u32)>,
+    far: Vec<u32>,
+}
+
+impl LineIndex {
+    const BLOCK: usize = 64;
+
+    fn new(text: &str) -> LineIndex {
+        let mut starts: Vec<u32> = Vec::with_capacity(LineIndex::BLOCK);
+        let mut index = LineIndex::default();
+        let push = |start: u32, starts: &mut Vec<u32>, index: &mut LineIndex| {
+            starts.push(start);
+            if starts.len() == LineIndex::BLOCK {
+                index.add_block(starts);
+                starts.clear();
+            }
+        };
+        push(0, &mut starts, &mut index);
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                push(
+                    u32::try_from(i + 1).unwrap_or(u32::MAX),
+                    &mut starts,
+                    &mut index,
+                );
+            }
+        }
+        if !starts.is_empty() {
+            index.add_block(&starts);
+        }
+        index.bases.shrink_to_fit();
+        index.near.shrink_to_fit();
+        index.long.shrink_to_fit();
+        index.far.shrink_to_fit();
+        index
+    }
+
+    fn add_block(&mut self, starts: &[u32]) {
+        let (Some(&base), Some(&last)) = (starts.first(), starts.last()) else {
+            return;
+        };
+        let block = u32::try_from(self.bases.len()).unwrap_or(u32::MAX);
+        self.bases.push(base);
+        if u16::try_from(last - base).is_ok() {
+            self.near
+                .extend(starts.iter().map(|&s| u16::try_from(s - base).unwrap_or(0)));
+        } else {
+            let at = u32::try_from(self.far.len()).unwrap_or(u32::MAX);
+            self.long.push((block, at));
+            self.far.extend_from_slice(starts);
+            self.near.extend(starts.iter().map(|_| 0));
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.near.len()
+    }
+
+    /// Where 0-based line `line` starts.
+    fn get(&self, line: usize) -> Option<u32> {
+        let near = *self.near.get(line)?;
+        let block = line / LineIndex::BLOCK;
+        let block_u32 = u32::try_from(block).ok()?;
+        match self.long.binary_search_by_key(&block_u32, |&(b, _)| b) {
+            Ok(i) => {
+                let (_, at) = *self.long.get(i)?;
+                self.far.get(at as usize + line % LineIndex::BLOCK).copied()
+            }
+            Err(_) => Some(self.bases.get(block)? + u32::from(near)),
+        }
+    }
+
+    /// How many lines start at or before `offset` (the 1-based line of `offset`).
+    fn count_up_to(&self, offset: u32) -> usize {
+        let blocks_before = self.bases.partition_point(|&b| b <= offset);
+        let Some(block) = blocks_before.checked_sub(1) else {
+            return 0;
+        };
+        let first = block * LineIndex::BLOCK;
+        let last = (first + LineIndex::BLOCK).min(self.len());
+        let within = (first..last)
+            .take_while(|&line| self.get(line).is_some_and(|s| s <= offset))
+            .count();
+        first + within
+    }
 }
 
 /// What stays of a file's text once it is released: the parts still read (the rules, whose
@@ -115,15 +213,7 @@ struct Released {
 
 impl SourceFile {
     pub fn new(path: String, text: String) -> SourceFile {
-        // Counted first, so the index is allocated once at its size (4 million lines is 16 MB).
-        let lines = text.bytes().filter(|&b| b == b'\n').count();
-        let mut line_starts = Vec::with_capacity(lines + 1);
-        line_starts.push(0u32);
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
-            }
-        }
+        let line_starts = LineIndex::new(&text);
         SourceFile {
             shared_path: crate::ast::Text::from(path.as_str()),
             path,
@@ -216,28 +306,21 @@ impl SourceFile {
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: u32) -> usize {
-        match self.line_starts.binary_search(&offset) {
-            Ok(i) => i + 1,
-            Err(i) => i,
-        }
+        self.line_starts.count_up_to(offset)
     }
 
     /// Byte offset where a 0-based line starts.
     pub fn line_start(&self, line: usize) -> usize {
         self.line_starts
             .get(line)
-            .map_or(self.len(), |&s| s as usize)
+            .map_or(self.len(), |s| s as usize)
     }
 
     /// 1-based line and column (in characters; in bytes if the text cannot be read back) of a
     /// byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let line = self.line_of(offset);
-        let start = self
-            .line_starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(0) as usize;
+        let start = self.line_starts.get(line.saturating_sub(1)).unwrap_or(0) as usize;
         let end = (offset as usize).min(self.len());
         let col = match self.excerpt(start, end) {
             Some(text) => text.chars().count(),
@@ -386,6 +469,45 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_line_index_agrees_with_counting_newlines() {
+        // Short lines, empty lines, and lines long enough that a block spans more than 64 KiB
+        // (kept in full), in several mixes.
+        let long = "x".repeat(70_000);
+        let mut texts = vec![String::new(), "\n".into(), "a".into(), "a\nb\n".into()];
+        texts.push((0..500).map(|i| format!("line {i}\n")).collect());
+        texts.push(
+            (0..300)
+                .map(|i| {
+                    if i % 97 == 0 {
+                        format!("{long}\n")
+                    } else {
+                        "\n".into()
+                    }
+                })
+                .collect(),
+        );
+        texts.push(format!("{long}\n{long}"));
+        for text in &texts {
+            let index = LineIndex::new(text);
+            let starts: Vec<u32> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
+                .collect();
+            assert_eq!(index.len(), starts.len());
+            for (line, &start) in starts.iter().enumerate() {
+                assert_eq!(index.get(line), Some(start), "line {line}");
+            }
+            assert_eq!(index.get(starts.len()), None);
+            for offset in (0..=text.len() as u32 + 1)
+                .step_by(37)
+                .chain([0, text.len() as u32])
+            {
+                let expected = starts.iter().filter(|&&s| s <= offset).count();
+                assert_eq!(index.count_up_to(offset), expected, "offset {offset}");
+            }
+        }
+    }
 
     fn temp_file(name: &str, text: &str) -> PathBuf {
         let path = std::env::temp_dir().join(format!("dealcheck-{}-{name}", std::process::id()));
