@@ -154,7 +154,7 @@ impl FlowsByParty {
     fn build(parties: usize, flows: &[Flow], party_of: impl Fn(&Flow) -> PartyId) -> Self {
         let mut starts = vec![0u32; parties + 1];
         for f in flows {
-            if let Some(count) = starts.get_mut(party_of(f) + 1) {
+            if let Some(count) = starts.get_mut(party_of(f).saturating_add(1)) {
                 *count += 1;
             }
         }
@@ -184,8 +184,10 @@ impl FlowsByParty {
     }
 
     fn of(&self, party: PartyId) -> &[u32] {
-        let (Some(&start), Some(&end)) = (self.starts.get(party), self.starts.get(party + 1))
-        else {
+        let (Some(&start), Some(&end)) = (
+            self.starts.get(party),
+            self.starts.get(party.saturating_add(1)),
+        ) else {
             return &[];
         };
         self.flows
@@ -411,7 +413,7 @@ impl Program {
     /// A term's number in rule-set order (`0..term_count()`), for tables indexed by term.
     pub fn term_number(&self, id: TermId) -> Option<usize> {
         let first = *self.term_offsets.get(id.deal())?;
-        let next = *self.term_offsets.get(id.deal() + 1)?;
+        let next = *self.term_offsets.get(id.deal().saturating_add(1))?;
         (id.index() < next - first).then_some(first + id.index())
     }
 

@@ -455,6 +455,15 @@ deal d {
 }
 ";
 
+    /// The sizes the memory figures in docs/performance.md rest on: a check keeps one flow per
+    /// flow term, and a built money graph one edge.
+    #[test]
+    fn flows_and_edges_stay_small() {
+        assert_eq!(std::mem::size_of::<crate::check::TermId>(), 8);
+        assert_eq!(std::mem::size_of::<crate::check::Flow>(), 20);
+        assert_eq!(std::mem::size_of::<super::Edge>(), 64);
+    }
+
     #[test]
     fn currencies_fit_in_two_bytes_and_read_back() {
         use super::Currency;
