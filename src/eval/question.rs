@@ -413,7 +413,7 @@ impl<'w> Evaluator<'w> {
             Some(c) => vec![Some(c)],
             None => {
                 let mut named: Vec<Option<ChannelId>> =
-                    rights.iter().filter_map(|r| r.via).map(Some).collect();
+                    rights.iter().filter_map(|r| r.via()).map(Some).collect();
                 named.sort_unstable();
                 named.dedup();
                 named.push(None);

@@ -81,7 +81,7 @@ struct Live<'r> {
 }
 
 fn channels_overlap(a: &Right, b: &Right) -> bool {
-    a.via.is_none() || b.via.is_none() || a.via == b.via
+    a.via().is_none() || b.via().is_none() || a.via() == b.via()
 }
 
 /// §7 `exclusive-conflict`: a sweep over the licences of each (action, asset), sorted by start.
@@ -127,17 +127,17 @@ fn exclusive_conflicts(world: &World<'_>, index: &RightsIndex, diagnostics: &mut
                 ending.pop();
                 active.remove(&j);
                 if let Some(o) = live.get(j) {
-                    decrement(&mut by_via, o.right.via);
+                    decrement(&mut by_via, o.right.via());
                     decrement(&mut by_family, o.family);
-                    decrement(&mut by_family_via, (o.family, o.right.via));
+                    decrement(&mut by_family_via, (o.family, o.right.via()));
                 }
             }
             let count = |m: &HashMap<Option<usize>, usize>, k| m.get(&k).copied().unwrap_or(0);
-            let overlapping = match l.right.via {
+            let overlapping = match l.right.via() {
                 None => active.len(),
                 Some(c) => count(&by_via, None) + count(&by_via, Some(c)),
             };
-            let same_family = match l.right.via {
+            let same_family = match l.right.via() {
                 None => by_family.get(&l.family).copied().unwrap_or(0),
                 Some(c) => {
                     by_family_via.get(&(l.family, None)).copied().unwrap_or(0)
@@ -168,9 +168,9 @@ fn exclusive_conflicts(world: &World<'_>, index: &RightsIndex, diagnostics: &mut
             }
             active.insert(i);
             ending.push(Reverse((l.possible.end, i)));
-            *by_via.entry(l.right.via).or_default() += 1;
+            *by_via.entry(l.right.via()).or_default() += 1;
             *by_family.entry(l.family).or_default() += 1;
-            *by_family_via.entry((l.family, l.right.via)).or_default() += 1;
+            *by_family_via.entry((l.family, l.right.via())).or_default() += 1;
         }
     }
     if unlisted > 0 {
@@ -207,12 +207,12 @@ fn conflict(world: &World<'_>, first: &Live<'_>, second: &Live<'_>) -> Diagnosti
     };
     let asset = program
         .assets
-        .get(first.right.asset)
+        .get(first.right.asset())
         .map(|a| format!("{}.{}", a.owner.node, a.name.node))
         .unwrap_or_default();
     let action = program
         .actions
-        .get(first.right.action)
+        .get(first.right.action())
         .map(|a| a.name.node.clone())
         .unwrap_or_default();
     let (severity, when) = if certain.is_empty() {
@@ -260,7 +260,7 @@ fn ineffective_grants(world: &World<'_>, index: &RightsIndex, diagnostics: &mut 
             };
             let owner = program
                 .asset_owner
-                .get(grant.asset)
+                .get(grant.asset())
                 .copied()
                 .unwrap_or(usize::MAX);
             let reach = window.possible();
@@ -307,7 +307,7 @@ fn ineffective_grants(world: &World<'_>, index: &RightsIndex, diagnostics: &mut 
                 } else {
                     format!("({days_certain}; possibly {days_possible})")
                 };
-                let channel = match (grant.via, blocker.via) {
+                let channel = match (grant.via(), blocker.via()) {
                     (None, Some(c)) => format!(
                         " via `{}`",
                         program

@@ -15,16 +15,17 @@ pub enum Holder {
     },
 }
 
-/// A `grant`, `exclusive`, `sole` or `forbid` term, names resolved.
+/// A `grant`, `exclusive`, `sole` or `forbid` term, names resolved. Action, asset and channel
+/// as 32-bit numbers (see [`TermId`]): the index keeps one right per licence of the rule set.
 #[derive(Clone, Debug)]
 pub struct Right {
     pub id: TermId,
     pub kind: RightKind,
     pub holder: Holder,
-    pub action: ActionId,
-    pub asset: AssetId,
+    action: u32,
+    asset: u32,
     /// `None`: every channel.
-    pub via: Option<ChannelId>,
+    via: Option<u32>,
 }
 
 /// Every right of a rule set, sorted by (action, asset), in rule-set order within each. Built
@@ -66,7 +67,13 @@ impl RightsIndex {
                         .collect(),
                 },
             };
-            let via = via.as_ref().and_then(|c| program.channel(&c.node));
+            let via = via
+                .as_ref()
+                .and_then(|c| program.channel(&c.node))
+                .and_then(|c| u32::try_from(c).ok());
+            let (Ok(action), Ok(asset)) = (u32::try_from(action), u32::try_from(asset)) else {
+                continue;
+            };
             rights.push(Right {
                 id,
                 kind: *kind,
@@ -84,6 +91,9 @@ impl RightsIndex {
 
     /// The rights over one action on one asset.
     pub fn rights(&self, action: ActionId, asset: AssetId) -> &[Right] {
+        let (Ok(action), Ok(asset)) = (u32::try_from(action), u32::try_from(asset)) else {
+            return &[];
+        };
         let key = (action, asset);
         let start = self.rights.partition_point(|r| (r.action, r.asset) < key);
         let end = self.rights.partition_point(|r| (r.action, r.asset) <= key);
@@ -105,9 +115,22 @@ pub enum Effect {
 }
 
 impl Right {
+    pub fn action(&self) -> ActionId {
+        self.action as ActionId
+    }
+
+    pub fn asset(&self) -> AssetId {
+        self.asset as AssetId
+    }
+
+    /// The channel the right is limited to (`None`: every channel).
+    pub fn via(&self) -> Option<ChannelId> {
+        self.via.map(|c| c as ChannelId)
+    }
+
     /// Whether the right covers channel `channel` (`None`: a channel no term names).
     pub fn on_channel(&self, channel: Option<ChannelId>) -> bool {
-        self.via.is_none() || self.via == channel
+        self.via.is_none() || self.via() == channel
     }
 
     /// What this right does to `actor` (if anything). `owner` owns the asset.
