@@ -16,20 +16,6 @@ pub struct LoadedFile {
     pub text: String,
 }
 
-/// Collects and decodes every file named by `paths`, all at once (see [`find_paths`] and
-/// [`read_file`] to hold one text at a time).
-pub fn load_paths(paths: &[PathBuf]) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
-    let (found, mut diagnostics) = find_paths(paths);
-    let mut files = Vec::with_capacity(found.len());
-    for path in found {
-        match read_file(path) {
-            Ok(file) => files.push(file),
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    (files, diagnostics)
-}
-
 /// Reads and decodes one file found by [`find_paths`].
 pub fn read_file(path: PathBuf) -> Result<LoadedFile, Diagnostic> {
     let text = read(&path)?;
