@@ -188,12 +188,18 @@ impl LineIndex {
         let Some(block) = blocks_before.checked_sub(1) else {
             return 0;
         };
-        let first = block * LineIndex::BLOCK;
-        let last = (first + LineIndex::BLOCK).min(self.len());
-        let within = (first..last)
-            .take_while(|&line| self.get(line).is_some_and(|s| s <= offset))
-            .count();
-        first + within
+        // The lines of the block that start at or before `offset` come first: halve the block.
+        let (mut low, mut high) = (block * LineIndex::BLOCK, (block + 1) * LineIndex::BLOCK);
+        high = high.min(self.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if self.get(middle).is_some_and(|s| s <= offset) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
     }
 }
 
