@@ -12,7 +12,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, VecDeque};
 
 /// A flow in one world: 64 bytes (no span, no name: both are read back from the term when a
-/// diagnostic needs them), as a check builds one per flow of the rule set.
+/// diagnostic needs them), as a built graph holds one per flow of the rule set.
 #[derive(Clone, Debug)]
 pub struct Edge {
     pub flow: Flow,
@@ -149,7 +149,7 @@ pub fn sum(
 impl MoneyGraph {
     pub fn build(world: &World<'_>) -> MoneyGraph {
         // Sized up front: collecting from a filter doubles as it goes, and at a million flows
-        // the doubling's slack was the largest single allocation of a whole check.
+        // the doubling would leave up to half the graph spare.
         let mut edges = Vec::with_capacity(world.program.flows.len());
         edges.extend(world.program.flows.iter().filter_map(|f| edge(world, f)));
         MoneyGraph { edges }
