@@ -118,27 +118,23 @@ impl LineIndex {
     const BLOCK: usize = 64;
 
     fn new(text: &str) -> LineIndex {
-        let mut starts: Vec<u32> = Vec::with_capacity(LineIndex::BLOCK);
+        let starts = std::iter::once(0).chain(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
         let mut index = LineIndex::default();
-        let push = |start: u32, starts: &mut Vec<u32>, index: &mut LineIndex| {
-            starts.push(start);
-            if starts.len() == LineIndex::BLOCK {
-                index.add_block(starts);
-                starts.clear();
-            }
-        };
-        push(0, &mut starts, &mut index);
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                push(
-                    u32::try_from(i + 1).unwrap_or(u32::MAX),
-                    &mut starts,
-                    &mut index,
-                );
+        let mut block: Vec<u32> = Vec::with_capacity(LineIndex::BLOCK);
+        for start in starts {
+            block.push(start);
+            if block.len() == LineIndex::BLOCK {
+                index.add_block(&block);
+                block.clear();
             }
         }
-        if !starts.is_empty() {
-            index.add_block(&starts);
+        if !block.is_empty() {
+            index.add_block(&block);
         }
         index.bases.shrink_to_fit();
         index.near.shrink_to_fit();

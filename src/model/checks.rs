@@ -432,10 +432,7 @@ pub fn fold<'w>(world: &'w World<'w>) -> Folded<'w> {
     links.extend(program.flows.iter().enumerate().filter_map(|(i, f)| {
         let (from, to) = (node_of(f.payer())?, node_of(f.payee())?);
         let number = u32::try_from(i).ok().filter(|&n| n < Link::IN_FORCE)?;
-        let in_force = world
-            .window(f.term)
-            .is_some_and(|w| !w.possible().is_empty());
-        let flow = if in_force {
+        let flow = if world.applies_some_day(f.term) {
             number | Link::IN_FORCE
         } else {
             number

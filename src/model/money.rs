@@ -120,9 +120,7 @@ pub fn edge(world: &World<'_>, flow: &Flow) -> Option<Edge> {
         flow: *flow,
         amount: Range::from_amount(&amount.node.amount),
         currency: Currency::new(&amount.node.currency)?,
-        in_force: world
-            .window(flow.term)
-            .is_some_and(|w| !w.possible().is_empty()),
+        in_force: world.applies_some_day(flow.term),
     })
 }
 

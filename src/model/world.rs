@@ -312,6 +312,12 @@ impl<'p> World<'p> {
         })
     }
 
+    /// Whether a term applies on some day (its deal in force, and not terminated before it
+    /// starts): what puts a flow in the money graph's in-force edges.
+    pub fn applies_some_day(&self, id: TermId) -> bool {
+        self.window(id).is_some_and(|w| !w.possible().is_empty())
+    }
+
     /// When a term applies, terminations included; `None` when its deal is not in force.
     pub fn window(&self, id: TermId) -> Option<TermWindow> {
         if !self.deal_in_force(id.deal()) {
