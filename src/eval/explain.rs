@@ -120,21 +120,29 @@ pub fn status_word(world: &World<'_>, deal: usize) -> Cow<'static, str> {
     }
 }
 
-/// Why a deal is left out of a world, for explanations: only assumed, or dated after the as-of
-/// date (reference §4). `assuming` counts it either way.
+/// Why a deal is left out of a world, for explanations: dated after the as-of date (assumed or
+/// not), or `reported`/`proposed` and not assumed (reference §4).
 pub fn not_in_force_note(world: &World<'_>, deal: usize) -> String {
     let d = world.program.deal_head(deal);
     let name = d.as_ref().map_or("?", |d| d.name.node.as_str());
     let status = status_word(world, deal);
+    let assumed = world.context().assumed_deals.contains(&deal);
     let only_assumed = world
         .program
         .deal_facts(deal)
         .is_some_and(|f| !f.counts_unassumed);
     match world.dated(deal) {
-        Some(day) if !only_assumed && day > world.as_of => format!(
-            "deal `{name}` ({status}) is not yet in force: it is dated {day}, after the as-of date {}; `assuming {name}` would count it",
-            world.as_of
-        ),
+        Some(day) if day > world.as_of => {
+            let also = if only_assumed && !assumed {
+                format!(" (and, {status}, it counts only when assumed)")
+            } else {
+                String::new()
+            };
+            format!(
+                "deal `{name}` ({status}) is not yet in force: it is dated {day}, after the as-of date {}{also}; a later `--as-of` would count it",
+                world.as_of
+            )
+        }
         _ => format!(
             "deal `{name}` ({status}) is not in force: {status} deals count only when assumed (`assuming {name}`, or `--assume {name}`)"
         ),

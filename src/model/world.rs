@@ -562,12 +562,12 @@ pub fn date_point(date: DateLit, reading: Reading) -> Point {
     }
 }
 
+/// Assuming a deal lifts only the exclusion by status (`reported`, `proposed`): a deal dated
+/// after the as-of date is not yet in force, assumed or not (reference §4).
 fn deal_in_force(deal: DealFacts, id: DealId, context: &Context, as_of: Day) -> bool {
-    if context.assumed_deals.contains(&id) {
-        return true;
-    }
+    let counts = deal.counts_unassumed || context.assumed_deals.contains(&id);
     let dated = deal.dated.and_then(period).map(|(first, _)| first);
-    deal.counts_unassumed && dated.is_none_or(|d| d <= as_of)
+    counts && dated.is_none_or(|d| d <= as_of)
 }
 
 #[cfg(test)]
