@@ -179,6 +179,8 @@ impl MoneyGraph {
             FlowKind::Lease,
             FlowKind::Supply,
         ];
+        // What went in is I's own flow into E: from I or its units (not its group or the
+        // group's other units) to E or its units (reference §6). The way back is over groups.
         let flow_in = sum_edges(
             program,
             self.edges.iter().filter(|x| {
@@ -186,6 +188,8 @@ impl MoneyGraph {
                     && all.contains(&x.kind())
                     && program.root(x.payer()) == i
                     && program.root(x.payee()) == e
+                    && program.within(x.payer(), investor)
+                    && program.within(x.payee(), target)
             }),
         )?;
         let nothing_back = |flow_in| Roundtrip {
