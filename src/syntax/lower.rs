@@ -884,7 +884,9 @@ impl<'s> Lowerer<'s> {
                 let (high, other, high_span) =
                     self.lower_money_exact(fc.next(Rule::money_exact)?)?;
                 fc.finish()?;
-                if other != currency {
+                // Two currencies: the ends cannot be compared, so only the currency is wrong.
+                let same_currency = other == currency;
+                if !same_currency {
                     self.diagnostics.push(
                         Diagnostic::error(
                             codes::CURRENCY,
@@ -899,7 +901,7 @@ impl<'s> Lowerer<'s> {
                         ),
                     );
                 }
-                if low > high {
+                if same_currency && low > high {
                     self.diagnostics.push(
                         Diagnostic::error(
                             codes::INVALID_AMOUNT,
