@@ -169,6 +169,7 @@ pub mod codes {
     pub const WRONG_KIND: &str = "wrong-kind";
     pub const EMPTY_RULE: &str = "empty-rule";
     pub const CONFLICTING_ASSUMPTIONS: &str = "conflicting-assumptions";
+    pub const CIRCULAR_ASSUMPTION: &str = "circular-assumption";
     pub const WINDOW: &str = "window";
     pub const CURRENCY: &str = "currency";
     pub const EXCLUSIVE_CONFLICT: &str = "exclusive-conflict";

@@ -1,6 +1,7 @@
 //! Names, duplicates, dates and types: from parsed files to a [`Program`] every later stage can
 //! trust, with every problem reported (not just the first).
 
+mod assumptions;
 mod declare;
 mod resolve;
 
@@ -570,6 +571,7 @@ pub fn check(files: Vec<ast::File>) -> (Program, Vec<Diagnostic>) {
     diagnostics.append(&mut found.list);
     program.terminators = terminators;
     index_flows(&mut program, flows);
+    assumptions::check(&program, &mut diagnostics);
     let mut next = 0;
     program.term_offsets = std::iter::once(0)
         .chain(program.deals.iter().map(|d| {

@@ -127,9 +127,14 @@ pub fn evaluate_rules(
 
 /// The context of a rule with assumptions: the base world's, with its deals assumed and its
 /// events fixed (event days read in the base world).
+///
+/// An event's day may be written with another event the rule fixes (`assuming b on a + 1 day`):
+/// days are read again with the events fixed so far until none moves. The checker refuses
+/// circular assumptions, so with n events fixed, n rounds settle every day.
 fn scenario(program: &Program, base: &World<'_>, assumptions: &[Assumption]) -> Context {
     let mut context = base.context().clone();
     context.as_of = Some(base.as_of);
+    let mut events = Vec::new();
     for assumption in assumptions {
         match assumption {
             Assumption::Deal(name) => {
@@ -139,12 +144,22 @@ fn scenario(program: &Program, base: &World<'_>, assumptions: &[Assumption]) -> 
             }
             Assumption::Event(name, point) => {
                 if let Some(e) = program.event(&name.node) {
-                    context
-                        .fixed_events
-                        .insert(e, base.point(point, Reading::First));
+                    events.push((e, point));
                 }
             }
         }
+    }
+    let base_events = context.fixed_events.clone();
+    for _ in 0..events.len() {
+        let world = World::new(program, context.clone(), base.as_of);
+        let mut fixed = base_events.clone();
+        for &(event, point) in &events {
+            fixed.insert(event, world.point(point, Reading::First));
+        }
+        if fixed == context.fixed_events {
+            break;
+        }
+        context.fixed_events = fixed;
     }
     context
 }

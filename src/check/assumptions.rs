@@ -1,0 +1,157 @@
+//! `circular-assumption`: a rule that fixes an event to a day that depends on that very event
+//! (`assuming e on e + 1 day`, or `assuming e on end(d.x)` where `d.x` ends on `e`). Such a day
+//! has no meaning: fixing the event moves the day it is fixed to.
+//!
+//! Runs once the checker knows every term and termination, since a window's days depend on the
+//! terminations aimed at it as well as on its own points.
+
+use super::{Program, Target, TermId};
+use crate::ast::{Assumption, Point, Status, TermKind, Window, WindowEnd};
+use crate::diagnostic::{codes, Diagnostic};
+use crate::source::Spanned;
+use rustc_hash::FxHashSet;
+
+/// Adds an error for each `assuming EVENT on POINT` whose point depends on an event the same
+/// rule fixes in a cycle back to EVENT (itself included).
+pub(super) fn check(program: &Program, diagnostics: &mut Vec<Diagnostic>) {
+    for rule in &program.rules {
+        let fixed: Vec<(&str, &Spanned<Point>)> = rule
+            .assumptions
+            .iter()
+            .filter_map(|a| match a {
+                Assumption::Event(name, point) => Some((name.node.as_str(), point)),
+                Assumption::Deal(_) => None,
+            })
+            .collect();
+        for &(event, point) in &fixed {
+            if let Some(path) = path_back(program, &fixed, event, point) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        codes::CIRCULAR_ASSUMPTION,
+                        point.span,
+                        format!(
+                            "rule `{}` fixes `{event}` to a day that depends on `{event}` itself{path}",
+                            rule.name.node
+                        ),
+                    )
+                    .with_label(format!("this day moves when `{event}` does"))
+                    .with_help(format!(
+                        "fix `{event}` to a date, or to a point that does not depend on it"
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// `Some(" (through …)")` when `point` depends on `event`, directly or through the days other
+/// assumptions of the rule fix; `None` when it does not.
+fn path_back(
+    program: &Program,
+    fixed: &[(&str, &Spanned<Point>)],
+    event: &str,
+    point: &Spanned<Point>,
+) -> Option<String> {
+    // Events reached so far, in order: each one fixed by the rule is followed to its own day.
+    let mut through: Vec<&str> = Vec::new();
+    let mut events = events_of(program, point);
+    let mut seen: FxHashSet<String> = FxHashSet::default();
+    while let Some(e) = events.pop() {
+        if e == event {
+            return Some(if through.is_empty() {
+                String::new()
+            } else {
+                format!(" (through `{}`)", through.join("`, `"))
+            });
+        }
+        if !seen.insert(e.clone()) {
+            continue;
+        }
+        if let Some(&(name, day)) = fixed.iter().find(|(n, _)| *n == e) {
+            through.push(name);
+            events.extend(events_of(program, day));
+        }
+    }
+    None
+}
+
+/// Every event a point's day depends on: events it names, and those of every window (with the
+/// terminations that cut it) its `start(…)`/`end(…)` read, transitively. Explicit stacks: points
+/// and references nest deeply.
+fn events_of(program: &Program, point: &Spanned<Point>) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut points: Vec<Spanned<Point>> = vec![point.clone()];
+    let mut targets: Vec<Target> = Vec::new();
+    let mut seen: FxHashSet<Target> = FxHashSet::default();
+    loop {
+        if let Some(p) = points.pop() {
+            match p.node {
+                Point::Event(name) => found.push(name.node.to_string()),
+                Point::Start(r) | Point::End(r) => targets.extend(program.target(&r)),
+                Point::Earliest(ps) | Point::Latest(ps) => points.extend(ps),
+                Point::Shifted(base, _) => points.push(*base),
+                Point::Date(_) | Point::Sometime(_) => {}
+            }
+        } else if let Some(target) = targets.pop() {
+            if seen.insert(target) {
+                read_target(program, target, &mut points, &mut targets);
+            }
+        } else {
+            return found;
+        }
+    }
+}
+
+/// The points a target's days are made of, and the other targets they read.
+fn read_target(
+    program: &Program,
+    target: Target,
+    points: &mut Vec<Spanned<Point>>,
+    targets: &mut Vec<Target>,
+) {
+    match target {
+        Target::Deal(deal) => {
+            for index in 0..program.deal_term_count(deal) {
+                targets.push(Target::Term(TermId::new(deal, index)));
+            }
+        }
+        Target::Term(id) => {
+            if let Some(term) = program.term(id) {
+                match term.kind {
+                    TermKind::Flow { window, .. } | TermKind::Right { window, .. } => {
+                        window_points(window, points);
+                    }
+                    TermKind::Terminate { .. } => {}
+                }
+            }
+            let aimed = program
+                .terminators_of(Target::Term(id))
+                .chain(program.terminators_of(Target::Deal(id.deal())));
+            for terminator in aimed {
+                if let Some(TermKind::Terminate { on: Some(on), .. }) =
+                    program.term(terminator).map(|t| t.kind)
+                {
+                    points.push(on);
+                }
+            }
+            let status = program
+                .deal_head(id.deal())
+                .and_then(|d| d.statuses.into_iter().next());
+            if let Some(Status::TerminatedOn(on)) = status.map(|s| s.node) {
+                points.push(on);
+            }
+        }
+    }
+}
+
+fn window_points(window: Window, points: &mut Vec<Spanned<Point>>) {
+    match window {
+        Window::Range { from, end } => {
+            points.extend(from.map(|p| *p));
+            if let Some(WindowEnd::Until(until)) = end {
+                points.push(*until);
+            }
+        }
+        Window::On(p) | Window::During(p) => points.push(*p),
+    }
+}
