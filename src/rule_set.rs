@@ -334,8 +334,10 @@ impl Parsed {
             trees,
             mut diagnostics,
         } = self;
-        let (program, mut found) = check::check(trees);
+        let (mut program, mut found) = check::check(trees);
         diagnostics.append(&mut found);
+        let circular = crate::model::reference_cycles::circular_cuts(&program);
+        program.set_circular_terminations(circular.terms, circular.statuses);
         let index = RightsIndex::build(&program);
         RuleSet {
             sources,

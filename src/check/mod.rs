@@ -280,9 +280,34 @@ pub struct Program {
     /// Term labels by label, for deals with more than [`LABEL_SCAN_LIMIT`] terms; smaller deals
     /// are scanned (a map per deal would cost more than the deal's terms).
     labels: FxHashMap<DealId, FxHashMap<ast::Text, usize>>,
+    /// `terminate` terms whose day depends on a window they cut: they cut nothing.
+    circular_terminations: rustc_hash::FxHashSet<TermId>,
+    /// Deals whose `terminated on` day depends on one of their own terms: it cuts nothing.
+    circular_statuses: rustc_hash::FxHashSet<DealId>,
 }
 
 impl Program {
+    /// Records the terminations whose day depends on what they cut (found on the dependency
+    /// graph of windows, see `model::reference_cycles`): evaluation ignores them.
+    pub fn set_circular_terminations(
+        &mut self,
+        terms: rustc_hash::FxHashSet<TermId>,
+        statuses: rustc_hash::FxHashSet<DealId>,
+    ) {
+        self.circular_terminations = terms;
+        self.circular_statuses = statuses;
+    }
+
+    /// Whether a `terminate` term's day depends on what it cuts (so it cuts nothing).
+    pub fn is_circular_termination(&self, terminator: TermId) -> bool {
+        self.circular_terminations.contains(&terminator)
+    }
+
+    /// Whether a deal's `terminated on` day depends on its own terms (so it cuts nothing).
+    pub fn has_circular_status(&self, deal: DealId) -> bool {
+        self.circular_statuses.contains(&deal)
+    }
+
     pub fn symbol(&self, name: &str) -> Option<Symbol> {
         self.names.get(name).map(|n| n.symbol())
     }

@@ -4,7 +4,7 @@ pub mod checks;
 pub mod cycles;
 pub mod money;
 pub mod range;
-mod reference_cycles;
+pub mod reference_cycles;
 pub mod rights;
 pub mod time;
 pub mod world;

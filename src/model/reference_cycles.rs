@@ -6,23 +6,74 @@
 
 use super::cycles::Digraph;
 use crate::ast::packed::TermTag;
-use crate::ast::{Point, TermKind, Window, WindowEnd};
+use crate::ast::{Point, Status, TermKind, Window, WindowEnd};
 use crate::check::{DealId, Program, Target, TermId};
 use crate::diagnostic::{codes, Diagnostic, Location, Severity};
 use crate::limits::MAX_REFERENCE_CYCLES;
 use crate::source::Spanned;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::VecDeque;
 
 /// Steps of a cycle named in its warning (and terms labelled); longer cycles are summed up.
 const SHOWN_STEPS: usize = 10;
 
-/// A node of the dependency graph: a term's window, or a deal's bounds (`start(deal)` reads every
-/// term of the deal; one node per deal keeps the graph linear in the references written).
+/// A node of the dependency graph: a term's window, a deal's bounds (`start(deal)` reads every
+/// term of the deal; one node per deal keeps the graph linear in the references written), or the
+/// day a termination cuts at: a `terminate` term's, or a deal's `terminated on`. Every term a
+/// termination cuts depends on its day; one aimed at a whole deal reaches the deal's terms through
+/// one `DealCuts` node, again to stay linear.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Node {
     Term(TermId),
     Deal(DealId),
+    /// The day of a `terminate` term (the id is the terminating term's).
+    Cut(TermId),
+    /// Every cut of a whole deal: its `terminated on` and the `terminate` terms aimed at it.
+    DealCuts(DealId),
+    /// The day of a deal's `terminated on`.
+    StatusCut(DealId),
+}
+
+/// The terminations whose day depends on a window they cut: they cut nothing (docs/language.md
+/// §5), and each is on a `reference-cycle` the check reports.
+#[derive(Debug, Default)]
+pub struct CircularCuts {
+    /// `terminate` terms, by the terminating term.
+    pub terms: FxHashSet<TermId>,
+    /// Deals whose `terminated on` day depends on one of their own terms.
+    pub statuses: FxHashSet<DealId>,
+}
+
+/// Finds the terminations on a cycle of references (one pass over the dependency graph).
+pub fn circular_cuts(program: &Program) -> CircularCuts {
+    let graph = DependencyGraph::build(program);
+    let mut found = CircularCuts::default();
+    if graph.nodes.is_empty() {
+        return found;
+    }
+    let digraph = Digraph::new(graph.nodes.len(), graph.edges.iter().copied());
+    let component = digraph.components();
+    let mut size: FxHashMap<usize, usize> = FxHashMap::default();
+    for &c in &component {
+        *size.entry(c).or_default() += 1;
+    }
+    for (n, node) in graph.nodes.iter().enumerate() {
+        let on_cycle = graph.loops_to_itself(n)
+            || component
+                .get(n)
+                .and_then(|c| size.get(c))
+                .is_some_and(|&s| s > 1);
+        match node {
+            Node::Cut(t) if on_cycle => {
+                found.terms.insert(*t);
+            }
+            Node::StatusCut(d) if on_cycle => {
+                found.statuses.insert(*d);
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Adds a warning for each cycle of window references (at most [`MAX_REFERENCE_CYCLES`], then a
@@ -67,8 +118,8 @@ pub fn check(program: &Program, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Which windows each window reads through its own points. Terminations are left out: one whose
-/// day depends on the term it ends does not end it (docs/language.md §5), no window goes unknown.
+/// Which windows each window reads through its own points and through the days of the
+/// terminations that cut it.
 #[derive(Default)]
 struct DependencyGraph {
     nodes: Vec<Node>,
@@ -91,15 +142,84 @@ impl DependencyGraph {
                 continue;
             }
             let from = graph.node(Node::Term(id));
-            for &target in &references {
-                let to = match target {
-                    Target::Term(t) => graph.node(Node::Term(t)),
-                    Target::Deal(d) => graph.deal_node(program, d),
-                };
-                graph.edge(from, to);
+            graph.edges_to(program, from, &references);
+        }
+        for (id, term) in program.terms_where(|t| t == TermTag::Terminate) {
+            let TermKind::Terminate {
+                target,
+                on: Some(on),
+            } = &term.kind
+            else {
+                continue;
+            };
+            references.clear();
+            point_references(program, on, &mut references);
+            let Some(target) = program.target(target).filter(|_| !references.is_empty()) else {
+                continue;
+            };
+            let cut = graph.node(Node::Cut(id));
+            match target {
+                Target::Term(t) => {
+                    let cut_term = graph.node(Node::Term(t));
+                    graph.edge(cut_term, cut);
+                }
+                Target::Deal(d) => {
+                    let cuts = graph.deal_cuts_node(program, d);
+                    graph.edge(cuts, cut);
+                }
             }
+            graph.edges_to(program, cut, &references);
+        }
+        for deal in 0..program.deal_count() {
+            if !program.deal_facts(deal).is_some_and(|f| f.terminated) {
+                continue;
+            }
+            let Some(Status::TerminatedOn(on)) = program
+                .deal_head(deal)
+                .and_then(|d| d.statuses.into_iter().next())
+                .map(|s| s.node)
+            else {
+                continue;
+            };
+            references.clear();
+            point_references(program, &on, &mut references);
+            if references.is_empty() {
+                continue;
+            }
+            let cuts = graph.deal_cuts_node(program, deal);
+            let status = graph.node(Node::StatusCut(deal));
+            graph.edge(cuts, status);
+            graph.edges_to(program, status, &references);
         }
         graph
+    }
+
+    /// Edges from `from` to each window or deal it reads.
+    fn edges_to(&mut self, program: &Program, from: usize, references: &[Target]) {
+        for &target in references {
+            let to = match target {
+                Target::Term(t) => self.node(Node::Term(t)),
+                Target::Deal(d) => self.deal_node(program, d),
+            };
+            self.edge(from, to);
+        }
+    }
+
+    /// The node every cut of a whole deal hangs from, with an edge to it from each of the deal's
+    /// terms the first time it is met.
+    fn deal_cuts_node(&mut self, program: &Program, deal: DealId) -> usize {
+        if let Some(&n) = self.index.get(&Node::DealCuts(deal)) {
+            return n;
+        }
+        let n = self.node(Node::DealCuts(deal));
+        for index in 0..program.deal_term_count(deal) {
+            let id = TermId::new(deal, index);
+            if !program.is_terminate(id) {
+                let t = self.node(Node::Term(id));
+                self.edge(t, n);
+            }
+        }
+        n
     }
 
     fn node(&mut self, node: Node) -> usize {
@@ -172,7 +292,8 @@ fn point_references(program: &Program, point: &Spanned<Point>, out: &mut Vec<Tar
 }
 
 /// The warning for one cycle: the path from its first term back to itself, the other terms on it
-/// labelled.
+/// labelled. A cycle through a termination's day starts from that termination instead, which is
+/// what the warning is about: it cuts nothing.
 fn describe(
     program: &Program,
     graph: &DependencyGraph,
@@ -184,41 +305,81 @@ fn describe(
     let Some(Node::Term(first_term)) = graph.nodes.get(first).copied() else {
         return None;
     };
-    let path = if graph.loops_to_itself(first) {
-        vec![first, first]
+    let cut = cycle.iter().copied().find(|&n| {
+        matches!(
+            graph.nodes.get(n),
+            Some(Node::Cut(_) | Node::StatusCut(_))
+        )
+    });
+    let start = cut.unwrap_or(first);
+    let path = if graph.loops_to_itself(start) {
+        vec![start, start]
     } else {
-        path_back(digraph, component, first)?
+        path_back(digraph, component, start)?
+    };
+    let deal_name = |d: DealId| {
+        program
+            .deal_name(d)
+            .map_or_else(|| "?".to_string(), |d| d.node.to_string())
     };
     let name = |n: usize| match graph.nodes.get(n) {
         Some(Node::Term(t)) => format!("`{}`", program.term_name(*t)),
-        Some(Node::Deal(d)) => format!(
-            "deal `{}`",
-            program
-                .deal_name(*d)
-                .map_or_else(|| "?".to_string(), |d| d.node.to_string())
-        ),
+        Some(Node::Deal(d)) => format!("deal `{}`", deal_name(*d)),
+        Some(Node::Cut(t)) => format!("the termination `{}`", program.term_name(*t)),
+        Some(Node::StatusCut(d)) => format!("the `terminated on` of deal `{}`", deal_name(*d)),
+        Some(Node::DealCuts(d)) => format!("the end of deal `{}`", deal_name(*d)),
         None => "?".to_string(),
     };
+    // The node every cut of a deal hangs from is how the graph is built, not a step a reader
+    // would name.
+    let steps: Vec<usize> = path
+        .iter()
+        .copied()
+        .filter(|&n| !matches!(graph.nodes.get(n), Some(Node::DealCuts(_))))
+        .collect();
     // A cycle through thousands of windows is named by its first steps and its length.
-    let mut shown: Vec<String> = path.iter().take(SHOWN_STEPS).map(|&n| name(n)).collect();
-    if path.len() > SHOWN_STEPS {
-        shown.push(format!("… {} more …", path.len() - SHOWN_STEPS - 1));
-        shown.push(name(first));
+    let mut shown: Vec<String> = steps.iter().take(SHOWN_STEPS).map(|&n| name(n)).collect();
+    if steps.len() > SHOWN_STEPS {
+        shown.push(format!("… {} more …", steps.len() - SHOWN_STEPS - 1));
+        shown.push(name(start));
     }
-    let span = program.term(first_term)?.span;
-    let mut diagnostic = Diagnostic::warning(
-        codes::REFERENCE_CYCLE,
-        span,
-        format!(
-            "the window of {} depends on itself: {}",
-            name(first),
-            shown.join(" → ")
-        ),
-    )
-    .with_label("its days are unknown where the cycle closes, and so is every answer that needs them")
-    .with_help("give one window of the cycle a date (or an event) instead of a `start(…)`/`end(…)` of another");
-    let mut labelled = vec![first_term];
-    for &n in path.iter().take(SHOWN_STEPS) {
+    let cut_span = |n: usize| match graph.nodes.get(n) {
+        Some(Node::Cut(t)) => program.term(*t).map(|t| t.span),
+        Some(Node::StatusCut(d)) => program
+            .deal_head(*d)
+            .and_then(|d| d.statuses.first().map(|s| s.span)),
+        _ => None,
+    };
+    let mut diagnostic = match cut {
+        Some(cut) => Diagnostic::warning(
+            codes::REFERENCE_CYCLE,
+            cut_span(cut)?,
+            format!(
+                "the day of {} depends on what it cuts: {}",
+                name(cut),
+                shown.join(" → ")
+            ),
+        )
+        .with_label("so it cuts nothing: its day would move with the cut")
+        .with_help("give the termination a date (or an event) instead of a `start(…)`/`end(…)` of what it ends"),
+        None => Diagnostic::warning(
+            codes::REFERENCE_CYCLE,
+            program.term(first_term)?.span,
+            format!(
+                "the window of {} depends on itself: {}",
+                name(first),
+                shown.join(" → ")
+            ),
+        )
+        .with_label("its days are unknown where the cycle closes, and so is every answer that needs them")
+        .with_help("give one window of the cycle a date (or an event) instead of a `start(…)`/`end(…)` of another"),
+    };
+    let mut labelled = if cut.is_some() {
+        Vec::new()
+    } else {
+        vec![first_term]
+    };
+    for &n in steps.iter().take(SHOWN_STEPS) {
         if let Some(Node::Term(t)) = graph.nodes.get(n).copied() {
             if !labelled.contains(&t) {
                 labelled.push(t);

@@ -275,7 +275,7 @@ impl<'p> World<'p> {
         let mut cut: Option<Point> = None;
         let mut add = |at: Point| cut = Some(cut.map_or(at, |c| c.earliest(at)));
         let terminated = program.deal_facts(deal).is_some_and(|f| f.terminated);
-        if terminated && self.deal_in_force(deal) {
+        if terminated && self.deal_in_force(deal) && !program.has_circular_status(deal) {
             if let Some(Status::TerminatedOn(point)) = program
                 .deal_head(deal)
                 .and_then(|d| d.statuses.into_iter().next())
@@ -297,9 +297,12 @@ impl<'p> World<'p> {
         cut
     }
 
-    /// The day a `terminate` term takes effect, when its deal is in force.
+    /// The day a `terminate` term takes effect, when its deal is in force and its day does not
+    /// depend on what it cuts.
     fn termination_day(&self, terminator: TermId) -> Option<Point> {
-        if !self.deal_in_force(terminator.deal()) {
+        if !self.deal_in_force(terminator.deal())
+            || self.program.is_circular_termination(terminator)
+        {
             return None;
         }
         let Some(TermKind::Terminate { on, .. }) = self.program.term(terminator).map(|t| t.kind)
