@@ -176,6 +176,7 @@ pub mod codes {
     pub const INEFFECTIVE_GRANT: &str = "ineffective-grant";
     pub const CIRCULAR_FLOW: &str = "circular-flow";
     pub const REFERENCE_CYCLE: &str = "reference-cycle";
+    pub const CONFUSABLE_NAME: &str = "confusable-name";
     pub const USAGE: &str = "usage";
     pub const EMPTY_FILE: &str = "empty-file";
     pub const INTERNAL: &str = "internal";

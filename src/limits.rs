@@ -44,3 +44,5 @@ pub const MAX_CYCLE_CLOSERS_NAMED: usize = 5;
 pub const MAX_CYCLES: usize = 100;
 /// Search steps the cycle listing may take before it stops and says so.
 pub const CYCLE_BUDGET: usize = 2_000_000;
+/// `confusable-name` warnings listed before the rest are counted.
+pub const MAX_CONFUSABLE_NAMES: usize = 100;

@@ -89,7 +89,88 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
     }
     declare_assets(&mut program, diagnostics);
     resolve_groups(&mut program, diagnostics);
+    confusable_names(&program, diagnostics);
     program
+}
+
+/// `confusable-name` warnings: two declared names that look alike but are different names, as
+/// when one has a Greek or Cyrillic letter where the other has a Latin one (`Αcme` and `Acme`).
+/// Names are compared by their Unicode skeleton (UTS #39); only pairs where one name is not
+/// plain ASCII are reported (`rn` and `m` are skeleton-equal, but a reader tells them apart).
+fn confusable_names(program: &Program, diagnostics: &mut Vec<Diagnostic>) {
+    use unicode_security::confusable_detection::skeleton;
+    if program.names.keys().all(|n| n.is_ascii()) {
+        return;
+    }
+    // In declaration order, so the warning stands at the later of the two.
+    let mut names: Vec<(crate::source::Span, &str)> = program
+        .names
+        .keys()
+        .filter_map(|n| Some((program.declared_at(n)?, n.as_str())))
+        .collect();
+    names.sort_unstable_by_key(|&(span, name)| (span.file.0, span.start, name));
+    let mut first_by_skeleton: rustc_hash::FxHashMap<String, (crate::source::Span, &str)> =
+        rustc_hash::FxHashMap::default();
+    let mut reported = 0;
+    for (span, name) in names {
+        let key: String = skeleton(name).collect();
+        match first_by_skeleton.get(&key) {
+            Some(&(first_span, first)) if !(first.is_ascii() && name.is_ascii()) => {
+                reported += 1;
+                if reported > crate::limits::MAX_CONFUSABLE_NAMES {
+                    continue;
+                }
+                diagnostics.push(
+                    Diagnostic::warning(
+                        codes::CONFUSABLE_NAME,
+                        span,
+                        format!(
+                            "`{name}` looks like `{first}` but is a different name ({} and {})",
+                            code_points(name, first),
+                            code_points(first, name)
+                        ),
+                    )
+                    .with_label("declared here")
+                    .with_other(first_span, format!("`{first}` declared here"))
+                    .with_help("if they are meant to be one name, write both with the same letters"),
+                );
+            }
+            Some(_) => {}
+            None => {
+                first_by_skeleton.insert(key, (span, name));
+            }
+        }
+    }
+    if reported > crate::limits::MAX_CONFUSABLE_NAMES {
+        diagnostics.push(Diagnostic::new(
+            codes::CONFUSABLE_NAME,
+            crate::diagnostic::Severity::Warning,
+            crate::diagnostic::Location::Nowhere,
+            format!(
+                "… and {} more names that look like others (only the first {} are listed)",
+                reported - crate::limits::MAX_CONFUSABLE_NAMES,
+                crate::limits::MAX_CONFUSABLE_NAMES
+            ),
+        ));
+    }
+}
+
+/// The letters of `name` that differ from `other`, as code points (`U+0391`): what tells two
+/// look-alike names apart.
+fn code_points(name: &str, other: &str) -> String {
+    let other: Vec<char> = other.chars().collect();
+    let differing: Vec<String> = name
+        .chars()
+        .enumerate()
+        .filter(|&(i, c)| other.get(i) != Some(&c))
+        .map(|(_, c)| format!("`{c}` is U+{:04X}", u32::from(c)))
+        .take(3)
+        .collect();
+    if differing.is_empty() {
+        "the same letters".to_string()
+    } else {
+        differing.join(", ")
+    }
 }
 
 /// A declared name must not be a keyword or longer than the limit.

@@ -64,9 +64,19 @@ impl<'s> Lowerer<'s> {
         new
     }
 
+    /// A name, in Unicode normal form C: a letter written precomposed (`é`) or as a letter and
+    /// a combining mark (`e` + U+0301) is one name, as a reader sees it.
     pub(super) fn name(&mut self, pair: P<'_>) -> Name {
         let span = self.pair_span(&pair);
-        Spanned::new(self.intern(pair.as_str()), span)
+        let text = pair.as_str();
+        let text = if text.is_ascii() {
+            self.intern(text)
+        } else {
+            use unicode_normalization::UnicodeNormalization;
+            let normal: String = text.nfc().collect();
+            self.intern(&normal)
+        };
+        Spanned::new(text, span)
     }
 
     pub(super) fn lower_file(&mut self, pair: P<'_>) -> Lowered<File> {
