@@ -132,7 +132,9 @@ fn confusable_names(program: &Program, diagnostics: &mut Vec<Diagnostic>) {
                     )
                     .with_label("declared here")
                     .with_other(first_span, format!("`{first}` declared here"))
-                    .with_help("if they are meant to be one name, write both with the same letters"),
+                    .with_help(
+                        "if they are meant to be one name, write both with the same letters",
+                    ),
                 );
             }
             Some(_) => {}

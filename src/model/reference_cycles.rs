@@ -305,12 +305,10 @@ fn describe(
     let Some(Node::Term(first_term)) = graph.nodes.get(first).copied() else {
         return None;
     };
-    let cut = cycle.iter().copied().find(|&n| {
-        matches!(
-            graph.nodes.get(n),
-            Some(Node::Cut(_) | Node::StatusCut(_))
-        )
-    });
+    let cut = cycle
+        .iter()
+        .copied()
+        .find(|&n| matches!(graph.nodes.get(n), Some(Node::Cut(_) | Node::StatusCut(_))));
     let start = cut.unwrap_or(first);
     let path = if graph.loops_to_itself(start) {
         vec![start, start]

@@ -1,10 +1,12 @@
 //! The report of a check (reference §8): rule outcomes, diagnostics and a summary, rendered as
 //! text or serialised as JSON with stable field names (see `docs/report.md`).
 
+mod format;
 pub mod graph;
 mod render;
 mod text;
 
+pub use format::Format;
 pub use render::{render_diagnostic, render_with, Lookup, RenderOptions};
 pub use text::{render_answer, render_rules, summary_line};
 
