@@ -156,6 +156,7 @@ pub mod codes {
     pub const TOO_LARGE: &str = "too-large";
     pub const ENCODING: &str = "encoding";
     pub const IO: &str = "io";
+    pub const NO_RULE_FILES: &str = "no-rule-files";
     pub const UNKNOWN_NAME: &str = "unknown-name";
     pub const DUPLICATE_NAME: &str = "duplicate-name";
     pub const KEYWORD_NAME: &str = "keyword-name";
@@ -178,6 +179,7 @@ pub mod codes {
     pub const REFERENCE_CYCLE: &str = "reference-cycle";
     pub const CONFUSABLE_NAME: &str = "confusable-name";
     pub const USAGE: &str = "usage";
+    pub const INVALID_RULE_SET: &str = "invalid-rule-set";
     pub const EMPTY_FILE: &str = "empty-file";
     pub const INTERNAL: &str = "internal";
 }

@@ -57,4 +57,4 @@ pub use eval::logic::Verdict;
 pub use eval::question::Answer;
 pub use model::time::Day;
 pub use report::Report;
-pub use rule_set::{parse_date, AskError, Options, RuleSet};
+pub use rule_set::{parse_date, AskError, LoadOptions, Options, RuleSet};

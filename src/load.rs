@@ -28,7 +28,10 @@ pub fn read_file(path: PathBuf) -> Result<LoadedFile, Diagnostic> {
 
 /// Every file named by `paths` (directories walked for `.deal` files, recursively and sorted by
 /// path; each file once, under the first of its names; at most [`MAX_FILES`]), unread.
-pub fn find_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+///
+/// A directory with no `.deal` file is an error (a mistyped path must not pass in CI), or a
+/// warning when `allow_empty`.
+pub fn find_paths(paths: &[PathBuf], allow_empty: bool) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut found = Vec::new();
     for path in paths {
@@ -38,18 +41,29 @@ pub fn find_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 let before = found.len();
                 walk(path, &mut visited, &mut found, &mut diagnostics);
                 if found.len() == before {
-                    diagnostics.push(Diagnostic::new(
-                        codes::IO,
-                        Severity::Warning,
-                        Location::File {
-                            path: display(path),
-                            line: None,
-                        },
-                        format!("no `.deal` files under `{}`", display(path)),
-                    ));
+                    let severity = if allow_empty {
+                        Severity::Warning
+                    } else {
+                        Severity::Error
+                    };
+                    diagnostics.push(
+                        Diagnostic::new(
+                            codes::NO_RULE_FILES,
+                            severity,
+                            Location::File {
+                                path: display(path),
+                                line: None,
+                            },
+                            format!("no `.deal` files under `{}`", display(path)),
+                        )
+                        .with_help(
+                            "check the path; `--allow-empty` accepts a directory with no rule files",
+                        ),
+                    );
                 }
             }
-            Ok(_) => found.push(path.clone()),
+            Ok(meta) if meta.is_file() => found.push(path.clone()),
+            Ok(meta) => diagnostics.push(not_a_regular_file(path, &meta)),
             Err(e) => diagnostics.push(io_error(path, &e)),
         }
     }
@@ -123,7 +137,13 @@ fn walk(
     for path in entries {
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => walk(&path, visited, found, diagnostics),
-            Ok(_) if path.extension().is_some_and(|e| e == "deal") => found.push(path),
+            Ok(meta) if path.extension().is_some_and(|e| e == "deal") => {
+                if meta.is_file() {
+                    found.push(path);
+                } else {
+                    diagnostics.push(not_a_regular_file(&path, &meta));
+                }
+            }
             Ok(_) => {}
             Err(e) if path.extension().is_some_and(|e| e == "deal") => {
                 diagnostics.push(io_error(&path, &e))
@@ -149,29 +169,100 @@ fn walk(
 }
 
 /// Reads one file as UTF-8 text (a leading BOM dropped).
+///
+/// Only regular files are read: the file is opened without blocking (a FIFO with no writer
+/// would otherwise hang the open), its type is taken from the opened handle (not the path, which
+/// may have changed since it was found), and the size limit holds on the bytes actually read, so
+/// a file that reports a small size but never ends (`/dev/zero` behind a link) stops at the limit.
 fn read(path: &Path) -> Result<String, Diagnostic> {
+    use std::io::Read;
     let name = display(path);
-    let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::file_error(
+    let file = open_without_blocking(path).map_err(|e| io_error(path, &e))?;
+    let meta = file.metadata().map_err(|e| io_error(path, &e))?;
+    if !meta.is_file() {
+        return Err(not_a_regular_file(path, &meta));
+    }
+    let too_large = || {
+        Diagnostic::file_error(
             codes::TOO_LARGE,
             &name,
             None,
-            format!(
-                "`{name}` is {} bytes, more than the limit of {MAX_FILE_BYTES}",
-                meta.len()
-            ),
+            format!("`{name}` is more than the limit of {MAX_FILE_BYTES} bytes"),
         )
-        .with_help("split the rule set into several files"));
+        .with_help("split the rule set into several files")
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large());
     }
-    let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, &e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
     decode(&name, bytes)
+}
+
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// What kind of special file a path is, for the diagnostic that refuses it.
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+fn not_a_regular_file(path: &Path, meta: &std::fs::Metadata) -> Diagnostic {
+    let name = display(path);
+    let kind = special_kind(meta);
+    let what = if kind.starts_with("not") {
+        format!("`{name}` is {kind}")
+    } else {
+        format!("`{name}` is {kind}, not a regular file")
+    };
+    Diagnostic::file_error(codes::IO, &name, None, what)
+        .with_help("only regular files are read as rule files")
 }
 
 /// UTF-8 without NUL bytes, or a diagnostic naming the file and line.
 pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    // Line feeds, and carriage returns not followed by one (old Mac line ends), end lines.
     let line_at = |bytes: &[u8], offset: usize| {
-        bytes.iter().take(offset).filter(|&&b| b == b'\n').count() + 1
+        let before = bytes.get(..offset).unwrap_or(bytes);
+        let ends = before
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')));
+        ends.count() + 1
     };
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         let line = line_at(&bytes, nul);

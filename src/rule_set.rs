@@ -8,7 +8,7 @@ use crate::model::money::MoneyGraph;
 use crate::model::rights::RightsIndex;
 use crate::model::time::Day;
 use crate::model::world::{Context, World};
-use crate::report::{render_with, Lookup, RenderOptions, Report};
+use crate::report::{render_with, DiagnosticRecord, Lookup, RenderOptions, Report};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -20,6 +20,13 @@ pub struct Options {
     pub as_of: Option<Day>,
     /// Deals to count as in force (`--assume NAME`).
     pub assume: Vec<String>,
+}
+
+/// How to load a rule set from disk.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// A directory with no `.deal` file is a warning, not an error (`--allow-empty`).
+    pub allow_empty: bool,
 }
 
 /// A loaded, checked rule set. Immutable, `Send + Sync`: load once, share between threads.
@@ -46,13 +53,27 @@ pub struct AskError {
 }
 
 impl std::fmt::Display for AskError {
+    /// Every diagnostic's message with its help ("did you mean `Sky`?"), one after another.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let messages: Vec<&str> = self
+        let what = if self
             .diagnostics
             .iter()
-            .map(|d| d.message.as_str())
+            .any(|d| d.code == codes::INVALID_RULE_SET)
+        {
+            "no question answered"
+        } else {
+            "invalid question"
+        };
+        let messages: Vec<String> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| match &d.help {
+                Some(help) => format!("{} ({help})", d.message),
+                None => d.message.clone(),
+            })
             .collect();
-        write!(f, "invalid question: {}", messages.join("; "))
+        write!(f, "{what}: {}", messages.join("; "))
     }
 }
 
@@ -74,7 +95,12 @@ impl RuleSet {
     /// texts) before the next is read, so a rule set's texts are never all in memory at once
     /// and none is held while the rule set is checked.
     pub fn load_paths(paths: &[PathBuf]) -> RuleSet {
-        let (found, mut diagnostics) = crate::load::find_paths(paths);
+        RuleSet::load_paths_with(paths, &LoadOptions::default())
+    }
+
+    /// [`RuleSet::load_paths`] with options for how to load.
+    pub fn load_paths_with(paths: &[PathBuf], options: &LoadOptions) -> RuleSet {
+        let (found, mut diagnostics) = crate::load::find_paths(paths, options.allow_empty);
         let mut parsed = Parsed::default();
         for path in found {
             match crate::load::read_file(path) {
@@ -189,6 +215,26 @@ impl RuleSet {
             question: question.to_string(),
             diagnostics,
         };
+        if self.has_errors() {
+            // Answering against a rule set that did not load (a mistyped path, a syntax error)
+            // would blame the question for names the broken files declare.
+            let mut diagnostics: Vec<Diagnostic> = self
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::INVALID_RULE_SET,
+                    Severity::Error,
+                    Location::Nowhere,
+                    "the rule set has errors: no question answered".to_string(),
+                )
+                .with_help("fix the errors above, then ask again"),
+            );
+            return Err(fail(diagnostics));
+        }
         let file = self.question_file();
         let (parsed, lowering) = crate::syntax::parse_question(file, question).map_err(fail)?;
         let mut diagnostics = lowering;
@@ -240,16 +286,33 @@ impl RuleSet {
 
     /// Renders an [`AskError`]'s diagnostics, pointing into the question and the rule set.
     pub fn render_ask_error(&self, error: &AskError, options: RenderOptions) -> String {
-        let question = SourceFile::new("<question>".to_string(), error.question.clone());
-        let lookup = Lookup {
-            map: &self.sources,
-            extra: Some((self.question_file(), &question)),
-        };
+        let question = self.question_source(error);
         error
             .diagnostics
             .iter()
-            .map(|d| render_with(d, lookup, options))
+            .map(|d| render_with(d, self.question_lookup(&question), options))
             .collect()
+    }
+
+    /// An [`AskError`]'s diagnostics as JSON records (the question is the file `<question>`).
+    pub fn ask_error_records(&self, error: &AskError) -> Vec<DiagnosticRecord> {
+        let question = self.question_source(error);
+        error
+            .diagnostics
+            .iter()
+            .map(|d| DiagnosticRecord::looked_up(d, self.question_lookup(&question)))
+            .collect()
+    }
+
+    fn question_source(&self, error: &AskError) -> SourceFile {
+        SourceFile::new("<question>".to_string(), error.question.clone())
+    }
+
+    fn question_lookup<'a>(&'a self, question: &'a SourceFile) -> Lookup<'a> {
+        Lookup {
+            map: &self.sources,
+            extra: Some((self.question_file(), question)),
+        }
     }
 }
 

@@ -97,6 +97,9 @@ pub struct SourceFile {
     text: String,
     line_starts: LineIndex,
     released: Option<Released>,
+    /// The [`text_hash`] of the text as read, when it differs from the text held (lone carriage
+    /// returns made line feeds): what the file on disk is compared with once released.
+    read_hash: Option<u64>,
 }
 
 /// Where each line starts, in about two bytes a line (a 100 MB file has millions of lines, and
@@ -214,7 +217,23 @@ struct Released {
 }
 
 impl SourceFile {
+    /// A file's text. A lone carriage return (an old Mac line end) is made a line feed, byte
+    /// for byte, so that comments, line numbers and drawn snippets all see the same lines.
     pub fn new(path: String, text: String) -> SourceFile {
+        let (text, read_hash) = if text.contains('\r') {
+            let hash = text_hash(text.as_bytes());
+            let mut bytes = text.into_bytes();
+            if lone_cr_as_line_feed(&mut bytes, None) {
+                // A CR made an LF keeps the text UTF-8 (both are single ASCII bytes).
+                let text = String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                (text, Some(hash))
+            } else {
+                (String::from_utf8(bytes).unwrap_or_default(), None)
+            }
+        } else {
+            (text, None)
+        };
         let line_starts = LineIndex::new(&text);
         SourceFile {
             shared_path: crate::ast::Text::from(path.as_str()),
@@ -222,6 +241,7 @@ impl SourceFile {
             text,
             line_starts,
             released: None,
+            read_hash,
         }
     }
 
@@ -261,9 +281,13 @@ impl SourceFile {
         let mut file = std::fs::File::open(&released.origin).ok()?;
         file.seek(SeekFrom::Start(u64::try_from(start).ok()?))
             .ok()?;
-        let mut bytes = vec![0; end - start];
+        // One byte more when there is one: whether a carriage return at the end is lone.
+        let wanted = end - start + usize::from(end < self.len());
+        let mut bytes = vec![0; wanted];
         file.read_exact(&mut bytes).ok()?;
+        let next = (wanted > end - start).then(|| bytes.pop()).flatten();
         blank_bom(&mut bytes, start);
+        lone_cr_as_line_feed(&mut bytes, next);
         String::from_utf8(bytes).ok().map(Cow::Owned)
     }
 
@@ -290,7 +314,9 @@ impl SourceFile {
         self.released = Some(Released {
             origin,
             len: self.text.len(),
-            hash: text_hash(self.text.as_bytes()),
+            hash: self
+                .read_hash
+                .unwrap_or_else(|| text_hash(self.text.as_bytes())),
             kept,
             unchanged: OnceLock::new(),
         });
@@ -409,6 +435,29 @@ fn blank_bom(bytes: &mut [u8], offset: usize) {
     if BOM.get(offset..offset + head.len()) == Some(&*head) {
         head.fill(b' ');
     }
+}
+
+/// Makes each carriage return not followed by a line feed one (`next` is the byte after
+/// `bytes`, if any); returns whether any was. The length never changes, so offsets hold.
+pub fn lone_cr_as_line_feed(bytes: &mut [u8], next: Option<u8>) -> bool {
+    let mut changed = false;
+    let len = bytes.len();
+    for i in 0..len {
+        if bytes.get(i) == Some(&b'\r') {
+            let after = if i + 1 < len {
+                bytes.get(i + 1).copied()
+            } else {
+                next
+            };
+            if after != Some(b'\n') {
+                if let Some(b) = bytes.get_mut(i) {
+                    *b = b'\n';
+                    changed = true;
+                }
+            }
+        }
+    }
+    changed
 }
 
 /// Every file of a rule set, by [`FileId`].
@@ -533,6 +582,22 @@ mod tests {
         assert!(file.readable());
         assert_eq!(file.text(), None);
         assert_eq!(file.excerpt(30, 60), None);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_when_loaded_and_when_read_back() {
+        let on_disk = "party A\r// note\rparty B\r\nparty C\r";
+        let path = temp_file("cr.deal", on_disk);
+        let mut file = SourceFile::new("cr.deal".into(), on_disk.into());
+        assert_eq!(file.text(), Some("party A\n// note\nparty B\r\nparty C\n"));
+        assert_eq!(file.line_col(16), (3, 1));
+        file.release(path.clone(), []);
+        assert!(file.readable(), "the file on disk is the one loaded");
+        // Read back: a CR at the end of the excerpt is lone or not by the byte after it.
+        assert_eq!(file.excerpt(8, 16).as_deref(), Some("// note\n"));
+        assert_eq!(file.excerpt(16, 24).as_deref(), Some("party B\r"));
+        assert_eq!(file.excerpt(25, 33).as_deref(), Some("party C\n"));
         std::fs::remove_file(path).unwrap();
     }
 

@@ -121,7 +121,7 @@ fn text_diagnostics_name_file_and_line_without_colour() {
     let err = stderr(&o);
     assert!(err.contains("x.deal:2:7"), "{err}");
     assert!(!err.contains('\u{1b}'), "colour escapes with --color never");
-    assert!(stdout(&o).contains("1 errors"));
+    assert!(stdout(&o).contains("1 errors,"));
 }
 
 #[test]
@@ -318,16 +318,244 @@ fn one_file_named_two_ways_is_read_once() {
 }
 
 #[test]
-fn dot_is_a_format_of_graph_only() {
+fn each_command_takes_only_its_own_formats() {
     for args in [
         &["rules/seed", "--format", "dot"][..],
         &["ask", "rules/seed", "yes", "--format", "dot"][..],
+        &["graph", "rules/seed", "--format", "text"][..],
     ] {
         let o = dealcheck(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&o).contains("`--format dot` draws the money graph"));
+        assert!(
+            stderr(&o).contains("invalid value"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
     }
     let o = dealcheck(&["graph", "rules/seed", "--format", "dot"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).starts_with("digraph money"));
+    // Each `--help` lists what that command writes, and nothing else.
+    let help = |command: &str| stdout(&dealcheck(&[command, "--help"]));
+    assert!(help("check").contains("[possible values: text, json]"));
+    assert!(help("ask").contains("[possible values: text, json]"));
+    assert!(help("graph").contains("[possible values: dot, json]"));
+}
+
+#[test]
+fn json_errors_are_diagnostic_records_for_every_command() {
+    let fields = |d: &serde_json::Value| {
+        let mut keys: Vec<String> = d.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    let check = dealcheck(&["no/such/dir", "--format", "json"]);
+    let graph = dealcheck(&["graph", "no/such/dir", "--format", "json"]);
+    let ask = dealcheck(&["ask", "rules/seed", "can Amazn host X", "--format", "json"]);
+    let mut shapes = Vec::new();
+    for o in [&check, &graph, &ask] {
+        assert_eq!(o.status.code(), Some(2));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let d = &v["diagnostics"][0];
+        shapes.push(fields(d));
+    }
+    assert_eq!(shapes[0], shapes[1]);
+    assert_eq!(shapes[0], shapes[2]);
+    let v: serde_json::Value = serde_json::from_slice(&ask.stdout).unwrap();
+    assert_eq!(v["diagnostics"][0]["file"], "<question>");
+    assert!(v["diagnostics"][0]["column"].is_u64());
+}
+
+#[test]
+fn global_flags_may_come_before_the_subcommand() {
+    let o = dealcheck(&[
+        "--as-of",
+        "2025-10-01",
+        "ask",
+        "rules/seed",
+        "active(aws_lease) in 2026",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().next(), Some("no"));
+    let o = dealcheck(&["--format", "json", "rules/seed"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(serde_json::from_slice::<serde_json::Value>(&o.stdout).is_ok());
+    let help = stdout(&dealcheck(&["--help"]));
+    assert!(help.contains("means `dealcheck check PATH…`"), "{help}");
+}
+
+#[test]
+fn a_directory_without_rule_files_fails_unless_allowed() {
+    let dir = scratch("empty");
+    let o = dealcheck(&[dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no `.deal` files"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("0 rules: 0 passed, 0 failed; 1 errors, 0 warnings"));
+    let o = dealcheck(&[dir.to_str().unwrap(), "--allow-empty"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("0 errors, 1 warnings"));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_is_an_error_and_a_closed_pipe_is_quiet() {
+    for command in [
+        &["rules/seed"][..],
+        &["graph", "rules/seed"][..],
+        &["ask", "rules/seed", "yes"][..],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_dealcheck"))
+            .args(command)
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{command:?}");
+        assert!(
+            stderr(&o).contains("cannot write the output"),
+            "{}",
+            stderr(&o)
+        );
+        // `>&-`: stdout closed before the program starts.
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg("exec \"$0\" \"$@\" >&-")
+            .arg(env!("CARGO_BIN_EXE_dealcheck"))
+            .args(command)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{command:?} >&-");
+        assert!(stderr(&o).contains("stdout is closed"), "{}", stderr(&o));
+    }
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg("\"$0\" rules/ | head -c 1 >/dev/null")
+        .arg(env!("CARGO_BIN_EXE_dealcheck"))
+        .output()
+        .unwrap();
+    assert!(
+        !stderr(&o).contains("cannot write"),
+        "a closed pipe is quiet"
+    );
+}
+
+/// Runs the binary on `path`, failing the test instead of hanging if it does not finish.
+#[cfg(unix)]
+fn dealcheck_within(args: &[&str], seconds: u64) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dealcheck"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("`dealcheck {args:?}` did not finish within {seconds} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_not_read() {
+    let dir = scratch("special");
+    std::fs::write(dir.join("a.deal"), "party A\n").unwrap();
+    let fifo = dir.join("pipe.deal");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero.deal")).unwrap();
+    std::os::unix::fs::symlink("/dev/urandom", dir.join("random.deal")).unwrap();
+    // Named on the command line, and found by walking the directory.
+    for args in [
+        vec![fifo.to_str().unwrap(), "--format", "json"],
+        vec![dir.to_str().unwrap(), "--format", "json"],
+    ] {
+        let o = dealcheck_within(&args, 60);
+        assert_eq!(o.status.code(), Some(2));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let messages: Vec<&str> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["message"].as_str().unwrap())
+            .collect();
+        assert!(
+            messages.iter().any(|m| m.contains("pipe.deal` is a FIFO")),
+            "{messages:?}"
+        );
+    }
+    let o = dealcheck_within(&[dir.to_str().unwrap()], 60);
+    let err = stderr(&o);
+    assert!(err.contains("zero.deal` is a device"), "{err}");
+    assert!(err.contains("random.deal` is a device"), "{err}");
+}
+
+#[test]
+fn lone_carriage_returns_end_lines() {
+    let good = scratch("lone_cr");
+    std::fs::write(
+        good.join("mac.deal"),
+        "as of 2025-12-17\r// a comment\rparty A\rrule r {\r  ask yes\r}\r",
+    )
+    .unwrap();
+    let o = dealcheck(&[good.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["summary"]["rules"], 1,
+        "nothing after the comment is lost"
+    );
+    let bad = scratch("lone_cr_bad");
+    std::fs::write(
+        bad.join("mac.deal"),
+        "// a comment\rparty A\r\nparty B\rparty A\r",
+    )
+    .unwrap();
+    let o = dealcheck(&[bad.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "duplicate-name");
+    assert_eq!(
+        (d["line"].clone(), d["column"].clone()),
+        (4.into(), 7.into())
+    );
+    let o = dealcheck(&[bad.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(err.contains("mac.deal:4:7"), "{err}");
+    assert!(
+        err.contains(" 4 │ party A"),
+        "the drawn line is line 4: {err}"
+    );
+}
+
+#[test]
+fn escape_sequences_in_rule_files_do_not_reach_the_terminal() {
+    let dir = scratch("escapes");
+    let osc52 = "\u{1b}]52;c;aGk=\u{7}";
+    std::fs::write(
+        dir.join("x.deal"),
+        format!("as of 2025-12-17\nparty A \"{osc52}\"\n/// doc \x1b[2J\nrule r \"\x1b[31m\" {{\n  ask yes\n}}\n"),
+    )
+    .unwrap();
+    let o = dealcheck(&[dir.to_str().unwrap(), "--color", "never"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!o.stdout.contains(&0x1b), "{}", stdout(&o));
+    assert!(stdout(&o).contains("\\u{1b}[31m"), "{}", stdout(&o));
+    // Drawn in a diagnostic: the source line and the message.
+    std::fs::write(
+        dir.join("y.deal"),
+        format!("party B \"{osc52}\"\nparty B\n"),
+    )
+    .unwrap();
+    let o = dealcheck(&[dir.to_str().unwrap(), "--color", "never"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("duplicate-name"), "{}", stderr(&o));
+    assert!(!o.stderr.contains(&0x1b), "{}", stderr(&o));
 }

@@ -284,7 +284,37 @@ fn diagnostics_after_the_file_changed_name_their_place_instead_of_drawing_it() {
     assert!(placed.contains("deals.deal:6:9:"), "{placed}");
     assert!(!placed.contains("grant Z"), "{placed}");
     assert!(placed.contains("has changed since it was read"), "{placed}");
-    let answer = rules.ask("can A host A.m", &Options::default()).unwrap();
-    assert_eq!(answer.verdict, Verdict::Yes);
+    // A rule set with errors answers no question, and says which errors stop it.
+    let refused = rules
+        .ask("can A host A.m", &Options::default())
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("unknown party `Z`"),
+        "{refused}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn asking_a_rule_set_that_did_not_load_says_so_not_blames_the_question() {
+    let rules = RuleSet::load("no/such/rules");
+    assert!(rules.has_errors());
+    let error = rules
+        .ask("can Sky host X", &Options::default())
+        .expect_err("a rule set with errors answers nothing");
+    let said = error.to_string();
+    assert!(said.starts_with("no question answered"), "{said}");
+    assert!(said.contains("cannot read `no/such/rules`"), "{said}");
+    assert!(!said.contains("unknown party"), "{said}");
+}
+
+#[test]
+fn an_ask_error_keeps_its_did_you_mean() {
+    let rules = RuleSet::load("rules/seed");
+    let error = rules
+        .ask("can Amazn host OpenAI.frontier_models", &Options::default())
+        .expect_err("a misspelt party");
+    let said = error.to_string();
+    assert!(said.starts_with("invalid question"), "{said}");
+    assert!(said.contains("did you mean `Amazon`?"), "{said}");
 }

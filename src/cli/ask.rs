@@ -1,36 +1,15 @@
 //! `dealcheck ask PATH "QUESTION"`
 
-use super::{err, out, Common, Format};
-use dealcheck::report::{render_answer, render_diagnostic, DiagnosticRecord};
+use super::{err, out, Common};
+use dealcheck::report::{render_answer, Format};
 use dealcheck::RuleSet;
 use std::path::Path;
 
-pub fn run(common: &Common, path: &Path, question: &str) -> u8 {
+pub fn run(common: &Common, path: &Path, question: &str, format: Format) -> u8 {
     let rule_set = RuleSet::load(path);
-    let render = common.render();
-    if rule_set.has_errors() {
-        match common.format {
-            Format::Json => {
-                let records: Vec<DiagnosticRecord> = rule_set
-                    .diagnostics()
-                    .iter()
-                    .map(|d| DiagnosticRecord::new(d, rule_set.sources()))
-                    .collect();
-                let json = serde_json::json!({ "question": question, "verdict": null, "diagnostics": records });
-                out(&format!("{json:#}\n"));
-            }
-            _ => {
-                for d in rule_set.diagnostics() {
-                    err(&render_diagnostic(d, rule_set.sources(), render));
-                }
-                err("the rule set is invalid: no question answered\n");
-            }
-        }
-        return 2;
-    }
     match rule_set.ask(question, &common.options()) {
         Ok(answer) => {
-            match common.format {
+            match format {
                 Format::Json => {
                     let json = serde_json::json!({
                         "question": question,
@@ -39,23 +18,24 @@ pub fn run(common: &Common, path: &Path, question: &str) -> u8 {
                     });
                     out(&format!("{json:#}\n"));
                 }
-                _ => out(&render_answer(&answer)),
+                // `ask` is not offered DOT (`Format::ASK`); were it asked for, text is written.
+                Format::Text | Format::Dot => out(&render_answer(&answer)),
             }
             0
         }
         Err(e) => {
-            match common.format {
+            match format {
                 Format::Json => {
                     let json = serde_json::json!({
                         "question": question,
                         "verdict": null,
-                        "diagnostics": e.diagnostics.iter().map(|d| serde_json::json!({
-                            "code": d.code, "severity": d.severity, "message": d.message, "help": d.help,
-                        })).collect::<Vec<_>>(),
+                        "diagnostics": rule_set.ask_error_records(&e),
                     });
                     out(&format!("{json:#}\n"));
                 }
-                _ => err(&rule_set.render_ask_error(&e, render)),
+                Format::Text | Format::Dot => {
+                    err(&rule_set.render_ask_error(&e, common.render()));
+                }
             }
             2
         }

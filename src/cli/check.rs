@@ -1,24 +1,19 @@
 //! `dealcheck [check] PATH…`
 
-use super::{err, out, Common, Format};
-use dealcheck::report::render_diagnostic;
+use super::{err, out, Common};
+use dealcheck::report::{render_diagnostic, Format};
 use dealcheck::RuleSet;
-use std::path::PathBuf;
 
-pub fn run(common: &Common, mut paths: Vec<PathBuf>) -> u8 {
-    if paths.is_empty() {
-        paths.push(PathBuf::from("rules"));
-    }
-    let rule_set = RuleSet::load_paths(&paths);
+pub fn run(common: &Common, rule_set: RuleSet, format: Format) -> u8 {
     let report = rule_set.check(&common.options());
-    match common.format {
+    match format {
         Format::Json => match serde_json::to_string_pretty(&report) {
             Ok(json) => out(&format!("{json}\n")),
             Err(e) => err(&format!(
                 "internal error: cannot serialise the report: {e}\n"
             )),
         },
-        // `--format dot` is refused before this point (it is for `graph`).
+        // `check` is not offered DOT (`Format::CHECK`); were it asked for, text is written.
         Format::Text | Format::Dot => {
             // Reference §8: rules, then diagnostics, then the summary line.
             out(&dealcheck::report::render_rules(&report.rules));

@@ -4,19 +4,24 @@ mod ask;
 mod check;
 mod graph;
 
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
-use dealcheck::report::RenderOptions;
-use dealcheck::{Day, Options};
+use dealcheck::report::{Format, RenderOptions};
+use dealcheck::{Day, LoadOptions, Options};
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Parser, Debug)]
 #[command(
     name = "dealcheck",
     version,
     about = "Check business deal terms as code",
-    args_conflicts_with_subcommands = false
+    after_help = "`dealcheck PATH…` (no subcommand) means `dealcheck check PATH…`; \
+                  with no path at all, `dealcheck check rules/`.\n\
+                  Flags may come before or after the subcommand."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -33,9 +38,6 @@ pub struct Common {
     /// Count this deal as in force (repeatable)
     #[arg(long, global = true, value_name = "NAME")]
     assume: Vec<String>,
-    /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
-    format: Format,
     /// When to colour diagnostics (`NO_COLOR` is honoured under `auto`)
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -44,18 +46,80 @@ pub struct Common {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Check rule sets (directories or files; default `rules/`)
-    Check { paths: Vec<PathBuf> },
+    Check {
+        paths: Vec<PathBuf>,
+        /// Output format
+        #[arg(long, value_parser = FormatParser(Format::CHECK), default_value = "text")]
+        format: Format,
+        /// A directory with no `.deal` file is a warning, not an error
+        #[arg(long)]
+        allow_empty: bool,
+    },
     /// Answer one question against a rule set
-    Ask { path: PathBuf, question: String },
-    /// Draw the money graph (`--format dot` or `json`)
-    Graph { paths: Vec<PathBuf> },
+    Ask {
+        path: PathBuf,
+        question: String,
+        /// Output format
+        #[arg(long, value_parser = FormatParser(Format::ASK), default_value = "text")]
+        format: Format,
+    },
+    /// Draw the money graph
+    Graph {
+        paths: Vec<PathBuf>,
+        /// Output format
+        #[arg(long, value_parser = FormatParser(Format::GRAPH), default_value = "dot")]
+        format: Format,
+    },
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
-    Dot,
+/// The subcommands, as written on the command line.
+const SUBCOMMANDS: [&str; 4] = ["check", "ask", "graph", "help"];
+
+/// Flags that take a value in the next argument (unless written `--flag=value`).
+const FLAGS_WITH_VALUES: [&str; 4] = ["--as-of", "--assume", "--format", "--color"];
+
+/// `--format` of one subcommand: only the formats it writes, listed in its `--help`.
+#[derive(Clone, Copy)]
+struct FormatParser(&'static [Format]);
+
+impl TypedValueParser for FormatParser {
+    type Value = Format;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Format, clap::Error> {
+        let found = value
+            .to_str()
+            .and_then(|text| self.0.iter().copied().find(|f| f.name() == text));
+        found.ok_or_else(|| {
+            let mut error = clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd);
+            let name = arg.map_or("--format".to_string(), |a| a.to_string());
+            error.insert(
+                clap::error::ContextKind::InvalidArg,
+                clap::error::ContextValue::String(name),
+            );
+            error.insert(
+                clap::error::ContextKind::InvalidValue,
+                clap::error::ContextValue::String(value.to_string_lossy().into_owned()),
+            );
+            error.insert(
+                clap::error::ContextKind::ValidValue,
+                clap::error::ContextValue::Strings(
+                    self.0.iter().map(|f| f.name().to_string()).collect(),
+                ),
+            );
+            error
+        })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            self.0.iter().map(|f| PossibleValue::new(f.name())),
+        ))
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,36 +155,112 @@ impl Common {
     }
 }
 
-/// Writes to stdout, ignoring a closed pipe (`dealcheck rules/ | head -1`).
-pub fn out(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+/// Loads the paths of `check` and `graph` (default `rules/`).
+fn load(mut paths: Vec<PathBuf>, options: &LoadOptions) -> dealcheck::RuleSet {
+    if paths.is_empty() {
+        paths.push(PathBuf::from("rules"));
+    }
+    dealcheck::RuleSet::load_paths_with(&paths, options)
 }
 
-/// Writes to stderr, ignoring failures.
+/// Set when a write to stdout failed for a reason other than a closed pipe.
+static WRITE_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Writes to stdout. A closed pipe (`dealcheck rules/ | head -1`) is quiet; any other failure
+/// (a full disk, a closed descriptor) is reported once on stderr and makes the exit code 2.
+pub fn out(text: &str) {
+    if WRITE_FAILED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            WRITE_FAILED.store(true, Ordering::Relaxed);
+            err(&format!("error: cannot write the output: {e}\n"));
+        }
+    }
+}
+
+/// Writes to stderr, ignoring failures (there is nowhere left to report them).
 pub fn err(text: &str) {
     let mut stderr = std::io::stderr().lock();
     let _ = stderr.write_all(text.as_bytes());
 }
 
-/// Runs the command line; `check` is the default subcommand.
-pub fn main() -> ExitCode {
-    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let first = args.get(1).and_then(|a| a.to_str()).map(str::to_string);
-    let known = [
-        "check",
-        "ask",
-        "graph",
-        "help",
-        "--help",
-        "-h",
-        "--version",
-        "-V",
-    ];
-    if first.as_deref().is_none_or(|a| !known.contains(&a)) {
+/// The arguments with the subcommand first: global flags may come before it (`dealcheck
+/// --as-of D ask f.deal "q"`), and without one `check` is meant.
+fn with_subcommand_first(mut args: Vec<OsString>) -> Vec<OsString> {
+    let mut index = 1;
+    let mut wants_help = false;
+    while let Some(arg) = args.get(index) {
+        let Some(text) = arg.to_str() else {
+            break; // a path that is not UTF-8: the first positional
+        };
+        if text == "--" {
+            break;
+        }
+        if FLAGS_WITH_VALUES.contains(&text) {
+            index += 2;
+            continue;
+        }
+        if text.starts_with('-') && text.len() > 1 {
+            wants_help |= matches!(text, "-h" | "--help" | "-V" | "--version");
+            index += 1;
+            continue;
+        }
+        if SUBCOMMANDS.contains(&text) {
+            let command = args.remove(index);
+            args.insert(1, command);
+            return args;
+        }
+        break;
+    }
+    let at_end = index >= args.len();
+    if !(wants_help && at_end) {
         args.insert(1.min(args.len()), "check".into());
     }
+    args
+}
+
+/// Whether stdout was closed when the program started (`dealcheck rules/ >&-`). Rust's runtime
+/// puts `/dev/null`, opened for reading and writing, on a closed standard descriptor, so every
+/// write would succeed unseen; a shell's `>/dev/null` opens it for writing only.
+#[cfg(unix)]
+fn stdout_is_closed() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() else {
+        return true;
+    };
+    let Ok(meta) = std::fs::File::from(fd).metadata() else {
+        return true;
+    };
+    let Ok(null) = std::fs::metadata("/dev/null") else {
+        return false;
+    };
+    if meta.rdev() != null.rdev() || meta.file_type().is_file() {
+        return false;
+    }
+    // SAFETY: F_GETFL only reads the descriptor's status flags; any descriptor may be asked.
+    let flags = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFL) };
+    flags != -1 && flags & libc::O_ACCMODE == libc::O_RDWR
+}
+
+#[cfg(not(unix))]
+fn stdout_is_closed() -> bool {
+    false
+}
+
+/// Runs the command line; `check` is the default subcommand.
+pub fn main() -> ExitCode {
+    if stdout_is_closed() {
+        err("error: stdout is closed: nowhere to write the output\n");
+        return ExitCode::from(2);
+    }
+    let args = with_subcommand_first(std::env::args_os().collect());
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -128,14 +268,75 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    if cli.common.format == Format::Dot && !matches!(cli.command, Command::Graph { .. }) {
-        err("error: `--format dot` draws the money graph (`dealcheck graph`); `check` and `ask` write `text` or `json`\n");
+    let common = &cli.common;
+    let code = match cli.command {
+        Command::Check {
+            paths,
+            format,
+            allow_empty,
+        } => check::run(common, load(paths, &LoadOptions { allow_empty }), format),
+        Command::Ask {
+            path,
+            question,
+            format,
+        } => ask::run(common, &path, &question, format),
+        Command::Graph { paths, format } => {
+            graph::run(common, load(paths, &LoadOptions::default()), format)
+        }
+    };
+    if WRITE_FAILED.load(Ordering::Relaxed) {
         return ExitCode::from(2);
     }
-    let code = match cli.command {
-        Command::Check { paths } => check::run(&cli.common, paths),
-        Command::Ask { path, question } => ask::run(&cli.common, &path, &question),
-        Command::Graph { paths } => graph::run(&cli.common, paths),
-    };
     ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_subcommand_first;
+
+    fn reorder(args: &[&str]) -> Vec<String> {
+        let args = std::iter::once("dealcheck")
+            .chain(args.iter().copied())
+            .map(Into::into)
+            .collect();
+        with_subcommand_first(args)
+            .into_iter()
+            .skip(1)
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn global_flags_may_come_before_the_subcommand() {
+        assert_eq!(
+            reorder(&["--as-of", "2026-01-01", "ask", "f.deal", "q"]),
+            ["ask", "--as-of", "2026-01-01", "f.deal", "q"]
+        );
+        assert_eq!(
+            reorder(&["--format=json", "graph"]),
+            ["graph", "--format=json"]
+        );
+    }
+
+    #[test]
+    fn without_a_subcommand_check_is_meant() {
+        assert_eq!(reorder(&[]), ["check"]);
+        assert_eq!(reorder(&["rules/"]), ["check", "rules/"]);
+        assert_eq!(
+            reorder(&["--assume", "ask", "rules/"]),
+            ["check", "--assume", "ask", "rules/"],
+            "a flag's value is not a subcommand"
+        );
+        assert_eq!(reorder(&["rules/", "ask"]), ["check", "rules/", "ask"]);
+    }
+
+    #[test]
+    fn help_and_version_alone_are_the_program_s() {
+        assert_eq!(reorder(&["--help"]), ["--help"]);
+        assert_eq!(reorder(&["-V"]), ["-V"]);
+        assert_eq!(
+            reorder(&["--help", "rules/"]),
+            ["check", "--help", "rules/"]
+        );
+    }
 }

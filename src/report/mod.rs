@@ -1,11 +1,13 @@
 //! The report of a check (reference §8): rule outcomes, diagnostics and a summary, rendered as
 //! text or serialised as JSON with stable field names (see `docs/report.md`).
 
+mod escape;
 mod format;
 pub mod graph;
 mod render;
 mod text;
 
+pub use escape::escape_controls;
 pub use format::Format;
 pub use render::{render_diagnostic, render_with, Lookup, RenderOptions};
 pub use text::{render_answer, render_rules, summary_line};
@@ -66,6 +68,12 @@ pub struct RelatedRecord {
 
 impl DiagnosticRecord {
     pub fn new(d: &Diagnostic, sources: &SourceMap) -> DiagnosticRecord {
+        DiagnosticRecord::looked_up(d, Lookup::of(sources))
+    }
+
+    /// A record whose spans may also fall in a file outside the rule set (the question of
+    /// `ask`): the one shape of a diagnostic in JSON, for every command.
+    pub fn looked_up(d: &Diagnostic, sources: Lookup<'_>) -> DiagnosticRecord {
         let (file, line, column) = match &d.location {
             Location::Span(span) => match sources.get(span.file) {
                 Some(f) => {
@@ -90,7 +98,10 @@ impl DiagnosticRecord {
                 .others
                 .iter()
                 .map(|o| {
-                    let (file, line) = sources.location(o.span);
+                    let (file, line) = match sources.get(o.span.file) {
+                        Some(f) => (f.path.clone(), f.line_of(o.span.start)),
+                        None => ("<unknown>".to_string(), 0),
+                    };
                     RelatedRecord {
                         file,
                         line,

@@ -1,6 +1,7 @@
 //! Diagnostics rendered with miette's graphical handler. Sources are attached here, late: the
 //! diagnostic carries spans; this module looks up each span's file in the source map.
 
+use super::escape::{blank_controls, escape_controls};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::source::{SourceFile, SourceMap, Span};
 use miette::{
@@ -9,8 +10,8 @@ use miette::{
 };
 use std::fmt;
 
-/// One file's text under its path: borrowed while the file holds it; once released, the
-/// lines around the diagnostic's labels, read back from disk when the diagnostic is drawn.
+/// One file's lines around a diagnostic's labels (from the text held, or read back from disk
+/// once released), with their control characters blanked.
 struct FileSource<'a> {
     file: &'a SourceFile,
     /// Read-back runs of whole lines, by where they start (none while the text is held).
@@ -23,43 +24,39 @@ const EXCERPT_CONTEXT_LINES: usize = 2;
 impl<'a> FileSource<'a> {
     /// The source for labels at `spans` (all in `file`).
     fn new(file: &'a SourceFile, spans: &[Span]) -> FileSource<'a> {
-        let mut excerpts = Vec::new();
-        if file.text().is_none() {
-            // 0-based line runs around each label, merged where they touch.
-            let mut runs: Vec<(usize, usize)> = spans
-                .iter()
-                .map(|s| {
-                    let first = file.line_of(s.start).saturating_sub(1);
-                    let last = file.line_of(s.end).saturating_sub(1);
-                    (
-                        first.saturating_sub(EXCERPT_CONTEXT_LINES),
-                        last + EXCERPT_CONTEXT_LINES,
-                    )
-                })
-                .collect();
-            runs.sort_unstable();
-            let mut merged: Vec<(usize, usize)> = Vec::new();
-            for (first, last) in runs {
-                match merged.last_mut() {
-                    Some(run) if first <= run.1 + 1 => run.1 = run.1.max(last),
-                    _ => merged.push((first, last)),
-                }
+        // 0-based line runs around each label, merged where they touch.
+        let mut runs: Vec<(usize, usize)> = spans
+            .iter()
+            .map(|s| {
+                let first = file.line_of(s.start).saturating_sub(1);
+                let last = file.line_of(s.end).saturating_sub(1);
+                (
+                    first.saturating_sub(EXCERPT_CONTEXT_LINES),
+                    last + EXCERPT_CONTEXT_LINES,
+                )
+            })
+            .collect();
+        runs.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (first, last) in runs {
+            match merged.last_mut() {
+                Some(run) if first <= run.1 + 1 => run.1 = run.1.max(last),
+                _ => merged.push((first, last)),
             }
-            for (first, last) in merged {
-                let (start, end) = (file.line_start(first), file.line_start(last + 1));
-                if let Some(text) = file.excerpt(start, end) {
-                    excerpts.push((start, text.into_owned()));
-                }
+        }
+        let mut excerpts = Vec::new();
+        for (first, last) in merged {
+            let (start, end) = (file.line_start(first), file.line_start(last + 1));
+            if let Some(text) = file.excerpt(start, end) {
+                // Drawn lines reach the terminal: their control characters are blanked.
+                excerpts.push((start, blank_controls(&text).into_owned()));
             }
         }
         FileSource { file, excerpts }
     }
 
-    /// The text from `base` on, as far as it is at hand (held, or read back around a label).
+    /// The text from `base` on, as far as it is at hand (the lines around a label).
     fn text_from(&self, base: usize) -> &str {
-        if let Some(text) = self.file.text() {
-            return text.get(base..).unwrap_or("");
-        }
         self.excerpts
             .iter()
             .filter(|(start, text)| *start <= base && base <= start + text.len())
@@ -90,7 +87,7 @@ impl SourceCode for FileSource<'_> {
         let local = SourceSpan::new((span.offset() - base).into(), span.len());
         let inner = rest.read_span(&local, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
-            self.file.path.clone(),
+            escape_controls(&self.file.path).into_owned(),
             inner.data(),
             SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
             inner.line() + first_line,
@@ -187,7 +184,12 @@ pub struct Lookup<'a> {
 }
 
 impl<'a> Lookup<'a> {
-    fn get(&self, id: crate::source::FileId) -> Option<&'a SourceFile> {
+    /// The rule set's files alone.
+    pub fn of(map: &'a SourceMap) -> Lookup<'a> {
+        Lookup { map, extra: None }
+    }
+
+    pub(crate) fn get(&self, id: crate::source::FileId) -> Option<&'a SourceFile> {
         match self.extra {
             Some((extra, file)) if extra == id => Some(file),
             _ => self.map.get(id),
@@ -221,7 +223,38 @@ fn drawable(file: &SourceFile, span: Span) -> bool {
 /// `path:line:column`, for a place whose lines are too long to draw.
 fn place(file: &SourceFile, span: Span) -> String {
     let (line, column) = file.line_col(span.start);
-    format!("{}:{line}:{column}", file.path)
+    format!("{}:{line}:{column}", escape_controls(&file.path))
+}
+
+/// The diagnostic with every text from a rule file (names, labels, paths) safe for a terminal.
+fn escaped(diagnostic: &Diagnostic) -> std::borrow::Cow<'_, Diagnostic> {
+    let owned = |text: &str| escape_controls(text).into_owned();
+    let location_is_safe = match &diagnostic.location {
+        Location::File { path, .. } => !matches!(escape_controls(path), std::borrow::Cow::Owned(_)),
+        _ => true,
+    };
+    let texts = [diagnostic.message.as_str(), diagnostic.label.as_str()]
+        .into_iter()
+        .chain(diagnostic.help.as_deref())
+        .chain(diagnostic.others.iter().map(|o| o.text.as_str()));
+    let mut safe = location_is_safe;
+    for text in texts {
+        safe &= matches!(escape_controls(text), std::borrow::Cow::Borrowed(_));
+    }
+    if safe {
+        return std::borrow::Cow::Borrowed(diagnostic);
+    }
+    let mut copy = diagnostic.clone();
+    copy.message = owned(&copy.message);
+    copy.label = owned(&copy.label);
+    copy.help = copy.help.as_deref().map(owned);
+    for other in &mut copy.others {
+        other.text = owned(&other.text);
+    }
+    if let Location::File { path, .. } = &mut copy.location {
+        *path = owned(path);
+    }
+    std::borrow::Cow::Owned(copy)
 }
 
 /// Another place a diagnostic involves, drawn on its own (another file, or a line too long to
@@ -368,7 +401,8 @@ pub fn render_with(diagnostic: &Diagnostic, sources: Lookup<'_>, options: Render
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false);
-    let rendered = prepare(diagnostic, sources);
+    let diagnostic = escaped(diagnostic);
+    let rendered = prepare(&diagnostic, sources);
     let mut out = String::new();
     if handler.render_report(&mut out, &rendered).is_err() {
         out = format!("{}: {}\n", diagnostic.code, diagnostic.message);

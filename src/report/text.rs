@@ -1,12 +1,14 @@
 //! The text report: rules with answers and explanations, then the summary line.
 
+use super::escape::escape_controls;
 use super::{Report, Summary};
 use crate::eval::explain::Explanation;
 use crate::eval::question::Answer;
 use crate::eval::rules::RuleOutcome;
 use std::fmt::Write;
 
-/// `N rules: N passed, N failed; N errors, N warnings` (reference §8).
+/// `N rules: N passed, N failed; N errors, N warnings` (reference §8). The words stay plural
+/// for one (`1 rules`, `1 errors`): the reference fixes the line's shape, and scripts match it.
 pub fn summary_line(s: &Summary) -> String {
     format!(
         "{} rules: {} passed, {} failed; {} errors, {} warnings",
@@ -62,14 +64,23 @@ pub fn render_rules(rules: &[RuleOutcome]) -> String {
         }
         out.push('\n');
     }
-    out
+    terminal_safe(out)
 }
 
 /// `dealcheck ask`: the verdict word on the first line, then the explanation.
 pub fn render_answer(answer: &Answer) -> String {
     let mut out = format!("{}\n", answer.verdict);
     explanation(&mut out, &answer.explanation, "");
-    out
+    terminal_safe(out)
+}
+
+/// Text for a terminal: rule files' labels, quotes and sources with their control characters
+/// shown as escapes ([`escape_controls`]).
+fn terminal_safe(text: String) -> String {
+    match escape_controls(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(safe) => safe,
+    }
 }
 
 impl Report {
