@@ -123,8 +123,56 @@ fn dense_money_graph(c: &mut Criterion) {
     group.finish();
 }
 
+/// Hostile shapes that were quadratic (docs/robustness.md), at doubling sizes: the time per
+/// item must stay flat as the count doubles. Checked as a user would, with a full report.
+fn hostile_shapes(c: &mut Criterion) {
+    let mut group = c.benchmark_group("hostile");
+    group
+        .measurement_time(Duration::from_secs(3))
+        .warm_up_time(Duration::from_secs(1))
+        .sample_size(10);
+    let shapes: [(&str, fn(usize) -> String); 3] = [
+        ("parties_on_one_line", |n| {
+            let mut text = String::from("as of 2025-12-17 ");
+            for i in 0..n {
+                let _ = write!(text, "party P{i} ");
+            }
+            text
+        }),
+        ("unknown_parties_among_rules", |n| {
+            let mut text = String::from("as of 2025-12-17\naction host\nparty O\nasset O.m\n");
+            for i in 0..n {
+                let _ = writeln!(text, "rule r{i} {{ ask can U{i} host O.m }}");
+            }
+            text
+        }),
+        ("pay_lines_in_one_deal", |n| {
+            let mut text = String::from("as of 2025-12-17\nparty A\nparty B\ndeal d {\n");
+            for i in 0..n {
+                let _ = writeln!(text, "  pay {}M USD from A to B on 2025-01-01", i + 1);
+            }
+            text.push_str("}\n");
+            text
+        }),
+    ];
+    for (name, shape) in shapes {
+        for n in [10_000, 20_000, 40_000] {
+            let text = shape(n);
+            group.throughput(Throughput::Elements(n as u64));
+            group.bench_with_input(BenchmarkId::new(name, n), &text, |b, text| {
+                b.iter(|| {
+                    let rules = RuleSet::from_sources([("hostile.deal", text.as_str())]);
+                    black_box(rules.check(&Options::default()).summary)
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    hostile_shapes,
     parse_and_check,
     byte_loop,
     full_check,

@@ -149,6 +149,59 @@ impl Diagnostic {
     }
 }
 
+/// The first `limit` diagnostics of each code, in order; the rest of a code become one advice
+/// note saying how many were left out (diagnostics about no place are all kept). A million `status` lines in one deal, or half a million
+/// `part of` cycles, must not print a million diagnostics (500 MB of text).
+pub fn cap_each_code(diagnostics: Vec<Diagnostic>, limit: usize) -> Vec<Diagnostic> {
+    let mut seen: Vec<(&'static str, usize, Severity)> = Vec::new();
+    let mut kept = Vec::with_capacity(diagnostics.len().min(limit * 8));
+    for d in diagnostics {
+        // Diagnostics about no place are counts of what a check did not list (already capped
+        // there) and command-line problems: always kept.
+        if d.location == Location::Nowhere {
+            kept.push(d);
+            continue;
+        }
+        match seen.iter_mut().find(|(code, _, _)| *code == d.code) {
+            Some((_, count, worst)) => {
+                *count += 1;
+                if *count <= limit {
+                    kept.push(d);
+                } else if d.severity < *worst {
+                    *worst = d.severity;
+                }
+            }
+            None => {
+                seen.push((d.code, 1, Severity::Advice));
+                kept.push(d);
+            }
+        }
+    }
+    for (code, count, worst) in seen {
+        if count > limit {
+            let among = match worst {
+                Severity::Error => ", errors among them,",
+                Severity::Warning => ", warnings among them,",
+                Severity::Advice => "",
+            };
+            kept.push(
+                Diagnostic::new(
+                    code,
+                    Severity::Advice,
+                    Location::Nowhere,
+                    format!(
+                        "… and {} more `{code}` diagnostics{among} not listed (only the first \
+                         {limit} of each code are)",
+                        count - limit
+                    ),
+                )
+                .with_help("fix the listed ones and check again; the summary counts them all"),
+            );
+        }
+    }
+    kept
+}
+
 /// Diagnostic codes, one constant each so a typo cannot invent a new code.
 pub mod codes {
     pub const SYNTAX: &str = "syntax";

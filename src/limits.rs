@@ -22,6 +22,8 @@ pub const MAX_LABEL_BYTES: usize = 1024 * 1024;
 pub const MAX_TERMS: usize = 5_000_000;
 /// Most `exclusive-conflict` pairs listed; the rest are counted.
 pub const MAX_CONFLICTS: usize = 100;
+/// Diagnostics of one code listed in a report; the rest are counted in one note.
+pub const MAX_DIAGNOSTICS_PER_CODE: usize = 100;
 /// Most `ineffective-grant` warnings listed.
 pub const MAX_INEFFECTIVE: usize = 100;
 /// Comparisons of grants with blocking terms the `ineffective-grant` check makes at most.

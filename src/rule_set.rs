@@ -218,12 +218,11 @@ impl RuleSet {
         if self.has_errors() {
             // Answering against a rule set that did not load (a mistyped path, a syntax error)
             // would blame the question for names the broken files declare.
-            let mut diagnostics: Vec<Diagnostic> = self
-                .diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .cloned()
-                .collect();
+            let errors = self.diagnostics.iter().filter(|d| d.is_error()).cloned();
+            let mut diagnostics = crate::diagnostic::cap_each_code(
+                errors.collect(),
+                crate::limits::MAX_DIAGNOSTICS_PER_CODE,
+            );
             diagnostics.push(
                 Diagnostic::new(
                     codes::INVALID_RULE_SET,

@@ -642,3 +642,83 @@ fn explanations_list_the_first_terms_and_count_the_rest() {
         );
     }
 }
+
+#[test]
+fn unknown_names_among_many_other_names_spend_the_budget_walking() {
+    // 3,000 rules and one party: each unknown party walks the rule names too, so walking (not
+    // only comparing) must count against the budget, or each would walk them all (100,000
+    // such rules took 31 s).
+    let n = 3_000;
+    let mut text = String::from("as of 2025-12-17\naction host\nparty Unknown\nasset Unknown.m\n");
+    for i in 0..n {
+        let _ = writeln!(text, "rule r{i} {{ ask can Unknown{i} host Unknown.m }}");
+    }
+    assert!(n * n > SUGGESTION_BUDGET);
+    let rules = RuleSet::from_sources([("unknown.deal", text)]);
+    let helps: Vec<&str> = rules
+        .diagnostics()
+        .iter()
+        .filter(|d| d.code == codes::UNKNOWN_NAME)
+        .filter_map(|d| d.help.as_deref())
+        .collect();
+    assert_eq!(helps.len(), n, "every unknown name is reported");
+    assert_eq!(helps.first(), Some(&"did you mean `Unknown`?"));
+    assert!(helps.last().is_some_and(|h| h.starts_with("declare it")));
+}
+
+#[test]
+fn repeated_diagnostics_are_capped_and_counted() {
+    let n = 1_000;
+    let mut text = String::from("as of 2025-12-17\nparty A\ndeal d {\n");
+    for _ in 0..n {
+        text.push_str("  status signed\n");
+    }
+    text.push_str("}\n");
+    // A ring of parties: one diagnostic, whose message must not list them all.
+    for i in 0..n {
+        let _ = writeln!(text, "party P{i} part of P{}", (i + 1) % n);
+    }
+    let rules = RuleSet::from_sources([("repeated.deal", text)]);
+    let report = rules.check(&Options::default());
+    let duplicates = findings(&report, codes::DUPLICATE_NAME);
+    assert_eq!(duplicates.len(), MAX_DIAGNOSTICS_PER_CODE + 1);
+    let note = duplicates.last().unwrap();
+    assert!(
+        note.message.contains(&format!(
+            "{} more `duplicate-name`",
+            n - 1 - MAX_DIAGNOSTICS_PER_CODE
+        )),
+        "{}",
+        note.message
+    );
+    assert_eq!(
+        report.summary.errors,
+        n - 1 + 1,
+        "the summary counts them all"
+    );
+    let ring = findings(&report, codes::PART_OF_CYCLE);
+    assert_eq!(ring.len(), 1);
+    assert!(ring[0].message.len() < 200, "{}", ring[0].message);
+    assert!(
+        ring[0].message.contains("(990 more)"),
+        "{}",
+        ring[0].message
+    );
+}
+
+#[test]
+fn many_items_on_one_line_each_keep_their_own_doc() {
+    let n = 20_000;
+    let mut text = String::from("as of 2025-12-17\n/// the first\n");
+    for i in 0..n {
+        let _ = write!(text, "party P{i} ");
+    }
+    text.push_str("\n  /// indented\n  party Last\n");
+    let rules = RuleSet::from_sources([("one_line.deal", text)]);
+    assert!(!rules.has_errors(), "{:?}", rules.diagnostics().first());
+    let parties = &rules.program().parties;
+    assert_eq!(parties.len(), n + 1);
+    assert_eq!(parties[0].doc.as_deref(), Some("the first"));
+    assert!(parties[1..n].iter().all(|p| p.doc.is_none()));
+    assert_eq!(parties[n].doc.as_deref(), Some("indented"));
+}

@@ -386,7 +386,7 @@ fn resolve_groups_into(program: &mut Program, diagnostics: &mut super::resolve::
                             *c = true;
                         }
                     }
-                    let names: Vec<&str> = members.iter().map(|&m| program.party_name(m)).collect();
+                    let names = cycle_names(members.iter().map(|&m| program.party_name(m)));
                     let span = program
                         .parties
                         .get(p)
@@ -397,8 +397,7 @@ fn resolve_groups_into(program: &mut Program, diagnostics: &mut super::resolve::
                             codes::PART_OF_CYCLE,
                             span,
                             format!(
-                                "`part of` goes round in a circle: {} → {}",
-                                names.join(" → "),
+                                "`part of` goes round in a circle: {names} → {}",
                                 program.party_name(p)
                             ),
                         )
@@ -461,4 +460,23 @@ fn resolve_groups_into(program: &mut Program, diagnostics: &mut super::resolve::
         .collect();
     program.parent = parent;
     program.units = units;
+}
+
+/// Parties of a `part of` cycle joined by arrows: all of a short one; of a long one (a ring of a
+/// million parties made a 12.5 MB message) the first and last few, with how many between.
+fn cycle_names<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> String {
+    const SHOWN_AT_EACH_END: usize = 5;
+    let count = names.len();
+    if count <= 2 * SHOWN_AT_EACH_END + 1 {
+        return names.collect::<Vec<_>>().join(" → ");
+    }
+    let mut shown = Vec::with_capacity(2 * SHOWN_AT_EACH_END + 1);
+    for (i, name) in names.enumerate() {
+        if i < SHOWN_AT_EACH_END || i >= count - SHOWN_AT_EACH_END {
+            shown.push(name.to_string());
+        } else if i == SHOWN_AT_EACH_END {
+            shown.push(format!("… ({} more) …", count - 2 * SHOWN_AT_EACH_END));
+        }
+    }
+    shown.join(" → ")
 }

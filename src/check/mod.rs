@@ -563,11 +563,9 @@ impl Program {
             .flat_map(|by_name| by_name.keys().map(|k| k.as_str()))
     }
 
-    fn names_where(&self, keep: impl Fn(Symbol) -> bool) -> impl Iterator<Item = &str> {
-        self.names
-            .iter()
-            .filter(move |(_, s)| keep(s.symbol()))
-            .map(|(n, _)| n.as_str())
+    /// Every declared name (rules' included) with what it names.
+    fn all_names(&self) -> impl Iterator<Item = (&str, Symbol)> {
+        self.names.iter().map(|(n, s)| (n.as_str(), s.symbol()))
     }
 }
 

@@ -41,10 +41,12 @@ impl std::ops::DerefMut for Diags {
 const CLOSE_ENOUGH: f64 = 0.8;
 
 /// The closest of `candidates` to `wanted`, if one is close enough to be a typo; `None` once
-/// the budget of comparisons is spent.
+/// the budget is spent. A candidate is `None` when walked but not of the kind wanted: every one
+/// walked costs one, so a rule set of 100,000 rule names and one party does not walk them all
+/// for each unknown party.
 fn closest<'c>(
     wanted: &str,
-    candidates: impl Iterator<Item = &'c str>,
+    candidates: impl Iterator<Item = Option<&'c str>>,
     budget: &mut usize,
 ) -> Option<&'c str> {
     let wanted = wanted.to_lowercase();
@@ -54,6 +56,9 @@ fn closest<'c>(
             return None;
         }
         *budget -= 1;
+        let Some(candidate) = candidate else {
+            continue;
+        };
         let score = strsim::jaro_winkler(&wanted, &candidate.to_lowercase());
         if score > CLOSE_ENOUGH
             && best.is_none_or(|(b, n)| score > b || (score == b && candidate < n))
@@ -71,9 +76,14 @@ fn suggest(
     keep: impl Fn(Symbol) -> bool,
     diagnostics: &mut Diags,
 ) -> Option<String> {
+    if diagnostics.suggestions_left == 0 {
+        return None;
+    }
     closest(
         wanted,
-        program.names_where(keep),
+        program
+            .all_names()
+            .map(|(name, symbol)| keep(symbol).then_some(name)),
         &mut diagnostics.suggestions_left,
     )
     .map(str::to_string)
@@ -221,7 +231,7 @@ fn expect_asset(program: &Program, asset: &AssetRef, diagnostics: &mut Diags) {
     } else {
         let close = closest(
             &asset.name.node,
-            program.asset_names_of(owner),
+            program.asset_names_of(owner).map(Some),
             &mut diagnostics.suggestions_left,
         );
         let d = Diagnostic::error(

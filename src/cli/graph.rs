@@ -1,6 +1,8 @@
 //! `dealcheck graph PATH… [--format dot|json]`
 
 use super::{err, out, Common};
+use dealcheck::diagnostic::cap_each_code;
+use dealcheck::limits::MAX_DIAGNOSTICS_PER_CODE;
 use dealcheck::report::graph::{graph, to_dot};
 use dealcheck::report::{render_diagnostic, DiagnosticRecord, Format};
 use dealcheck::{Diagnostic, RuleSet};
@@ -30,6 +32,7 @@ pub fn run(common: &Common, rule_set: RuleSet, format: Format) -> u8 {
 
 /// No graph: the diagnostics, as records under `--format json`, drawn on stderr otherwise.
 fn fail(common: &Common, rule_set: &RuleSet, diagnostics: &[Diagnostic], format: Format) -> u8 {
+    let diagnostics = cap_each_code(diagnostics.to_vec(), MAX_DIAGNOSTICS_PER_CODE);
     match format {
         Format::Json => {
             let records: Vec<DiagnosticRecord> = diagnostics
@@ -40,7 +43,7 @@ fn fail(common: &Common, rule_set: &RuleSet, diagnostics: &[Diagnostic], format:
             out(&format!("{json:#}\n"));
         }
         Format::Dot | Format::Text => {
-            for d in diagnostics {
+            for d in &diagnostics {
                 err(&render_diagnostic(d, rule_set.sources(), common.render()));
             }
         }

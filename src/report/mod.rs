@@ -129,6 +129,7 @@ impl Report {
             Location::Nowhere => (1, String::new(), 0),
         });
         diagnostics.dedup();
+        // Counted before they are capped: the summary counts every diagnostic found.
         let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
         let passed = rules.iter().filter(|r| r.passed).count();
         let summary = Summary {
@@ -139,6 +140,8 @@ impl Report {
             warnings: count(Severity::Warning),
             advice: count(Severity::Advice),
         };
+        let diagnostics =
+            crate::diagnostic::cap_each_code(diagnostics, crate::limits::MAX_DIAGNOSTICS_PER_CODE);
         let records = diagnostics
             .iter()
             .map(|d| DiagnosticRecord::new(d, sources))

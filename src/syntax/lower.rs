@@ -977,8 +977,11 @@ fn currency_of_sign(sign: &str) -> Text {
 /// The `///` lines right above `offset`, without their markers.
 pub(super) fn doc_before(text: &str, offset: usize) -> Option<Text> {
     let before = text.get(..offset)?;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    if !before.get(line_start..)?.trim().is_empty() {
+    // Only blanks may stand between the line's start and the item: look back over them alone
+    // (a search for the line's start would walk the whole line for every item on it).
+    let indent = before.len() - before.trim_end_matches([' ', '\t']).len();
+    let line_start = offset - indent;
+    if line_start > 0 && !before.get(..line_start)?.ends_with('\n') {
         return None;
     }
     let mut lines = Vec::new();
