@@ -123,6 +123,9 @@ fn dense_money_graph(c: &mut Criterion) {
     group.finish();
 }
 
+/// A rule set of `n` items of one shape.
+type Shape = fn(usize) -> String;
+
 /// Hostile shapes that were quadratic (docs/robustness.md), at doubling sizes: the time per
 /// item must stay flat as the count doubles. Checked as a user would, with a full report.
 fn hostile_shapes(c: &mut Criterion) {
@@ -131,7 +134,7 @@ fn hostile_shapes(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(3))
         .warm_up_time(Duration::from_secs(1))
         .sample_size(10);
-    let shapes: [(&str, fn(usize) -> String); 3] = [
+    let shapes: [(&str, Shape); 3] = [
         ("parties_on_one_line", |n| {
             let mut text = String::from("as of 2025-12-17 ");
             for i in 0..n {
