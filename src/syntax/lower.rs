@@ -259,7 +259,22 @@ impl<'s> Lowerer<'s> {
             terms: Vec::new(),
             span,
         };
-        while c.peek().is_some() {
+        self.lower_deal_items(&mut c, &mut deal)?;
+        c.finish()?;
+        // Vectors start at four slots: a deal with one status or five terms would carry
+        // the slack for as long as the rule set lives.
+        deal.parties.shrink_to_fit();
+        deal.statuses.shrink_to_fit();
+        deal.dated.shrink_to_fit();
+        deal.sources.shrink_to_fit();
+        deal.terms.shrink_to_fit();
+        Ok(deal)
+    }
+
+    /// The items of a deal (or of one part of a large one) into `deal`, up to the end of `c`.
+    fn lower_deal_items(&mut self, c: &mut Cursor<'_>, deal: &mut Deal) -> Lowered<()> {
+        let span = deal.span;
+        while c.peek().is_some_and(|rule| rule != Rule::EOI) {
             let item = c.any()?;
             match item.as_rule() {
                 Rule::deal_between => {
@@ -296,15 +311,37 @@ impl<'s> Lowerer<'s> {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The opening part of a deal too large to parse at once (`deal_opening`): its name, label
+    /// and first items; `lower_deal_part` adds the rest. `span` is the whole deal's.
+    pub(super) fn lower_deal_opening(&mut self, pair: P<'_>, span: Span) -> Lowered<Deal> {
+        let doc = doc_before(self.text, span.start as usize);
+        let mut c = self.cursor(pair);
+        let name = self.name(c.next(Rule::decl_name)?);
+        let label = self.optional_label(&mut c)?;
+        let mut deal = Deal {
+            name,
+            label,
+            doc,
+            parties: Vec::new(),
+            statuses: Vec::new(),
+            dated: Vec::new(),
+            sources: Vec::new(),
+            terms: Vec::new(),
+            span,
+        };
+        self.lower_deal_items(&mut c, &mut deal)?;
         c.finish()?;
-        // Vectors start at four slots: a deal with one status or five terms would carry
-        // the slack for as long as the rule set lives.
-        deal.parties.shrink_to_fit();
-        deal.statuses.shrink_to_fit();
-        deal.dated.shrink_to_fit();
-        deal.sources.shrink_to_fit();
-        deal.terms.shrink_to_fit();
         Ok(deal)
+    }
+
+    /// A later part of a large deal (`deal_part`, `deal_closing`): its items into `deal`.
+    pub(super) fn lower_deal_part(&mut self, pair: P<'_>, deal: &mut Deal) -> Lowered<()> {
+        let mut c = self.cursor(pair);
+        self.lower_deal_items(&mut c, deal)?;
+        c.finish()
     }
 
     fn lower_status(&mut self, pair: P<'_>) -> Lowered<Spanned<Status>> {

@@ -43,6 +43,13 @@ fn parse(file: FileId, text: &str, pack: bool) -> (Option<ast::File>, Vec<Diagno
         let (Some(&(start, _)), Some(&(_, end))) = (batch.first(), batch.last()) else {
             return;
         };
+        if let [(start, end)] = batch {
+            if end - start >= BATCH_BYTES {
+                if let Some(deal) = parse_large_deal(file, text, *start, *end, interned) {
+                    return out.add(Ok(deal));
+                }
+            }
+        }
         match parse_chunk(file, text, start, end, interned) {
             Ok(result) => out.add(Ok(result)),
             // Parse the batch item by item, so one broken item hides none of the others.
@@ -187,6 +194,96 @@ fn parse_chunk(
     Ok((tree, lowerer.diagnostics))
 }
 
+/// Parses a deal too large to parse at once in parts of about [`BATCH_BYTES`] (see
+/// `deal_opening` in the grammar): pest's token queue for a whole deal of a million terms took
+/// 2 GB. `None` when the chunk is not a deal, does not cut, or a part does not parse on its own;
+/// it is then parsed whole, which also reports any syntax error as usual.
+fn parse_large_deal(
+    file: FileId,
+    text: &str,
+    start: usize,
+    end: usize,
+    interned: &mut Interner,
+) -> Option<(ast::File, Vec<Diagnostic>)> {
+    let chunk = text.get(start..end)?;
+    let parts = chunks::deal_parts(chunk, BATCH_BYTES);
+    let (&(first_start, first_end), rest) = parts.split_first()?;
+    let (&(last_start, last_end), middle) = rest.split_last()?;
+    let part_text = |(s, e): (usize, usize)| chunk.get(s..e);
+    // Every part must parse before any is lowered: on a failure the whole deal is parsed again.
+    let opening = DealParser::parse(Rule::deal_opening, part_text((first_start, first_end))?)
+        .ok()?
+        .next()?;
+    let closing = DealParser::parse(Rule::deal_closing, part_text((last_start, last_end))?)
+        .ok()?
+        .next()?;
+    let keyword = opening.clone().into_inner().next()?.as_span().start();
+    let last_item_end = closing
+        .clone()
+        .into_inner()
+        .filter(|p| p.as_rule() != Rule::EOI)
+        .last()
+        .map_or(0, |p| p.as_span().end());
+    let closing_text = part_text((last_start, last_end))?;
+    let brace_end = closing_brace_end(closing_text, last_item_end)?;
+    let deal_span = crate::source::Span::new(
+        file,
+        start + first_start + keyword,
+        start + last_start + brace_end,
+    );
+    let mut lowerer = Lowerer::new(file, text, start + first_start, std::mem::take(interned));
+    let lowered = lowerer.lower_deal_opening(opening, deal_span);
+    let (mut interner, mut diagnostics) = (lowerer.interned, lowerer.diagnostics);
+    let mut deal = match lowered {
+        Ok(deal) => deal,
+        Err(d) => {
+            diagnostics.push(d);
+            *interned = interner;
+            return Some((ast::File { items: Vec::new() }, diagnostics));
+        }
+    };
+    for &(s, e) in middle.iter().chain([&(last_start, last_end)]) {
+        let rule = if s == last_start {
+            Rule::deal_closing
+        } else {
+            Rule::deal_part
+        };
+        let Some(pair) = DealParser::parse(rule, part_text((s, e))?)
+            .ok()
+            .and_then(|mut pairs| pairs.next())
+        else {
+            // A middle part that does not parse alone: the deal is parsed whole instead.
+            *interned = interner;
+            return None;
+        };
+        let mut lowerer = Lowerer::new(file, text, start + s, interner);
+        if let Err(d) = lowerer.lower_deal_part(pair, &mut deal) {
+            lowerer.diagnostics.push(d);
+        }
+        interner = lowerer.interned;
+        diagnostics.append(&mut lowerer.diagnostics);
+    }
+    *interned = interner;
+    deal.terms.shrink_to_fit();
+    let items = vec![ast::Item::Deal(Box::new(deal))];
+    Some((ast::File { items }, diagnostics))
+}
+
+/// Where the `}` that closes a deal ends, looking from `from` past white space and comments.
+fn closing_brace_end(text: &str, from: usize) -> Option<usize> {
+    let mut rest = text.get(from..)?;
+    loop {
+        let trimmed = rest.trim_start_matches([' ', '\t', '\r', '\n', '\u{feff}']);
+        if let Some(comment) = trimmed.strip_prefix("//") {
+            rest = comment.find('\n').and_then(|at| comment.get(at..))?;
+        } else if trimmed.starts_with('}') {
+            return Some(text.len() - trimmed.len() + 1);
+        } else {
+            return None;
+        }
+    }
+}
+
 /// Parses a lone question (the Q of reference §6). `offset` is where `text` starts in `file`.
 pub fn parse_question(
     file: FileId,
@@ -320,5 +417,56 @@ mod tests {
             assert!(diags.is_empty(), "{path}: {diags:#?}");
             assert!(tree.is_some());
         }
+    }
+
+    /// A deal of every kind of line, long enough to be parsed in parts.
+    fn large_deal(terms: usize, closing: &str) -> String {
+        let mut text =
+            String::from("party A\n/// The big one.\ndeal big \"Big\" {\n  between A, B\n");
+        for i in 0..terms {
+            text.push_str(&match i % 6 {
+                0 => {
+                    format!("  t{i}: pay {i}M USD from A to B for \"x {{ }}\n y\" on 2025-01-01\n")
+                }
+                1 => format!("  // a comment with pay in it {i}\n  status signed\n"),
+                2 => format!("  grant B may host A.m{i}\n    from 2025 until sometime in 2030s\n"),
+                3 => "  source \"https://example.com/}\"\n".to_string(),
+                4 => format!("  lease \"servers\" from A to B for 7 years worth {i}k USD\n"),
+                _ => format!("  x{i} : terminate big.t{} on 2026\n", i - 5),
+            });
+        }
+        text.push_str(closing);
+        text.push_str("party B\n");
+        text
+    }
+
+    #[test]
+    fn a_large_deal_parsed_in_parts_is_the_deal_parsed_whole() {
+        for closing in [
+            "}\n",
+            "} // done }\n",
+            "  pay 1 USD from A to B\n}\n\n// after\n",
+        ] {
+            let text = large_deal(3_000, closing);
+            assert!(text.len() > 4 * BATCH_BYTES);
+            let (whole, whole_diags) =
+                parse_chunk(FileId(0), &text, 0, text.len(), &mut Interner::default()).unwrap();
+            let (parts, diags) = parse_file(FileId(0), &text);
+            assert_eq!(diags, whole_diags);
+            assert!(diags.is_empty(), "{diags:#?}");
+            assert_eq!(parts.unwrap().items, whole.items, "closing {closing:?}");
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_in_a_large_deal_is_reported_as_in_a_small_one() {
+        let text = large_deal(3_000, "}\n").replace(
+            "  lease \"servers\" from A to B for 7 years worth 4k USD",
+            "  lease servers from A to B",
+        );
+        let (_, diags) = parse_file(FileId(0), &text);
+        let whole = parse_chunk(FileId(0), &text, 0, text.len(), &mut Interner::default());
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        assert_eq!(Err(diags[0].clone()), whole.map(|_| ()));
     }
 }
