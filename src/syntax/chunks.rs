@@ -1,7 +1,9 @@
 //! Cutting a file into chunks of whole items, before parsing, with a single byte scan.
 
+use super::scan::{pieces, Piece};
+
 /// Words that begin a top-level item.
-const ITEM_KEYWORDS: [&str; 8] = [
+pub(super) const ITEM_KEYWORDS: [&str; 8] = [
     "as", "party", "asset", "action", "channel", "event", "deal", "rule",
 ];
 
@@ -37,33 +39,12 @@ fn ranges(text: &str, starts: Vec<usize>) -> Vec<(usize, usize)> {
 fn starting_lines(text: &str, starts: fn(&[u8]) -> bool) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut found = vec![0usize];
-    let mut i = 0usize;
-    let mut in_string = false;
     let mut line_start = Some(0usize);
-    while let Some(&b) = bytes.get(i) {
-        if in_string {
-            match b {
-                b'\\' => i += 1,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            i += 1;
-            continue;
-        }
-        match b {
-            b'\n' => line_start = Some(i + 1),
-            b' ' | b'\t' | b'\r' => {}
-            b'"' => {
-                in_string = true;
-                line_start = None;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while bytes.get(i).is_some_and(|&c| c != b'\n') {
-                    i += 1;
-                }
-                continue;
-            }
-            _ => {
+    for (i, piece) in pieces(text) {
+        match piece {
+            Piece::Code(b'\n') => line_start = Some(i + 1),
+            Piece::Code(b' ' | b'\t' | b'\r') | Piece::Comment => {}
+            Piece::Code(_) => {
                 if let Some(start) = line_start {
                     if start > 0 && starts(bytes.get(i..).unwrap_or(&[])) {
                         found.push(start);
@@ -72,7 +53,6 @@ fn starting_lines(text: &str, starts: fn(&[u8]) -> bool) -> Vec<usize> {
                 line_start = None;
             }
         }
-        i += 1;
     }
     found.dedup();
     found
@@ -106,7 +86,7 @@ fn starts_item(rest: &[u8]) -> bool {
 }
 
 /// Words that begin an item of a deal's body.
-const DEAL_ITEM_KEYWORDS: [&str; 13] = [
+pub(super) const DEAL_ITEM_KEYWORDS: [&str; 13] = [
     "between",
     "status",
     "dated",

@@ -2,6 +2,7 @@
 //! diagnostic instead of a panic.
 
 use super::grammar::{is_keyword, Rule};
+use super::scan::Piece;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 use pest::iterators::{Pair, Pairs};
@@ -120,18 +121,7 @@ fn text_len(text: &str) -> usize {
 
 /// Where a `//` comment starts on one line, outside string literals.
 fn comment_start(line: &str) -> Option<usize> {
-    let bytes = line.as_bytes();
-    let (mut in_string, mut i) = (false, 0);
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\\' if in_string => i += 1,
-            b'"' => in_string = !in_string,
-            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+    super::scan::pieces(line).find_map(|(at, piece)| (piece == Piece::Comment).then_some(at))
 }
 
 #[cfg(test)]

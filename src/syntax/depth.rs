@@ -1,6 +1,7 @@
 //! A cheap scan that refuses input nested deeper than the parser's recursion can take, before
 //! pest sees it: deep nesting is a diagnostic, never a stack overflow.
 
+use super::scan::Piece;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::{FileId, Span};
 
@@ -9,31 +10,10 @@ pub use crate::limits::MAX_NESTING;
 /// The span of the first `(` that goes past [`MAX_NESTING`], if any. Strings and comments are
 /// skipped so their brackets do not count.
 pub fn check_nesting(text: &str, file: FileId, offset: usize) -> Result<(), Diagnostic> {
-    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0usize;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'"' => {
-                i += 1;
-                while let Some(&c) = bytes.get(i) {
-                    if c == b'\\' {
-                        i += 1;
-                    } else if c == b'"' {
-                        break;
-                    }
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while let Some(&c) = bytes.get(i) {
-                    if c == b'\n' {
-                        break;
-                    }
-                    i += 1;
-                }
-            }
-            b'(' => {
+    for (i, piece) in super::scan::pieces(text) {
+        match piece {
+            Piece::Code(b'(') => {
                 depth += 1;
                 if depth > MAX_NESTING {
                     let span = Span::new(file, offset + i, offset + i + 1);
@@ -48,10 +28,9 @@ pub fn check_nesting(text: &str, file: FileId, offset: usize) -> Result<(), Diag
                     ));
                 }
             }
-            b')' => depth = depth.saturating_sub(1),
+            Piece::Code(b')') => depth = depth.saturating_sub(1),
             _ => {}
         }
-        i += 1;
     }
     Ok(())
 }

@@ -149,7 +149,7 @@ pub(super) fn from_pest(
 
 /// The keywords that can start what `rule` stands for, for "did you mean": a keyword rule's
 /// own word, or the words a user picks from (`signed`, `years`, `before`, `grant`…).
-fn keywords_of(rule: Rule) -> Vec<String> {
+pub(super) fn keywords_of(rule: Rule) -> Vec<String> {
     let words: &[&str] = match rule {
         Rule::status => &["signed", "announced", "reported", "proposed", "terminated"],
         Rule::verdict => &["yes", "no", "unknown"],
@@ -170,8 +170,9 @@ fn keywords_of(rule: Rule) -> Vec<String> {
         ],
         Rule::window => &["from", "until", "for", "on", "during"],
         other if is_keyword(other) => {
+            // Punctuation rules (`OPEN` is `(`) are keyword rules too: only the table's words.
             let word = format!("{other:?}").to_ascii_lowercase();
-            return if word.chars().all(|c| c.is_ascii_lowercase()) {
+            return if super::KEYWORDS.contains(&word.as_str()) {
                 vec![word]
             } else {
                 Vec::new()

@@ -7,6 +7,7 @@ mod error;
 mod grammar;
 mod lower;
 mod lower_rule;
+mod scan;
 
 pub use depth::MAX_NESTING;
 
@@ -468,5 +469,69 @@ mod tests {
         let whole = parse_chunk(FileId(0), &text, 0, text.len(), &mut Interner::default());
         assert_eq!(diags.len(), 1, "{diags:#?}");
         assert_eq!(Err(diags[0].clone()), whole.map(|_| ()));
+    }
+
+    /// The keyword rules of the grammar whose own text is their name (`DEAL` is `deal`).
+    fn grammar_keywords() -> Vec<String> {
+        let mut words: Vec<String> = Rule::all_rules()
+            .iter()
+            .filter(|rule| grammar::is_keyword(**rule))
+            .map(|rule| (*rule, format!("{rule:?}").to_ascii_lowercase()))
+            .filter(|(rule, word)| {
+                DealParser::parse(*rule, word).is_ok_and(|pairs| pairs.as_str().len() == word.len())
+            })
+            .map(|(_, word)| word)
+            .collect();
+        words.sort();
+        words
+    }
+
+    #[test]
+    fn the_keyword_table_is_the_grammar_s() {
+        let mut table: Vec<String> = KEYWORDS.iter().map(|k| (*k).to_string()).collect();
+        table.sort();
+        assert_eq!(grammar_keywords(), table);
+    }
+
+    #[test]
+    fn every_keyword_fails_to_parse_as_a_name_and_a_longer_word_does_not() {
+        for keyword in KEYWORDS {
+            let whole = |text: &str| {
+                DealParser::parse(Rule::name, text).is_ok_and(|p| p.as_str().len() == text.len())
+            };
+            assert!(!whole(keyword), "`{keyword}` parsed as a name");
+            assert!(whole(&format!("{keyword}_x")), "`{keyword}_x` is a name");
+        }
+    }
+
+    #[test]
+    fn chunking_and_hints_use_only_keywords_of_the_table() {
+        for word in chunks::ITEM_KEYWORDS
+            .iter()
+            .chain(&chunks::DEAL_ITEM_KEYWORDS)
+        {
+            assert!(KEYWORDS.contains(word), "chunking: `{word}`");
+        }
+        for rule in Rule::all_rules() {
+            for word in error::keywords_of(*rule) {
+                assert!(
+                    KEYWORDS.contains(&word.as_str()),
+                    "hint for {rule:?}: `{word}`"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_language_reference_lists_every_reserved_word() {
+        let doc = std::fs::read_to_string("docs/language.md").unwrap();
+        let start = doc.find("reserved: `").unwrap() + "reserved: `".len();
+        let end = start + doc[start..].find('`').unwrap();
+        let mut listed: Vec<String> = doc[start..end]
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        listed.sort();
+        assert_eq!(listed, grammar_keywords());
     }
 }

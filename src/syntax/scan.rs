@@ -1,0 +1,83 @@
+//! The one scan of `.deal` text outside string literals and comments, shared by the passes that
+//! look at raw text before (or beside) pest: cutting a file into items, the nesting guard, and
+//! trimming a pair's trailing comment. Each used to carry its own copy of these rules.
+
+/// What the scan meets at a byte offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Piece {
+    /// A byte of code (outside strings and comments). A string's opening `"` is one; its body
+    /// and closing `"` are skipped (a `\` escapes the next byte).
+    Code(u8),
+    /// A `//` comment starts here; it runs to the line's end, which is not part of it.
+    Comment,
+}
+
+/// The pieces of `text`, with their byte offsets.
+pub(super) fn pieces(text: &str) -> Pieces<'_> {
+    Pieces {
+        bytes: text.as_bytes(),
+        at: 0,
+    }
+}
+
+pub(super) struct Pieces<'t> {
+    bytes: &'t [u8],
+    at: usize,
+}
+
+impl Iterator for Pieces<'_> {
+    type Item = (usize, Piece);
+
+    fn next(&mut self) -> Option<(usize, Piece)> {
+        let start = self.at;
+        let b = *self.bytes.get(start)?;
+        match b {
+            b'"' => {
+                let mut i = start + 1;
+                while let Some(&c) = self.bytes.get(i) {
+                    i += if c == b'\\' { 2 } else { 1 };
+                    if c == b'"' {
+                        break;
+                    }
+                }
+                self.at = i.min(self.bytes.len());
+                Some((start, Piece::Code(b'"')))
+            }
+            b'/' if self.bytes.get(start + 1) == Some(&b'/') => {
+                let rest = self.bytes.get(start..).unwrap_or(&[]);
+                let len = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
+                self.at = start + len;
+                Some((start, Piece::Comment))
+            }
+            _ => {
+                self.at = start + 1;
+                Some((start, Piece::Code(b)))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pieces, Piece};
+
+    #[test]
+    fn strings_and_comments_are_skipped_whole() {
+        let text = "a \"b // \\\" (\" // c \"\n(";
+        let found: Vec<(usize, Piece)> = pieces(text).collect();
+        assert_eq!(
+            found,
+            [
+                (0, Piece::Code(b'a')),
+                (1, Piece::Code(b' ')),
+                (2, Piece::Code(b'"')),
+                (13, Piece::Code(b' ')),
+                (14, Piece::Comment),
+                (20, Piece::Code(b'\n')),
+                (21, Piece::Code(b'(')),
+            ]
+        );
+        // An unterminated string runs to the end.
+        assert_eq!(pieces("\"abc").count(), 1);
+    }
+}
