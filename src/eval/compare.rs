@@ -160,19 +160,25 @@ impl Evaluator<'_> {
     /// Lists flow terms with what they did (`counts` toward a sum, `returns` money) on the days
     /// they are in force; the caller deduplicates once, after every value is in.
     fn note_flows(&self, explanation: &mut Explanation, terms: &[TermId], effect: &'static str) {
-        let all = crate::model::time::Interval::ALL;
+        use crate::model::time::Interval;
         for &id in terms {
-            let days = self.world.window(id).map_or(all, |w| w.possible());
-            let note = super::explain::term_note(
-                self.world,
-                self.sources,
-                id,
-                effect,
-                None,
-                "certainly",
-                days,
-            );
-            explanation.terms.push(note);
+            // A flow whose start (or end) is not known exactly is in force only possibly on the
+            // days it may or may not have started (or ended) yet.
+            let (certain, possible) = match self.world.window(id) {
+                Some(w) => (w.certain(), w.possible()),
+                None => (Interval::ALL, Interval::ALL),
+            };
+            for (certainty, days) in super::explain::by_certainty(certain, possible) {
+                explanation.terms.push(super::explain::term_note(
+                    self.world,
+                    self.sources,
+                    id,
+                    effect,
+                    None,
+                    certainty,
+                    days,
+                ));
+            }
         }
     }
 
@@ -188,7 +194,7 @@ impl Evaluator<'_> {
                 let s = if currency.is_none() {
                     "0".to_string()
                 } else {
-                    format!("{range} {c}")
+                    range.describe(&format!(" {c}"))
                 };
                 if n == 0 {
                     s
@@ -196,7 +202,7 @@ impl Evaluator<'_> {
                     format!("{s} (from {n} term{})", if n == 1 { "" } else { "s" })
                 }
             }
-            Val::Percent { range, .. } => format!("{range}%"),
+            Val::Percent { range, .. } => range.describe_percent(),
             Val::Number(r) => r.to_string(),
             Val::Duration(d) => {
                 let unit = |n: i32, one: &str| match n {

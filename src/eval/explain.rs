@@ -149,6 +149,29 @@ pub fn not_in_force_note(world: &World<'_>, deal: usize) -> String {
     }
 }
 
+/// The days a term certainly covers, then the days on either side it only possibly covers
+/// (before it certainly started, after it may have ended), each with its certainty word; the
+/// possible days are a superset of the certain ones.
+pub fn by_certainty(certain: Interval, possible: Interval) -> Vec<(&'static str, Interval)> {
+    if possible.is_empty() {
+        return Vec::new();
+    }
+    if certain.is_empty() {
+        return vec![("possibly", possible)];
+    }
+    [
+        ("certainly", certain),
+        (
+            "possibly",
+            Interval::new(possible.start, certain.start.pred()),
+        ),
+        ("possibly", Interval::new(certain.end.succ(), possible.end)),
+    ]
+    .into_iter()
+    .filter(|(_, days)| !days.is_empty())
+    .collect()
+}
+
 /// A note about one term.
 pub fn term_note(
     world: &World<'_>,

@@ -288,7 +288,7 @@ impl<'w> Evaluator<'w> {
             );
         }
         if verdict == Verdict::No && !owns && !days.possible.is_empty() {
-            self.note_missing_right(&mut explanation, &involved, &what);
+            self.note_missing_right(&mut explanation, &involved, &what, days.possible);
         }
         for deal in left_out {
             explanation
@@ -312,6 +312,7 @@ impl<'w> Evaluator<'w> {
         explanation: &mut Explanation,
         involved: &[(TermId, &'static str, PartyId)],
         what: &str,
+        within: Interval,
     ) {
         if explanation.terms.iter().any(|t| t.effect == "permits") {
             return;
@@ -328,9 +329,10 @@ impl<'w> Evaluator<'w> {
             elsewhere += 1;
             if elsewhere <= Self::MAX_RIGHTS_ELSEWHERE {
                 explanation.notes.push(format!(
-                    "`{}` permits {} only on {days}, none of them in the question's time",
+                    "`{}` permits {} only on {days}, none of them in the question's time{}",
                     program.term_name(id),
-                    program.party_name(actor)
+                    program.party_name(actor),
+                    self.cut_clause(id, within)
                 ));
             }
         }
@@ -361,38 +363,72 @@ impl<'w> Evaluator<'w> {
         };
         let certain = window.certain().intersect(within);
         let possible = window.possible().intersect(within);
-        if possible.is_empty() {
+        for (certainty, days) in super::explain::by_certainty(certain, possible) {
+            explanation.terms.push(term_note(
+                self.world,
+                self.sources,
+                id,
+                effect,
+                party.clone(),
+                certainty,
+                days,
+            ));
+        }
+        self.note_cuts(explanation, id, within);
+    }
+
+    /// The terminations that cut a term's window within `within` (days it would apply on as
+    /// written but does not), each as a deciding term: a right ended early is the termination's
+    /// doing, and the reader must be able to find it.
+    fn note_cuts(&self, explanation: &mut Explanation, id: TermId, within: Interval) {
+        let (Some(window), written) = (self.world.window(id), self.world.written_window(id)) else {
+            return;
+        };
+        let lost = written.possible().intersect(within);
+        if lost.is_empty() || window.possible().intersect(within) == lost {
             return;
         }
-        if !certain.is_empty() {
+        for (terminator, at) in self.world.terminations_of(id) {
+            let cut = Interval::new(at.lo, written.possible().end).intersect(within);
+            if cut.is_empty() {
+                continue;
+            }
+            let certainty = if at.lo == at.hi {
+                "certainly"
+            } else {
+                "possibly"
+            };
             explanation.terms.push(term_note(
                 self.world,
                 self.sources,
-                id,
-                effect,
-                party.clone(),
-                "certainly",
-                certain,
+                terminator,
+                "cuts",
+                Some(program_term_name(self.world, id)),
+                certainty,
+                cut,
             ));
         }
-        let flanks = if certain.is_empty() {
-            vec![possible]
+    }
+
+    /// ` (cut by `cut#1` from 2027-01-01)` when terminations cut the term's window within
+    /// `within`.
+    fn cut_clause(&self, id: TermId, within: Interval) -> String {
+        let program = self.world.program;
+        let names: Vec<String> = self
+            .world
+            .terminations_of(id)
+            .into_iter()
+            .map(|(t, at)| format!("`{}` from {at}", program.term_name(t)))
+            .collect();
+        let lost = self.world.written_window(id).possible().intersect(within);
+        let kept = self
+            .world
+            .window(id)
+            .map(|w| w.possible().intersect(within));
+        if names.is_empty() || lost.is_empty() || kept == Some(lost) {
+            String::new()
         } else {
-            vec![
-                Interval::new(possible.start, certain.start.pred()),
-                Interval::new(certain.end.succ(), possible.end),
-            ]
-        };
-        for flank in flanks.into_iter().filter(|f| !f.is_empty()) {
-            explanation.terms.push(term_note(
-                self.world,
-                self.sources,
-                id,
-                effect,
-                party.clone(),
-                "possibly",
-                flank,
-            ));
+            format!(" (cut by {})", names.join(", "))
         }
     }
 
@@ -544,4 +580,9 @@ impl<'w> Evaluator<'w> {
             explanation,
         })
     }
+}
+
+/// A term's name as explanations show it, shared.
+fn program_term_name(world: &World<'_>, id: TermId) -> crate::ast::Text {
+    crate::ast::Text::from(world.program.term_name(id).as_str())
 }

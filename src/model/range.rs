@@ -138,22 +138,56 @@ pub fn short_amount(value: Decimal) -> String {
     value.normalize().to_string()
 }
 
+impl Range {
+    /// The range as a reader would say it, `unit` after each amount (`" USD"`, `"%"`): `38B USD`,
+    /// `up to 50B USD`, `at least 6.3B USD`, `between 100B and 138B USD`, `more than 210M USD,
+    /// at most 650M USD` (an open end is "more than" / "less than", never "between").
+    pub fn describe(&self, unit: &str) -> String {
+        self.describe_with(unit, short_amount)
+    }
+
+    /// [`Range::describe`] of a percentage: each end to two decimals, and said to be rounded
+    /// when it was (`about 6.67%`, not `6.666667%`).
+    pub fn describe_percent(&self) -> String {
+        let rounded = |v: Decimal| v.round_dp(2);
+        let exact = rounded(self.lo) == self.lo && self.hi.is_none_or(|h| rounded(h) == h);
+        let text = self.describe_with("", |v| format!("{}%", rounded(v).normalize()));
+        match (exact, self.is_exact()) {
+            (true, _) => text,
+            (false, true) => format!("about {text}"),
+            (false, false) => format!("{text} (rounded)"),
+        }
+    }
+
+    fn describe_with(&self, unit: &str, show: impl Fn(Decimal) -> String) -> String {
+        let lower = |v: Decimal| {
+            if self.lo_open {
+                format!("more than {}{unit}", show(v))
+            } else {
+                format!("at least {}{unit}", show(v))
+            }
+        };
+        match self.hi {
+            _ if self.is_exact() => format!("{}{unit}", show(self.lo)),
+            None if self.lo.is_zero() => format!("some amount above 0{unit}"),
+            None => lower(self.lo),
+            Some(hi) if self.lo.is_zero() && self.lo_open && !self.hi_open => {
+                format!("up to {}{unit}", show(hi))
+            }
+            Some(hi) if !self.lo_open && !self.hi_open => {
+                format!("between {} and {}{unit}", show(self.lo), show(hi))
+            }
+            Some(hi) => {
+                let upper = if self.hi_open { "less than" } else { "at most" };
+                format!("{}, {upper} {}{unit}", lower(self.lo), show(hi))
+            }
+        }
+    }
+}
+
 impl fmt::Display for Range {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.hi {
-            _ if self.is_exact() => write!(f, "{}", short_amount(self.lo)),
-            None if self.lo.is_zero() => f.write_str("some amount above 0"),
-            None => write!(f, "at least {}", short_amount(self.lo)),
-            Some(hi) if self.lo.is_zero() && self.lo_open => {
-                write!(f, "up to {}", short_amount(hi))
-            }
-            Some(hi) => write!(
-                f,
-                "between {} and {}",
-                short_amount(self.lo),
-                short_amount(hi)
-            ),
-        }
+        f.write_str(&self.describe(""))
     }
 }
 
@@ -213,6 +247,42 @@ mod tests {
         assert_eq!(
             s.add(&Range::from_amount(&Amount::Undisclosed)).unwrap().hi,
             None
+        );
+    }
+
+    #[test]
+    fn ranges_read_as_a_reader_would_say_them() {
+        let open_low = Range {
+            lo: d(210_000_000),
+            lo_open: true,
+            hi: Some(d(650_000_000)),
+            hi_open: false,
+        };
+        assert_eq!(
+            open_low.describe(" USD"),
+            "more than 210M USD, at most 650M USD"
+        );
+        assert_eq!(
+            Range::closed(d(1), d(2)).describe(" USD"),
+            "between 1 and 2 USD"
+        );
+        let up_to = Range::from_amount(&Amount::UpTo(d(50)));
+        assert_eq!(up_to.describe(" USD"), "up to 50 USD");
+        let more_than = Range {
+            hi: None,
+            ..open_low
+        };
+        assert_eq!(more_than.describe(" USD"), "more than 210M USD");
+    }
+
+    #[test]
+    fn percentages_are_rounded_and_say_so() {
+        let third = D::from(20) / D::from(3);
+        assert_eq!(Range::exact(third).describe_percent(), "about 6.67%");
+        assert_eq!(Range::exact(d(60)).describe_percent(), "60%");
+        assert_eq!(
+            Range::closed(D::from(10) / D::from(3), d(10)).describe_percent(),
+            "between 3.33% and 10% (rounded)"
         );
     }
 

@@ -262,6 +262,17 @@ impl<'p> World<'p> {
         cut
     }
 
+    /// The `terminate` terms that take effect on a term (aimed at it or at its deal), each with
+    /// its day: for explanations, which name the termination that cut a window.
+    pub fn terminations_of(&self, id: TermId) -> Vec<(TermId, Point)> {
+        let program = self.program;
+        program
+            .terminators_of(Target::Term(id))
+            .chain(program.terminators_of(Target::Deal(id.deal())))
+            .filter_map(|t| Some((t, self.termination_day(t)?)))
+            .collect()
+    }
+
     /// Where the whole of a deal stops applying: its `terminated on`, and `terminate` terms aimed
     /// at the deal (the earliest wins). Remembered only when working it out met no cycle: then
     /// it does not depend on which term asked (a term whose cut is being worked out sees none),
