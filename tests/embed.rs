@@ -170,9 +170,15 @@ fn a_roundtrip_lists_the_flows_in_and_back() {
     assert_eq!(counts[0].term, "stake#1");
     assert_eq!(returns, 20);
     assert_eq!(
-        e.notes,
-        vec!["… and 30 more flows that can carry money back".to_string()]
+        e.notes.last().map(String::as_str),
+        Some("… and 30 more flows that can carry money back")
     );
+    // How it comes back: the first five paths, and the steps that limit it, counted past five.
+    let how = &e.notes[..e.notes.len() - 1];
+    assert_eq!(how.len(), 2, "{how:?}");
+    assert_eq!(how[0].matches(" → I (1M USD)").count(), 5, "{}", how[0]);
+    assert!(how[1].starts_with("what limits it: "), "{}", how[1]);
+    assert!(how[1].ends_with(" and 20 more steps"), "{}", how[1]);
 }
 
 #[test]

@@ -29,6 +29,8 @@ enum Val {
         range: Range,
         flows_in: Vec<TermId>,
         back: Vec<TermId>,
+        /// How the money of a `roundtrip` comes back, and what limits it, in words.
+        how: Vec<String>,
     },
     Number(Range),
     Duration(crate::ast::Duration),
@@ -130,7 +132,13 @@ impl Evaluator<'_> {
         for val in [&l, &r] {
             match val {
                 Val::Money { terms, .. } => self.note_flows(&mut explanation, terms, "counts"),
-                Val::Percent { flows_in, back, .. } => {
+                Val::Percent {
+                    flows_in,
+                    back,
+                    how,
+                    ..
+                } => {
+                    explanation.notes.extend(how.iter().cloned());
                     self.note_flows(&mut explanation, flows_in, "counts");
                     let listed = back.len().min(MAX_FLOWS_BACK);
                     self.note_flows(
@@ -262,6 +270,7 @@ impl Evaluator<'_> {
                 terms: Vec::new(),
             },
             Value::Percent(p) => Val::Percent {
+                how: Vec::new(),
                 range: Range::exact(*p),
                 flows_in: Vec::new(),
                 back: Vec::new(),
@@ -281,10 +290,12 @@ impl Evaluator<'_> {
                     .money()
                     .roundtrip(program, party(a)?, party(b)?)
                     .map_err(clash)?;
+                let how = roundtrip_words(self.world, &found);
                 Val::Percent {
                     range: found.share,
                     flows_in: found.flow_in.terms,
                     back: found.back,
+                    how,
                 }
             }
             Value::Valuation(q) => self.valuation(party(q)?),
@@ -381,4 +392,52 @@ fn year_as_number(value: &Value, val: Val, other: &Val) -> Val {
         }
         _ => val,
     }
+}
+
+/// A roundtrip's paths back and its bottleneck as notes: `money comes back by Norva → Helix
+/// (50M USD)`, `what limits it: Norva → Helix (50M USD)`.
+fn roundtrip_words(
+    world: &crate::model::world::World<'_>,
+    found: &crate::model::money::Roundtrip,
+) -> Vec<String> {
+    let program = world.program;
+    let currency = found.flow_in.currency.as_deref().unwrap_or("");
+    let amount = |v: Decimal| Range::exact(v).describe(&format!(" {currency}"));
+    let path = |nodes: &[usize]| {
+        nodes
+            .iter()
+            .map(|&n| program.party_name(n))
+            .collect::<Vec<_>>()
+            .join(" → ")
+    };
+    // Paths are found with every flow at its least: say so when amounts are ranges.
+    let least = if found.share.is_exact() {
+        ""
+    } else {
+        " (each flow at its least)"
+    };
+    let mut words = Vec::new();
+    if !found.paths.is_empty() {
+        let paths: Vec<String> = found
+            .paths
+            .iter()
+            .map(|(nodes, carried)| format!("{} ({})", path(nodes), amount(*carried)))
+            .collect();
+        words.push(format!("money comes back by {}{least}", paths.join("; ")));
+    }
+    if !found.bottleneck.is_empty() && !found.paths.is_empty() {
+        const LISTED: usize = 5;
+        let steps: Vec<String> = found
+            .bottleneck
+            .iter()
+            .take(LISTED)
+            .map(|((a, b), c)| format!("{} ({})", path(&[*a, *b]), amount(*c)))
+            .collect();
+        let more = match found.bottleneck.len().saturating_sub(LISTED) {
+            0 => String::new(),
+            n => format!(" and {n} more steps"),
+        };
+        words.push(format!("what limits it: {}{more}", steps.join(", ")));
+    }
+    words
 }

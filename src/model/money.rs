@@ -103,6 +103,11 @@ pub struct Roundtrip {
     pub share: Range,
     pub flow_in: Sum,
     pub back: Vec<TermId>,
+    /// How the money comes back, at the flows' least amounts: paths of groups from E to I,
+    /// each with what it carries (the first few, the largest first).
+    pub paths: Vec<(Vec<PartyId>, Decimal)>,
+    /// The steps (group to group) that limit what comes back, each with its capacity.
+    pub bottleneck: Vec<((PartyId, PartyId), Decimal)>,
 }
 
 /// The graph edge of a flow in one world (`None` when its term has no amount, or a currency
@@ -196,6 +201,8 @@ impl MoneyGraph {
             share: Range::ZERO,
             flow_in,
             back: Vec::new(),
+            paths: Vec::new(),
+            bottleneck: Vec::new(),
         };
         let Some(currency) = flow_in.currency.as_deref().and_then(Currency::new) else {
             return Ok(nothing_back(flow_in));
@@ -238,22 +245,27 @@ impl MoneyGraph {
         // A max-flow cut short by its budget is a lower bound: sound for the lowest share; the
         // highest share then falls back to 100%, so an answer may be unknown but never wrong.
         let hundred = Decimal::ONE_HUNDRED;
-        // Lowest share: least that can come back over the most that went in.
+        // Lowest share: least that can come back over the most that went in. Its search, on
+        // the flows' least amounts, shows how the money comes back.
+        let mut how = None;
         let lo = match flow_in.range.hi {
             None => Decimal::ZERO,
             Some(fin) => {
-                let (back_lo, _) = max_flow(program, &back, e, i, fin, |r| r.lo, &mut budget);
-                back_lo
+                let found = max_flow(program, &back, e, i, fin, |r| r.lo, &mut budget);
+                let share = found
+                    .total
                     .checked_div(fin)
                     .unwrap_or(Decimal::ZERO)
-                    .min(Decimal::ONE)
+                    .min(Decimal::ONE);
+                how = found.complete.then_some(found);
+                share
             }
         };
         // Highest share: most that can come back over the least that went in.
         let fin_lo = flow_in.range.lo;
         let hi = if fin_lo.is_zero() {
             let cap = Decimal::ONE;
-            let (back, complete) = max_flow(
+            let found = max_flow(
                 program,
                 &back,
                 e,
@@ -262,7 +274,7 @@ impl MoneyGraph {
                 |r| r.hi.unwrap_or(cap),
                 &mut budget,
             );
-            if back > Decimal::ZERO || !complete {
+            if found.total > Decimal::ZERO || !found.complete {
                 Decimal::ONE
             } else {
                 Decimal::ZERO
@@ -270,11 +282,15 @@ impl MoneyGraph {
         } else {
             let pick = |r: &Range| r.hi.unwrap_or(fin_lo);
             match max_flow(program, &back, e, i, fin_lo, pick, &mut budget) {
-                (back_hi, true) => back_hi
+                MaxFlow {
+                    total,
+                    complete: true,
+                    ..
+                } => total
                     .checked_div(fin_lo)
                     .unwrap_or(Decimal::ONE)
                     .min(Decimal::ONE),
-                (_, false) => Decimal::ONE,
+                MaxFlow { .. } => Decimal::ONE,
             }
         };
         let pct = |d: Decimal| {
@@ -296,10 +312,13 @@ impl MoneyGraph {
         };
         let mut share = Range::closed(pct(lo), pct(hi.max(lo)));
         share.lo_open = lo_open;
+        let (paths, bottleneck) = how.map_or((Vec::new(), Vec::new()), |f| (f.paths, f.bottleneck));
         Ok(Roundtrip {
             share,
             flow_in,
             back: back.iter().map(|x| x.term()).collect(),
+            paths,
+            bottleneck,
         })
     }
 }
@@ -367,6 +386,17 @@ fn reachable(
 /// know `min(max-flow, cap)`, and it keeps unbounded amounts finite. Each edge the searches
 /// look at spends one unit of `budget`; when it runs out, the flow found so far is returned
 /// with `false` (a lower bound, not the maximum).
+/// What a max-flow found: how much, whether the search ran to its end, and how the money goes.
+struct MaxFlow {
+    total: Decimal,
+    complete: bool,
+    /// The flow split into paths (groups from source to sink), each with what it carries, the
+    /// largest first.
+    paths: Vec<(Vec<PartyId>, Decimal)>,
+    /// The steps that limit the flow (a minimum cut), each with its capacity.
+    bottleneck: Vec<((PartyId, PartyId), Decimal)>,
+}
+
 fn max_flow(
     program: &Program,
     edges: &[&Edge],
@@ -375,7 +405,7 @@ fn max_flow(
     cap: Decimal,
     pick: impl Fn(&Range) -> Decimal,
     budget: &mut usize,
-) -> (Decimal, bool) {
+) -> MaxFlow {
     let mut capacity: HashMap<(PartyId, PartyId), Decimal> = HashMap::new();
     let mut neighbours: HashMap<PartyId, Vec<PartyId>> = HashMap::new();
     for edge in edges {
@@ -389,6 +419,13 @@ fn max_flow(
         neighbours.entry(a).or_default().push(b);
         neighbours.entry(b).or_default().push(a);
     }
+    let original = capacity.clone();
+    let unfinished = |total| MaxFlow {
+        total,
+        complete: false,
+        paths: Vec::new(),
+        bottleneck: Vec::new(),
+    };
     let mut total = Decimal::ZERO;
     while total < cap {
         // Shortest augmenting path by breadth-first search.
@@ -400,7 +437,7 @@ fn max_flow(
             }
             for &m in neighbours.get(&n).map_or(&[][..], |v| v.as_slice()) {
                 if *budget == 0 {
-                    return (total, false);
+                    return unfinished(total);
                 }
                 *budget -= 1;
                 let residual = capacity.get(&(n, m)).copied().unwrap_or(Decimal::ZERO);
@@ -436,7 +473,104 @@ fn max_flow(
         }
         total += bottleneck;
     }
-    (total, true)
+    // The money on each step: what its capacity lost (steps both ways net out).
+    let mut carried: HashMap<(PartyId, PartyId), Decimal> = HashMap::new();
+    for (&(a, b), &c) in &original {
+        let left = capacity.get(&(a, b)).copied().unwrap_or(Decimal::ZERO);
+        if c > left {
+            carried.insert((a, b), c - left);
+        }
+    }
+    let paths = flow_paths(&mut carried, &neighbours, source, sink, budget);
+    // The groups still reachable once the flow is through; the steps leaving them are full.
+    let mut reached = rustc_hash::FxHashSet::default();
+    let mut queue = VecDeque::from([source]);
+    reached.insert(source);
+    while let Some(n) = queue.pop_front() {
+        for &m in neighbours.get(&n).map_or(&[][..], |v| v.as_slice()) {
+            let residual = capacity.get(&(n, m)).copied().unwrap_or(Decimal::ZERO);
+            if residual > Decimal::ZERO && reached.insert(m) {
+                queue.push_back(m);
+            }
+        }
+    }
+    // Nothing limits a flow that reached its cap (all that went in can come back).
+    let mut bottleneck: Vec<((PartyId, PartyId), Decimal)> = original
+        .iter()
+        .filter(|_| total < cap)
+        .filter(|(&(a, b), &c)| c > Decimal::ZERO && reached.contains(&a) && !reached.contains(&b))
+        .map(|(&step, &c)| (step, c))
+        .collect();
+    bottleneck.sort_unstable();
+    MaxFlow {
+        total,
+        complete: true,
+        paths,
+        bottleneck,
+    }
+}
+
+/// Most paths of a roundtrip's money listed.
+const MAX_PATHS: usize = 5;
+
+/// The first [`MAX_PATHS`] paths of a flow from `source` to `sink`, each with what it carries:
+/// repeatedly follow steps that carry money and take the least of them off each.
+fn flow_paths(
+    carried: &mut HashMap<(PartyId, PartyId), Decimal>,
+    neighbours: &HashMap<PartyId, Vec<PartyId>>,
+    source: PartyId,
+    sink: PartyId,
+    budget: &mut usize,
+) -> Vec<(Vec<PartyId>, Decimal)> {
+    let mut paths = Vec::new();
+    while paths.len() < MAX_PATHS {
+        let mut previous: HashMap<PartyId, PartyId> = HashMap::new();
+        let mut queue = VecDeque::from([source]);
+        while let Some(n) = queue.pop_front() {
+            if n == sink {
+                break;
+            }
+            for &m in neighbours.get(&n).map_or(&[][..], |v| v.as_slice()) {
+                if *budget == 0 {
+                    return paths;
+                }
+                *budget -= 1;
+                let money = carried.get(&(n, m)).copied().unwrap_or(Decimal::ZERO);
+                if m != source && money > Decimal::ZERO && !previous.contains_key(&m) {
+                    previous.insert(m, n);
+                    queue.push_back(m);
+                }
+            }
+        }
+        if !previous.contains_key(&sink) {
+            break;
+        }
+        let mut nodes = vec![sink];
+        let mut n = sink;
+        while let Some(&p) = previous.get(&n) {
+            nodes.push(p);
+            n = p;
+        }
+        nodes.reverse();
+        let amount = nodes
+            .windows(2)
+            .filter_map(|w| match w {
+                [a, b] => carried.get(&(*a, *b)).copied(),
+                _ => None,
+            })
+            .min()
+            .unwrap_or(Decimal::ZERO);
+        for w in nodes.windows(2) {
+            if let [a, b] = w {
+                if let Some(c) = carried.get_mut(&(*a, *b)) {
+                    *c -= amount;
+                }
+            }
+        }
+        paths.push((nodes, amount));
+    }
+    paths.sort_by(|a, b| b.1.cmp(&a.1));
+    paths
 }
 
 #[cfg(test)]
