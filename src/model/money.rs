@@ -569,7 +569,7 @@ fn flow_paths(
         }
         paths.push((nodes, amount));
     }
-    paths.sort_by(|a, b| b.1.cmp(&a.1));
+    paths.sort_by_key(|p| std::cmp::Reverse(p.1));
     paths
 }
 
