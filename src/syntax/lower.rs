@@ -48,7 +48,7 @@ impl<'s> Lowerer<'s> {
         span_of(pair, self.file, self.offset)
     }
 
-    fn cursor<'i>(&self, pair: P<'i>) -> Cursor<'i> {
+    pub(super) fn cursor<'i>(&self, pair: P<'i>) -> Cursor<'i> {
         Cursor::new(pair, self.file, self.offset)
     }
 

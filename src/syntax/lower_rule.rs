@@ -16,17 +16,18 @@ impl Lowerer<'_> {
         pair: P<'_>,
         doc: Option<Text>,
     ) -> Lowered<crate::ast::Rule> {
-        let span = super::cursor::span_of(&pair, self.file, self.offset);
-        let mut inner = pair.into_inner();
-        let mut name = None;
-        let mut label = None;
+        let span = self.pair_span(&pair);
+        let mut c = self.cursor(pair);
+        let name = self.name(c.next(Rule::decl_name)?);
+        let label = match c.optional(Rule::label) {
+            Some(label) => Some(self.lower_label(label)?),
+            None => None,
+        };
         let mut assumptions = Vec::new();
         let mut checks = Vec::new();
-        for child in inner.by_ref() {
+        while c.peek().is_some() {
+            let child = c.any()?;
             match child.as_rule() {
-                Rule::RULE => {}
-                Rule::decl_name => name = Some(self.name(child)),
-                Rule::label => label = Some(self.lower_label(child)?),
                 Rule::assuming => assumptions.push(self.lower_assuming(child)?),
                 Rule::ask | Rule::assert => match self.lower_check(child) {
                     Ok(check) => checks.push(check),
@@ -40,7 +41,6 @@ impl Lowerer<'_> {
                 }
             }
         }
-        let name = name.ok_or_else(|| Diagnostic::internal(Some(span), "rule without a name"))?;
         assumptions.shrink_to_fit();
         checks.shrink_to_fit();
         Ok(crate::ast::Rule {
@@ -54,18 +54,13 @@ impl Lowerer<'_> {
     }
 
     fn lower_assuming(&mut self, pair: P<'_>) -> Lowered<Assumption> {
-        let mut name = None;
-        let mut point = None;
-        for child in pair.into_inner() {
-            match child.as_rule() {
-                Rule::name => name = Some(self.name(child)),
-                Rule::point => point = Some(self.lower_point(child)?),
-                _ => {}
-            }
-        }
-        let Some(name) = name else {
-            return Err(Diagnostic::internal(None, "assuming without a name"));
+        let mut c = self.cursor(pair);
+        let name = self.name(c.next(Rule::name)?);
+        let point = match c.optional(Rule::point) {
+            Some(point) => Some(self.lower_point(point)?),
+            None => None,
         };
+        c.finish()?;
         Ok(match point {
             Some(point) => Assumption::Event(name, point),
             None => Assumption::Deal(name),
@@ -75,29 +70,23 @@ impl Lowerer<'_> {
     fn lower_check(&mut self, pair: P<'_>) -> Lowered<Check> {
         let span = self.pair_span(&pair);
         let is_ask = pair.as_rule() == Rule::ask;
-        let mut question = None;
-        let mut expect = None;
-        let mut text = String::new();
-        for child in pair.into_inner() {
-            match child.as_rule() {
-                Rule::question => {
-                    // The question's own text: without a comment that follows it.
-                    let own = self.pair_span(&child);
-                    text = child
-                        .as_str()
-                        .get(..own.len())
-                        .unwrap_or(child.as_str())
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    question = Some(self.lower_question(child)?);
-                }
-                Rule::verdict => expect = Some(lower_verdict(&child)),
-                _ => {}
-            }
-        }
-        let question =
-            question.ok_or_else(|| Diagnostic::internal(Some(span), "check without a question"))?;
+        let mut c = self.cursor(pair);
+        let child = c.next(Rule::question)?;
+        // The question's own text: without a comment that follows it.
+        let own = self.pair_span(&child);
+        let text = child
+            .as_str()
+            .get(..own.len())
+            .unwrap_or(child.as_str())
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let question = self.lower_question(child)?;
+        let expect = match c.optional(Rule::verdict) {
+            Some(verdict) => Some(lower_verdict(&verdict)?),
+            None => None,
+        };
+        c.finish()?;
         let kind = if is_ask {
             CheckKind::Ask { expect }
         } else {
@@ -113,35 +102,35 @@ impl Lowerer<'_> {
 
     pub(super) fn lower_question(&mut self, pair: P<'_>) -> Lowered<Spanned<Question>> {
         let span = self.pair_span(&pair);
-        let operands = pair.into_inner().filter(|p| p.as_rule() == Rule::and_q);
-        let mut out = Vec::new();
-        for operand in operands {
-            out.push(self.lower_and(operand)?);
+        let mut c = self.cursor(pair);
+        let mut out = vec![self.lower_and(c.next(Rule::and_q)?)?];
+        while c.optional(Rule::or_op).is_some() {
+            out.push(self.lower_and(c.next(Rule::and_q)?)?);
         }
+        c.finish()?;
         Ok(collapse(out, span, Question::Or))
     }
 
     fn lower_and(&mut self, pair: P<'_>) -> Lowered<Spanned<Question>> {
         let span = self.pair_span(&pair);
-        let mut out = Vec::new();
-        for operand in pair.into_inner().filter(|p| p.as_rule() == Rule::not_q) {
-            out.push(self.lower_not(operand)?);
+        let mut c = self.cursor(pair);
+        let mut out = vec![self.lower_not(c.next(Rule::not_q)?)?];
+        while c.optional(Rule::and_op).is_some() {
+            out.push(self.lower_not(c.next(Rule::not_q)?)?);
         }
+        c.finish()?;
         Ok(collapse(out, span, Question::And))
     }
 
     fn lower_not(&mut self, pair: P<'_>) -> Lowered<Spanned<Question>> {
         let span = self.pair_span(&pair);
+        let mut c = self.cursor(pair);
         let mut nots = 0usize;
-        let mut primary = None;
-        for child in pair.into_inner() {
-            match child.as_rule() {
-                Rule::not_op => nots += 1,
-                _ => primary = Some(self.lower_primary(child)?),
-            }
+        while c.optional(Rule::not_op).is_some() {
+            nots += 1;
         }
-        let primary =
-            primary.ok_or_else(|| Diagnostic::internal(Some(span), "`not` without an operand"))?;
+        let primary = self.lower_primary(c.any()?)?;
+        c.finish()?;
         // `not not q` is `q` in Kleene logic; folding keeps long chains from nesting deeply.
         Ok(if nots % 2 == 1 {
             Spanned::new(Question::Not(Box::new(primary)), span)
@@ -154,27 +143,22 @@ impl Lowerer<'_> {
         let span = self.pair_span(&pair);
         let question = match pair.as_rule() {
             Rule::paren_q => {
-                let inner = pair.into_inner().find(|p| p.as_rule() == Rule::question);
-                let inner =
-                    inner.ok_or_else(|| Diagnostic::internal(Some(span), "empty parentheses"))?;
-                let mut q = self.lower_question(inner)?;
+                let mut c = self.cursor(pair);
+                let mut q = self.lower_question(c.next(Rule::question)?)?;
+                c.finish()?;
                 q.span = span;
                 return Ok(q);
             }
-            Rule::verdict => Question::Literal(lower_verdict(&pair)),
+            Rule::verdict => Question::Literal(lower_verdict(&pair)?),
             Rule::can_q => self.lower_can(pair)?,
             Rule::active_q => {
-                let mut target = None;
-                let mut when = None;
-                for child in pair.into_inner() {
-                    match child.as_rule() {
-                        Rule::reference => target = Some(self.lower_reference(child)?),
-                        Rule::when => when = Some(self.lower_when(child)?),
-                        _ => {}
-                    }
-                }
-                let target = target
-                    .ok_or_else(|| Diagnostic::internal(Some(span), "active without a target"))?;
+                let mut c = self.cursor(pair);
+                let target = self.lower_reference(c.next(Rule::reference)?)?;
+                let when = match c.optional(Rule::when) {
+                    Some(when) => Some(self.lower_when(when)?),
+                    None => None,
+                };
+                c.finish()?;
                 Question::Active { target, when }
             }
             Rule::comparison => self.lower_comparison(pair)?,
@@ -189,87 +173,81 @@ impl Lowerer<'_> {
     }
 
     fn lower_can(&mut self, pair: P<'_>) -> Lowered<Question> {
-        let span = self.pair_span(&pair);
-        let mut names = Vec::new();
-        let (mut always, mut asset, mut via, mut when) = (false, None, None, None);
-        for child in pair.into_inner() {
-            match child.as_rule() {
-                Rule::name => names.push(self.name(child)),
-                Rule::always => always = true,
-                Rule::asset_ref => asset = Some(self.lower_asset_ref(child)?),
-                Rule::via => {
-                    via = child
-                        .into_inner()
-                        .find(|p| p.as_rule() == Rule::name)
-                        .map(|p| self.name(p))
-                }
-                Rule::when => when = Some(self.lower_when(child)?),
-                _ => {}
+        let mut c = self.cursor(pair);
+        let party = self.name(c.next(Rule::name)?);
+        let always = c.optional(Rule::always).is_some();
+        let action = self.name(c.next(Rule::name)?);
+        let asset = self.lower_asset_ref(c.next(Rule::asset_ref)?)?;
+        let via = match c.optional(Rule::via) {
+            Some(via) => {
+                let mut v = self.cursor(via);
+                let name = self.name(v.next(Rule::name)?);
+                v.finish()?;
+                Some(name)
             }
-        }
-        let mut names = names.into_iter();
-        match (names.next(), names.next(), asset) {
-            (Some(party), Some(action), Some(asset)) => Ok(Question::Can {
-                party,
-                always,
-                action,
-                asset,
-                via,
-                when,
-            }),
-            _ => Err(Diagnostic::internal(
-                Some(span),
-                "incomplete `can` question",
-            )),
-        }
+            None => None,
+        };
+        let when = match c.optional(Rule::when) {
+            Some(when) => Some(self.lower_when(when)?),
+            None => None,
+        };
+        c.finish()?;
+        Ok(Question::Can {
+            party,
+            always,
+            action,
+            asset,
+            via,
+            when,
+        })
     }
 
     fn lower_when(&mut self, pair: P<'_>) -> Lowered<Spanned<When>> {
         let span = self.pair_span(&pair);
-        let form = pair
-            .into_inner()
-            .next()
-            .ok_or_else(|| Diagnostic::internal(Some(span), "empty when"))?;
+        let mut c = self.cursor(pair);
+        let form = c.any()?;
+        c.finish()?;
         let rule = form.as_rule();
-        let mut points = Vec::new();
-        for p in form.into_inner().filter(|p| p.as_rule() == Rule::point) {
-            points.push(self.lower_point(p)?);
-        }
-        let mut points = points.into_iter();
-        let (first, second) = (points.next(), points.next());
-        let when = match (rule, first, second) {
-            (Rule::when_before, Some(x), None) => When::Before(x),
-            (Rule::when_after, Some(x), None) => When::After(x),
-            (Rule::when_on | Rule::when_in | Rule::when_during, Some(x), None) => When::In(x),
-            (Rule::when_between, Some(x), Some(y)) => When::Between(x, y),
-            _ => return Err(Diagnostic::internal(Some(span), "malformed when")),
+        let mut f = self.cursor(form);
+        let first = self.lower_point(f.next(Rule::point)?)?;
+        let when = match rule {
+            Rule::when_before => When::Before(first),
+            Rule::when_after => When::After(first),
+            Rule::when_on | Rule::when_in | Rule::when_during => When::In(first),
+            Rule::when_between => When::Between(first, self.lower_point(f.next(Rule::point)?)?),
+            other => {
+                return Err(Diagnostic::internal(
+                    Some(span),
+                    format!("unexpected {other:?} in a when"),
+                ))
+            }
         };
+        f.finish()?;
         Ok(Spanned::new(when, span))
     }
 
     fn lower_comparison(&mut self, pair: P<'_>) -> Lowered<Question> {
         let span = self.pair_span(&pair);
-        let mut values = Vec::new();
-        let mut op = None;
-        for child in pair.into_inner() {
-            if child.as_rule() == Rule::cmp_op {
-                op = Some(match child.as_str() {
-                    "<" => CmpOp::Lt,
-                    "<=" => CmpOp::Le,
-                    ">" => CmpOp::Gt,
-                    ">=" => CmpOp::Ge,
-                    "==" => CmpOp::Eq,
-                    _ => CmpOp::Ne,
-                });
-            } else {
-                values.push(self.lower_value(child)?);
+        let mut c = self.cursor(pair);
+        let left = self.lower_value(c.any()?)?;
+        let op = c.next(Rule::cmp_op)?;
+        let op = match op.as_str() {
+            "<" => CmpOp::Lt,
+            "<=" => CmpOp::Le,
+            ">" => CmpOp::Gt,
+            ">=" => CmpOp::Ge,
+            "==" => CmpOp::Eq,
+            "!=" => CmpOp::Ne,
+            other => {
+                return Err(Diagnostic::internal(
+                    Some(span),
+                    format!("unexpected comparison `{other}`"),
+                ))
             }
-        }
-        let mut values = values.into_iter();
-        match (values.next(), op, values.next()) {
-            (Some(left), Some(op), Some(right)) => Ok(Question::Compare { left, op, right }),
-            _ => Err(Diagnostic::internal(Some(span), "malformed comparison")),
-        }
+        };
+        let right = self.lower_value(c.any()?)?;
+        c.finish()?;
+        Ok(Question::Compare { left, op, right })
     }
 
     fn lower_value(&mut self, pair: P<'_>) -> Lowered<Spanned<Value>> {
@@ -277,35 +255,39 @@ impl Lowerer<'_> {
         let value = match pair.as_rule() {
             Rule::money => Value::Money(self.lower_money(pair)?.node),
             Rule::percent => {
-                let number = pair
-                    .into_inner()
-                    .next()
-                    .map(|p| Text::from(p.as_str()))
-                    .unwrap_or_default();
+                let mut c = self.cursor(pair);
+                let number = Text::from(c.next(Rule::number_part)?.as_str());
+                c.finish()?;
                 Value::Percent(self.decimal(&number, span))
             }
             Rule::number => Value::Number(self.decimal(pair.as_str(), span)),
             Rule::duration => Value::Duration(self.lower_duration(pair)?.node),
             Rule::point => Value::Point(self.lower_point(pair)?.node),
             Rule::value_fn => {
-                let mut func = None;
-                let mut names = Vec::new();
-                for child in pair.into_inner() {
-                    match child.as_rule() {
-                        Rule::name => names.push(self.name(child)),
-                        Rule::OPEN | Rule::CLOSE | Rule::COMMA => {}
-                        other => func = Some(other),
+                // The function's keyword comes first; the cursor skips keywords, so read it raw.
+                let func = pair.clone().into_inner().next().map(|p| p.as_rule());
+                let mut c = self.cursor(pair);
+                let first = self.name(c.next(Rule::name)?);
+                let value = match func {
+                    Some(Rule::VALUATION) => Value::Valuation(first),
+                    Some(two @ (Rule::INVESTED | Rule::PAID | Rule::FLOW | Rule::ROUNDTRIP)) => {
+                        let second = self.name(c.next(Rule::name)?);
+                        match two {
+                            Rule::INVESTED => Value::Invested(first, second),
+                            Rule::PAID => Value::Paid(first, second),
+                            Rule::FLOW => Value::Flow(first, second),
+                            _ => Value::Roundtrip(first, second),
+                        }
                     }
-                }
-                let mut names = names.into_iter();
-                match (func, names.next(), names.next()) {
-                    (Some(Rule::INVESTED), Some(a), Some(b)) => Value::Invested(a, b),
-                    (Some(Rule::PAID), Some(a), Some(b)) => Value::Paid(a, b),
-                    (Some(Rule::FLOW), Some(a), Some(b)) => Value::Flow(a, b),
-                    (Some(Rule::ROUNDTRIP), Some(a), Some(b)) => Value::Roundtrip(a, b),
-                    (Some(Rule::VALUATION), Some(a), None) => Value::Valuation(a),
-                    _ => return Err(Diagnostic::internal(Some(span), "malformed value function")),
-                }
+                    other => {
+                        return Err(Diagnostic::internal(
+                            Some(span),
+                            format!("unexpected value function {other:?}"),
+                        ))
+                    }
+                };
+                c.finish()?;
+                value
             }
             other => {
                 return Err(Diagnostic::internal(
@@ -318,11 +300,15 @@ impl Lowerer<'_> {
     }
 }
 
-fn lower_verdict(pair: &P<'_>) -> Verdict {
+fn lower_verdict(pair: &P<'_>) -> Lowered<Verdict> {
     match pair.clone().into_inner().next().map(|p| p.as_rule()) {
-        Some(Rule::YES) => Verdict::Yes,
-        Some(Rule::NO) => Verdict::No,
-        _ => Verdict::Unknown,
+        Some(Rule::YES) => Ok(Verdict::Yes),
+        Some(Rule::NO) => Ok(Verdict::No),
+        Some(Rule::UNKNOWN) => Ok(Verdict::Unknown),
+        other => Err(Diagnostic::internal(
+            None,
+            format!("unexpected {other:?} in a verdict"),
+        )),
     }
 }
 
