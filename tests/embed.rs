@@ -44,7 +44,8 @@ fn ask_answers_the_seed_question() {
         .explanation
         .terms
         .iter()
-        .any(|t| t.term == "microsoft_openai.ip" && t.effect == "blocks"));
+        .any(|t| t.term == "microsoft_openai.ip"
+            && t.effect == dealcheck::eval::explain::Effect::Blocks));
     insta::assert_json_snapshot!(answer);
 }
 
@@ -164,8 +165,16 @@ fn a_roundtrip_lists_the_flows_in_and_back() {
     let e = &answer.explanation;
     // 25M of the 30M can come back: 83.33%.
     assert_eq!(answer.verdict, Verdict::Yes, "{}", e.summary);
-    let counts: Vec<_> = e.terms.iter().filter(|t| t.effect == "counts").collect();
-    let returns = e.terms.iter().filter(|t| t.effect == "returns").count();
+    let counts: Vec<_> = e
+        .terms
+        .iter()
+        .filter(|t| t.effect == dealcheck::eval::explain::Effect::Counts)
+        .collect();
+    let returns = e
+        .terms
+        .iter()
+        .filter(|t| t.effect == dealcheck::eval::explain::Effect::Returns)
+        .count();
     assert_eq!(counts.len(), 1);
     assert_eq!(counts[0].term, "stake#1");
     assert_eq!(returns, 20);

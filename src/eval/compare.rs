@@ -1,7 +1,7 @@
 //! Comparisons of values (reference §6): money and percent ranges, numbers, durations, and
 //! points against points or whole periods — all three-valued.
 
-use super::explain::Explanation;
+use super::explain::{Effect, Explanation};
 use super::logic::Verdict;
 use super::question::{Answer, Evaluator};
 use crate::ast::{CmpOp, DateLit, FlowKind, Point as PointExpr, TermKind, Value};
@@ -131,7 +131,9 @@ impl Evaluator<'_> {
         let mut explanation = Explanation::with_summary(summary);
         for val in [&l, &r] {
             match val {
-                Val::Money { terms, .. } => self.note_flows(&mut explanation, terms, "counts"),
+                Val::Money { terms, .. } => {
+                    self.note_flows(&mut explanation, terms, Effect::Counts)
+                }
                 Val::Percent {
                     flows_in,
                     back,
@@ -139,12 +141,12 @@ impl Evaluator<'_> {
                     ..
                 } => {
                     explanation.notes.extend(how.iter().cloned());
-                    self.note_flows(&mut explanation, flows_in, "counts");
+                    self.note_flows(&mut explanation, flows_in, Effect::Counts);
                     let listed = back.len().min(MAX_FLOWS_BACK);
                     self.note_flows(
                         &mut explanation,
                         back.get(..listed).unwrap_or(back),
-                        "returns",
+                        Effect::Returns,
                     );
                     if back.len() > listed {
                         explanation.notes.push(format!(
@@ -167,7 +169,7 @@ impl Evaluator<'_> {
 
     /// Lists flow terms with what they did (`counts` toward a sum, `returns` money) on the days
     /// they are in force; the caller deduplicates once, after every value is in.
-    fn note_flows(&self, explanation: &mut Explanation, terms: &[TermId], effect: &'static str) {
+    fn note_flows(&self, explanation: &mut Explanation, terms: &[TermId], effect: Effect) {
         use crate::model::time::Interval;
         for &id in terms {
             // A flow whose start (or end) is not known exactly is in force only possibly on the

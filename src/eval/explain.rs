@@ -38,14 +38,77 @@ pub struct TermNote {
     pub deal_description: Option<Text>,
     pub status: Cow<'static, str>,
     pub sources: Vec<Text>,
-    /// `permits`, `blocks`, `applies`, `counts` (toward a sum), `returns` (money back, `roundtrip`).
-    pub effect: &'static str,
-    /// Whom the effect is on, where that matters.
+    pub effect: Effect,
+    /// Whom the effect is on, where that matters (for `cuts`, the term cut).
     pub party: Option<Text>,
-    /// `certainly` or `possibly`.
-    pub certainty: &'static str,
-    /// The days, as text: `2025-11-03 .. 2032-11-02`.
-    pub days: String,
+    pub certainty: Certainty,
+    /// The days it did so on; written `2025-11-03 .. 2032-11-02` in text and JSON.
+    #[serde(serialize_with = "as_text")]
+    pub days: Interval,
+}
+
+/// What a term did to the answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Effect {
+    /// A licence (or ownership) let the party act.
+    Permits,
+    /// An exclusivity or a forbid stopped the party.
+    Blocks,
+    /// The term is in force (`active`).
+    Applies,
+    /// A flow counted toward a sum of money.
+    Counts,
+    /// A flow that can carry money back (`roundtrip`).
+    Returns,
+    /// A termination ended another term early.
+    Cuts,
+}
+
+impl Effect {
+    pub fn word(self) -> &'static str {
+        match self {
+            Effect::Permits => "permits",
+            Effect::Blocks => "blocks",
+            Effect::Applies => "applies",
+            Effect::Counts => "counts",
+            Effect::Returns => "returns",
+            Effect::Cuts => "cuts",
+        }
+    }
+}
+
+/// Whether a term certainly or only possibly did what it did on its days (§5: uncertain days).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Certainty {
+    Certainly,
+    Possibly,
+}
+
+impl Certainty {
+    pub fn word(self) -> &'static str {
+        match self {
+            Certainty::Certainly => "certainly",
+            Certainty::Possibly => "possibly",
+        }
+    }
+}
+
+impl std::fmt::Display for Effect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
+impl std::fmt::Display for Certainty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
+fn as_text<S: serde::Serializer>(days: &Interval, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(days)
 }
 
 impl Explanation {
@@ -152,20 +215,19 @@ pub fn not_in_force_note(world: &World<'_>, deal: usize) -> String {
 /// The days a term certainly covers, then the days on either side it only possibly covers
 /// (before it certainly started, after it may have ended), each with its certainty word; the
 /// possible days are a superset of the certain ones.
-pub fn by_certainty(certain: Interval, possible: Interval) -> Vec<(&'static str, Interval)> {
+pub fn by_certainty(certain: Interval, possible: Interval) -> Vec<(Certainty, Interval)> {
     if possible.is_empty() {
         return Vec::new();
     }
     if certain.is_empty() {
-        return vec![("possibly", possible)];
+        return vec![(Certainty::Possibly, possible)];
     }
+    let before = Interval::new(possible.start, certain.start.pred());
+    let after = Interval::new(certain.end.succ(), possible.end);
     [
-        ("certainly", certain),
-        (
-            "possibly",
-            Interval::new(possible.start, certain.start.pred()),
-        ),
-        ("possibly", Interval::new(certain.end.succ(), possible.end)),
+        (Certainty::Certainly, certain),
+        (Certainty::Possibly, before),
+        (Certainty::Possibly, after),
     ]
     .into_iter()
     .filter(|(_, days)| !days.is_empty())
@@ -177,9 +239,9 @@ pub fn term_note(
     world: &World<'_>,
     sources: &SourceMap,
     id: TermId,
-    effect: &'static str,
+    effect: Effect,
     party: Option<Text>,
-    certainty: &'static str,
+    certainty: Certainty,
     days: Interval,
 ) -> TermNote {
     let program: &Program = world.program;
@@ -203,6 +265,6 @@ pub fn term_note(
         effect,
         party,
         certainty,
-        days: days.to_string(),
+        days,
     }
 }

@@ -1,13 +1,13 @@
 //! Questions (reference §6): `can`, `active`, comparisons, and Kleene `and`/`or`/`not`.
 
-use super::explain::{term_note, Explanation};
+use super::explain::{term_note, Certainty, Effect, Explanation};
 use super::logic::Verdict;
 use super::timeline::{Cover, Timeline};
 use crate::ast::{self, Question, RightKind, When};
 use crate::check::{ChannelId, PartyId, Target, TermId};
 use crate::diagnostic::Diagnostic;
 use crate::model::money::MoneyGraph;
-use crate::model::rights::{Effect, Holder, RightsIndex};
+use crate::model::rights::{Effect as RightEffect, Holder, RightsIndex};
 use crate::model::time::{Day, Interval};
 use crate::model::world::{Reading, World};
 use crate::source::{SourceMap, Span, Spanned};
@@ -310,16 +310,20 @@ impl<'w> Evaluator<'w> {
     fn note_missing_right(
         &self,
         explanation: &mut Explanation,
-        involved: &[(TermId, &'static str, PartyId)],
+        involved: &[(TermId, Effect, PartyId)],
         what: &str,
         within: Interval,
     ) {
-        if explanation.terms.iter().any(|t| t.effect == "permits") {
+        if explanation
+            .terms
+            .iter()
+            .any(|t| t.effect == Effect::Permits)
+        {
             return;
         }
         let program = self.world.program;
         let mut elsewhere = 0;
-        for &(id, _, actor) in involved.iter().filter(|i| i.1 == "permits") {
+        for &(id, _, actor) in involved.iter().filter(|i| i.1 == Effect::Permits) {
             let Some(days) = self.world.window(id).map(|w| w.possible()) else {
                 continue;
             };
@@ -354,7 +358,7 @@ impl<'w> Evaluator<'w> {
         &self,
         explanation: &mut Explanation,
         id: TermId,
-        effect: &'static str,
+        effect: Effect,
         party: Option<crate::ast::Text>,
         within: Interval,
     ) {
@@ -394,15 +398,15 @@ impl<'w> Evaluator<'w> {
                 continue;
             }
             let certainty = if at.lo == at.hi {
-                "certainly"
+                Certainty::Certainly
             } else {
-                "possibly"
+                Certainty::Possibly
             };
             explanation.terms.push(term_note(
                 self.world,
                 self.sources,
                 terminator,
-                "cuts",
+                Effect::Cuts,
                 Some(program_term_name(self.world, id)),
                 certainty,
                 cut,
@@ -442,7 +446,7 @@ impl<'w> Evaluator<'w> {
         asset: usize,
         via: Option<ChannelId>,
         owner: PartyId,
-    ) -> (Timeline, Vec<(TermId, &'static str, PartyId)>, Vec<usize>) {
+    ) -> (Timeline, Vec<(TermId, Effect, PartyId)>, Vec<usize>) {
         let program = self.world.program;
         let rights = self.index.rights(action, asset);
         let channels: Vec<Option<ChannelId>> = match via {
@@ -503,13 +507,13 @@ impl<'w> Evaluator<'w> {
                         possible: window.possible(),
                     };
                     let word = match effect {
-                        Effect::Permits => {
+                        RightEffect::Permits => {
                             permits.push(cover);
-                            "permits"
+                            Effect::Permits
                         }
-                        Effect::Blocks => {
+                        RightEffect::Blocks => {
                             blocks.push(cover);
-                            "blocks"
+                            Effect::Blocks
                         }
                     };
                     if seen.insert((right.id, word, actor)) {
@@ -567,7 +571,7 @@ impl<'w> Evaluator<'w> {
         };
         let mut explanation = Explanation::with_summary(summary);
         for id in terms {
-            self.note_window(&mut explanation, id, "applies", None, days.possible);
+            self.note_window(&mut explanation, id, Effect::Applies, None, days.possible);
             if !self.world.deal_in_force(id.deal()) {
                 let note = super::explain::not_in_force_note(self.world, id.deal());
                 if !explanation.notes.contains(&note) {

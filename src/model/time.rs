@@ -230,7 +230,7 @@ impl fmt::Display for Point {
 }
 
 /// A closed interval of days; empty when `start > end`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Interval {
     pub start: Day,
     pub end: Day,
