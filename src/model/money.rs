@@ -428,34 +428,12 @@ fn max_flow(
     };
     let mut total = Decimal::ZERO;
     while total < cap {
-        // Shortest augmenting path by breadth-first search.
-        let mut previous: HashMap<PartyId, PartyId> = HashMap::new();
-        let mut queue = VecDeque::from([source]);
-        while let Some(n) = queue.pop_front() {
-            if n == sink {
-                break;
-            }
-            for &m in neighbours.get(&n).map_or(&[][..], |v| v.as_slice()) {
-                if *budget == 0 {
-                    return unfinished(total);
-                }
-                *budget -= 1;
-                let residual = capacity.get(&(n, m)).copied().unwrap_or(Decimal::ZERO);
-                if m != source && !previous.contains_key(&m) && residual > Decimal::ZERO {
-                    previous.insert(m, n);
-                    queue.push_back(m);
-                }
-            }
-        }
-        if !previous.contains_key(&sink) {
-            break;
-        }
-        let mut path = Vec::new();
-        let mut n = sink;
-        while let Some(&p) = previous.get(&n) {
-            path.push((p, n));
-            n = p;
-        }
+        let residual = |n, m| capacity.get(&(n, m)).copied().unwrap_or(Decimal::ZERO);
+        let path = match shortest_path(&neighbours, residual, source, sink, budget) {
+            Search::Found(path) => path,
+            Search::NoPath => break,
+            Search::OutOfBudget => return unfinished(total),
+        };
         let bottleneck = path
             .iter()
             .map(|e| capacity.get(e).copied().unwrap_or(Decimal::ZERO))
@@ -510,6 +488,52 @@ fn max_flow(
     }
 }
 
+/// What a search for a path found.
+enum Search {
+    /// The steps of a shortest path, from the sink back to the source.
+    Found(Vec<(PartyId, PartyId)>),
+    NoPath,
+    OutOfBudget,
+}
+
+/// A shortest path from `source` to `sink` over steps whose `weight` is above zero, by
+/// breadth-first search; each step looked at costs one of the budget.
+fn shortest_path(
+    neighbours: &HashMap<PartyId, Vec<PartyId>>,
+    weight: impl Fn(PartyId, PartyId) -> Decimal,
+    source: PartyId,
+    sink: PartyId,
+    budget: &mut usize,
+) -> Search {
+    let mut previous: HashMap<PartyId, PartyId> = HashMap::new();
+    let mut queue = VecDeque::from([source]);
+    while let Some(n) = queue.pop_front() {
+        if n == sink {
+            break;
+        }
+        for &m in neighbours.get(&n).map_or(&[][..], |v| v.as_slice()) {
+            if *budget == 0 {
+                return Search::OutOfBudget;
+            }
+            *budget -= 1;
+            if m != source && !previous.contains_key(&m) && weight(n, m) > Decimal::ZERO {
+                previous.insert(m, n);
+                queue.push_back(m);
+            }
+        }
+    }
+    if !previous.contains_key(&sink) {
+        return Search::NoPath;
+    }
+    let mut path = Vec::new();
+    let mut n = sink;
+    while let Some(&p) = previous.get(&n) {
+        path.push((p, n));
+        n = p;
+    }
+    Search::Found(path)
+}
+
 /// Most paths of a roundtrip's money listed.
 const MAX_PATHS: usize = 5;
 
@@ -524,34 +548,14 @@ fn flow_paths(
 ) -> Vec<(Vec<PartyId>, Decimal)> {
     let mut paths = Vec::new();
     while paths.len() < MAX_PATHS {
-        let mut previous: HashMap<PartyId, PartyId> = HashMap::new();
-        let mut queue = VecDeque::from([source]);
-        while let Some(n) = queue.pop_front() {
-            if n == sink {
-                break;
-            }
-            for &m in neighbours.get(&n).map_or(&[][..], |v| v.as_slice()) {
-                if *budget == 0 {
-                    return paths;
-                }
-                *budget -= 1;
-                let money = carried.get(&(n, m)).copied().unwrap_or(Decimal::ZERO);
-                if m != source && money > Decimal::ZERO && !previous.contains_key(&m) {
-                    previous.insert(m, n);
-                    queue.push_back(m);
-                }
-            }
-        }
-        if !previous.contains_key(&sink) {
-            break;
-        }
-        let mut nodes = vec![sink];
-        let mut n = sink;
-        while let Some(&p) = previous.get(&n) {
-            nodes.push(p);
-            n = p;
-        }
-        nodes.reverse();
+        let money = |n, m| carried.get(&(n, m)).copied().unwrap_or(Decimal::ZERO);
+        let steps = match shortest_path(neighbours, money, source, sink, budget) {
+            Search::Found(steps) => steps,
+            Search::NoPath | Search::OutOfBudget => break,
+        };
+        let nodes: Vec<PartyId> = std::iter::once(source)
+            .chain(steps.iter().rev().map(|&(_, b)| b))
+            .collect();
         let amount = nodes
             .windows(2)
             .filter_map(|w| match w {

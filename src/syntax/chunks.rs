@@ -85,26 +85,13 @@ fn starts_item(rest: &[u8]) -> bool {
     ITEM_KEYWORDS.iter().any(|k| starts_with_word(rest, k))
 }
 
-/// Words that begin an item of a deal's body.
-pub(super) const DEAL_ITEM_KEYWORDS: [&str; 13] = [
-    "between",
-    "status",
-    "dated",
-    "source",
-    "invest",
-    "pay",
-    "lease",
-    "supply",
-    "grant",
-    "exclusive",
-    "sole",
-    "forbid",
-    "terminate",
-];
+/// Words that begin an item of a deal's body other than a term.
+pub(super) const DEAL_LINE_KEYWORDS: [&str; 4] = ["between", "status", "dated", "source"];
 
 /// A deal item's first word, or a term's label (`ip:`).
 fn starts_deal_item(rest: &[u8]) -> bool {
-    if DEAL_ITEM_KEYWORDS.iter().any(|k| starts_with_word(rest, k)) {
+    let keywords = DEAL_LINE_KEYWORDS.iter().chain(&super::TERM_KEYWORDS);
+    if keywords.clone().any(|k| starts_with_word(rest, k)) {
         return true;
     }
     let name = rest.iter().take_while(|&&c| is_name_byte(c)).count();

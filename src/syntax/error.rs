@@ -157,17 +157,7 @@ pub(super) fn keywords_of(rule: Rule) -> Vec<String> {
             "years", "year", "months", "month", "weeks", "week", "days", "day",
         ],
         Rule::when => &["before", "after", "on", "in", "during", "between"],
-        Rule::term | Rule::term_label | Rule::term_body => &[
-            "invest",
-            "pay",
-            "lease",
-            "supply",
-            "grant",
-            "exclusive",
-            "sole",
-            "forbid",
-            "terminate",
-        ],
+        Rule::term | Rule::term_label | Rule::term_body => &super::TERM_KEYWORDS,
         Rule::window => &["from", "until", "for", "on", "during"],
         other if is_keyword(other) => {
             // Punctuation rules (`OPEN` is `(`) are keyword rules too: only the table's words.

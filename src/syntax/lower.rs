@@ -245,29 +245,8 @@ impl<'s> Lowerer<'s> {
 
     fn lower_deal(&mut self, pair: P<'_>, doc: Option<Text>) -> Lowered<Deal> {
         let span = self.pair_span(&pair);
-        let mut c = self.cursor(pair);
-        let name = self.name(c.next(Rule::decl_name)?);
-        let label = self.optional_label(&mut c)?;
-        let mut deal = Deal {
-            name,
-            label,
-            doc,
-            parties: Vec::new(),
-            statuses: Vec::new(),
-            dated: Vec::new(),
-            sources: Vec::new(),
-            terms: Vec::new(),
-            span,
-        };
-        self.lower_deal_items(&mut c, &mut deal)?;
-        c.finish()?;
-        // Vectors start at four slots: a deal with one status or five terms would carry
-        // the slack for as long as the rule set lives.
-        deal.parties.shrink_to_fit();
-        deal.statuses.shrink_to_fit();
-        deal.dated.shrink_to_fit();
-        deal.sources.shrink_to_fit();
-        deal.terms.shrink_to_fit();
+        let mut deal = self.lower_deal_head(pair, span, doc)?;
+        shrink_deal(&mut deal);
         Ok(deal)
     }
 
@@ -318,6 +297,12 @@ impl<'s> Lowerer<'s> {
     /// and first items; `lower_deal_part` adds the rest. `span` is the whole deal's.
     pub(super) fn lower_deal_opening(&mut self, pair: P<'_>, span: Span) -> Lowered<Deal> {
         let doc = doc_before(self.text, span.start as usize);
+        self.lower_deal_head(pair, span, doc)
+    }
+
+    /// A deal's name, label and the items that follow them (all of a `deal`; the first part of
+    /// a `deal_opening`).
+    fn lower_deal_head(&mut self, pair: P<'_>, span: Span, doc: Option<Text>) -> Lowered<Deal> {
         let mut c = self.cursor(pair);
         let name = self.name(c.next(Rule::decl_name)?);
         let label = self.optional_label(&mut c)?;
@@ -1009,6 +994,16 @@ fn currency_of_sign(sign: &str) -> Text {
         "£" => arcstr::literal!("GBP"),
         _ => arcstr::literal!("USD"),
     }
+}
+
+/// Vectors start at four slots: a deal with one status or five terms would carry the slack for
+/// as long as the rule set lives.
+pub(super) fn shrink_deal(deal: &mut Deal) {
+    deal.parties.shrink_to_fit();
+    deal.statuses.shrink_to_fit();
+    deal.dated.shrink_to_fit();
+    deal.sources.shrink_to_fit();
+    deal.terms.shrink_to_fit();
 }
 
 /// The `///` lines right above `offset`, without their markers.

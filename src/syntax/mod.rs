@@ -265,7 +265,7 @@ fn parse_large_deal(
         diagnostics.append(&mut lowerer.diagnostics);
     }
     *interned = interner;
-    deal.terms.shrink_to_fit();
+    lower::shrink_deal(&mut deal);
     let items = vec![ast::Item::Deal(Box::new(deal))];
     Some((ast::File { items }, diagnostics))
 }
@@ -319,6 +319,19 @@ pub fn parse_question(
 pub fn pest_only(text: &str) -> bool {
     DealParser::parse(Rule::file, text).is_ok()
 }
+
+/// The words that begin a term (reference §4), for cutting large deals and for "did you mean".
+pub(crate) const TERM_KEYWORDS: [&str; 9] = [
+    "invest",
+    "pay",
+    "lease",
+    "supply",
+    "grant",
+    "exclusive",
+    "sole",
+    "forbid",
+    "terminate",
+];
 
 /// Every reserved word of the language (reference §2).
 pub const KEYWORDS: &[&str] = &[
@@ -506,10 +519,10 @@ mod tests {
 
     #[test]
     fn chunking_and_hints_use_only_keywords_of_the_table() {
-        for word in chunks::ITEM_KEYWORDS
+        let chunking = chunks::ITEM_KEYWORDS
             .iter()
-            .chain(&chunks::DEAL_ITEM_KEYWORDS)
-        {
+            .chain(&chunks::DEAL_LINE_KEYWORDS);
+        for word in chunking.chain(&TERM_KEYWORDS) {
             assert!(KEYWORDS.contains(word), "chunking: `{word}`");
         }
         for rule in Rule::all_rules() {
