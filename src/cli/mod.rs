@@ -225,41 +225,8 @@ fn with_subcommand_first(mut args: Vec<OsString>) -> Vec<OsString> {
     args
 }
 
-/// Whether stdout was closed when the program started (`dealcheck rules/ >&-`). Rust's runtime
-/// puts `/dev/null`, opened for reading and writing, on a closed standard descriptor, so every
-/// write would succeed unseen; a shell's `>/dev/null` opens it for writing only.
-#[cfg(unix)]
-fn stdout_is_closed() -> bool {
-    use std::os::fd::AsFd;
-    use std::os::unix::fs::MetadataExt;
-    let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() else {
-        return true;
-    };
-    let Ok(meta) = std::fs::File::from(fd).metadata() else {
-        return true;
-    };
-    let Ok(null) = std::fs::metadata("/dev/null") else {
-        return false;
-    };
-    if meta.rdev() != null.rdev() || meta.file_type().is_file() {
-        return false;
-    }
-    // SAFETY: F_GETFL only reads the descriptor's status flags; any descriptor may be asked.
-    let flags = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFL) };
-    flags != -1 && flags & libc::O_ACCMODE == libc::O_RDWR
-}
-
-#[cfg(not(unix))]
-fn stdout_is_closed() -> bool {
-    false
-}
-
 /// Runs the command line; `check` is the default subcommand.
 pub fn main() -> ExitCode {
-    if stdout_is_closed() {
-        err("error: stdout is closed: nowhere to write the output\n");
-        return ExitCode::from(2);
-    }
     let args = with_subcommand_first(std::env::args_os().collect());
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
