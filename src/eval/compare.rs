@@ -129,6 +129,14 @@ impl Evaluator<'_> {
             format!("{}, so {comparison}", values.join(" and "))
         };
         let mut explanation = Explanation::with_summary(summary);
+        // `end(d.x)` of a term a termination ended early: the termination decides the day.
+        for side in [left, right] {
+            if let Value::Point(PointExpr::Start(r) | PointExpr::End(r)) = &side.node {
+                if let Some(crate::check::Target::Term(id)) = self.world.program.target(r) {
+                    self.note_cuts(&mut explanation, id, crate::model::time::Interval::ALL);
+                }
+            }
+        }
         for val in [&l, &r] {
             match val {
                 Val::Money { terms, .. } => {

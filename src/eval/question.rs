@@ -384,7 +384,7 @@ impl<'w> Evaluator<'w> {
     /// The terminations that cut a term's window within `within` (days it would apply on as
     /// written but does not), each as a deciding term: a right ended early is the termination's
     /// doing, and the reader must be able to find it.
-    fn note_cuts(&self, explanation: &mut Explanation, id: TermId, within: Interval) {
+    pub(super) fn note_cuts(&self, explanation: &mut Explanation, id: TermId, within: Interval) {
         let (Some(window), written) = (self.world.window(id), self.world.written_window(id)) else {
             return;
         };
