@@ -260,6 +260,11 @@ fn phrasing_hint(expected: &[Rule], text: &str, at: usize) -> Option<String> {
     if expects(Rule::TO) && word == "in" {
         return Some("a payment, lease or supply goes `to` a party: `… from P to Q`".into());
     }
+    if expects(Rule::UNTIL) && matches!(word, "to" | "till" | "through" | "thru") {
+        return Some(format!(
+            "a window ends with `until`, not `{word}`: `from 2025 until 2030`"
+        ));
+    }
     if expects(Rule::MAY) && word == "can" {
         return Some("a licence says `may`: `exclusive P may X A` (`can` asks a question)".into());
     }
