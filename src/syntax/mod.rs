@@ -469,6 +469,17 @@ mod tests {
             assert_eq!(diags, whole_diags);
             assert!(diags.is_empty(), "{diags:#?}");
             assert_eq!(parts.unwrap().items, whole.items, "closing {closing:?}");
+            // The deal (after `party A`) was parsed in parts, not whole.
+            let deal_start = text.find("/// The big one.").unwrap() + "/// The big one.\n".len();
+            let deal_end = text.rfind("party B").unwrap();
+            let found = parse_large_deal(
+                FileId(0),
+                &text,
+                deal_start,
+                deal_end,
+                &mut Interner::default(),
+            );
+            assert!(found.is_some(), "closing {closing:?}: not parsed in parts");
         }
     }
 
@@ -546,5 +557,66 @@ mod tests {
             .collect();
         listed.sort();
         assert_eq!(listed, grammar_keywords());
+    }
+
+    /// The bodies of the deals of every shipped rule file and passing fixture whose opening
+    /// and closing stand on lines of their own: every way of writing a deal's items.
+    fn deal_bodies() -> Vec<String> {
+        let mut paths: Vec<std::path::PathBuf> = Vec::new();
+        for dir in ["rules/seed", "rules/constructs", "tests/fixtures/ok"] {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                paths.push(entry.unwrap().path());
+            }
+        }
+        paths.retain(|p| p.extension().is_some_and(|e| e == "deal"));
+        paths.sort();
+        let mut bodies = Vec::new();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (start, end) in chunks::item_chunks(&text) {
+                let chunk = &text[start..end];
+                let Some(rest) = chunk.trim_start().strip_prefix("deal ") else {
+                    continue;
+                };
+                let Some((head, body)) = rest.split_once("{\n") else {
+                    continue;
+                };
+                if head.contains('\n') {
+                    continue;
+                }
+                if let Some(at) = body.rfind("\n}") {
+                    bodies.push(format!("{}\n", &body[..at]));
+                }
+            }
+        }
+        bodies
+    }
+
+    #[test]
+    fn every_shipped_deal_body_parses_the_same_in_parts_as_whole() {
+        let bodies = deal_bodies();
+        assert!(bodies.len() > 20, "{} deal bodies", bodies.len());
+        let mut text = String::from("deal big {\n");
+        while text.len() < 4 * BATCH_BYTES {
+            for body in &bodies {
+                text.push_str(body);
+            }
+        }
+        text.push_str("}\n");
+        let parts = chunks::deal_parts(&text, BATCH_BYTES);
+        assert!(
+            parts.len() > 3,
+            "the deal is cut into {} parts",
+            parts.len()
+        );
+        let (whole, whole_diags) =
+            parse_chunk(FileId(0), &text, 0, text.len(), &mut Interner::default()).unwrap();
+        let (in_parts, diags) =
+            parse_large_deal(FileId(0), &text, 0, text.len(), &mut Interner::default())
+                .expect("parsed in parts, not whole");
+        assert_eq!(diags, whole_diags);
+        assert_eq!(in_parts.items, whole.items);
+        let (through_the_file, _) = parse_file(FileId(0), &text);
+        assert_eq!(through_the_file.unwrap().items, whole.items);
     }
 }
