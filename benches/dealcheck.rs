@@ -142,9 +142,10 @@ fn hostile_shapes(c: &mut Criterion) {
             }
             text
         }),
-        ("unknown_parties_among_rules", |n| {
+        ("unknown_parties_among_actions", |n| {
             let mut text = String::from("as of 2025-12-17\naction host\nparty O\nasset O.m\n");
             for i in 0..n {
+                let _ = writeln!(text, "action a{i}");
                 let _ = writeln!(text, "rule r{i} {{ ask can U{i} host O.m }}");
             }
             text

@@ -82,7 +82,7 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
             }
             Item::Rule(r) => {
                 let id = program.rules.len();
-                add_name(&mut program, &r.name, Symbol::Rule(id), diagnostics);
+                add_rule_name(&mut program, &r.name, id, diagnostics);
                 program.rules.push(*r);
             }
         }
@@ -205,6 +205,33 @@ fn keyword_check(name: &Name, diagnostics: &mut Vec<Diagnostic>) -> bool {
         return false;
     }
     true
+}
+
+/// A rule's name, unique among rules only: nothing refers to a rule by name.
+fn add_rule_name(program: &mut Program, name: &Name, id: usize, diagnostics: &mut Vec<Diagnostic>) {
+    if !keyword_check(name, diagnostics) {
+        return;
+    }
+    let first = program
+        .rule_names
+        .get(&name.node)
+        .and_then(|&first| program.rules.get(first))
+        .map(|rule| rule.name.span);
+    match first {
+        Some(first) => diagnostics.push(
+            Diagnostic::error(
+                codes::DUPLICATE_NAME,
+                name.span,
+                format!("rule `{}` is declared more than once", name.node),
+            )
+            .with_label("declared again here, as a rule")
+            .with_other(first, "first declared here, as a rule")
+            .with_help("every rule has a name of its own; rename one of them"),
+        ),
+        None => {
+            program.rule_names.insert(name.node.clone(), id);
+        }
+    }
 }
 
 fn add_name(program: &mut Program, name: &Name, symbol: Symbol, diagnostics: &mut Vec<Diagnostic>) {

@@ -49,8 +49,8 @@ impl TermId {
     }
 }
 
-/// What a top-level name stands for. Parties, actions, channels, events, deals and rules
-/// share one namespace (reference §1).
+/// What a top-level name stands for. Parties, actions, channels, events and deals share one
+/// namespace (reference §1); rules have their own (`Program::rule_names`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Symbol {
     Party(PartyId),
@@ -275,6 +275,9 @@ pub struct Program {
     /// Every top-level name and what it is (where it was declared is read from the
     /// declaration: see [`Program::declared_at`]).
     names: FxHashMap<ast::Text, NameEntry>,
+    /// Rule names, in a namespace of their own: nothing refers to a rule, so a rule may share
+    /// its deal's name (`deal amazon_talks` and `rule amazon_talks`).
+    rule_names: FxHashMap<ast::Text, usize>,
     /// Assets by owner, then by name (looked up by `&str`, no allocation).
     assets_by_name: FxHashMap<PartyId, FxHashMap<ast::Text, AssetId>>,
     /// Term labels by label, for deals with more than [`LABEL_SCAN_LIMIT`] terms; smaller deals
