@@ -93,7 +93,8 @@ impl TypedValueParser for FormatParser {
     ) -> Result<Format, clap::Error> {
         let found = value
             .to_str()
-            .and_then(|text| self.0.iter().copied().find(|f| f.name() == text));
+            .and_then(|text| text.parse::<Format>().ok())
+            .filter(|format| self.0.contains(format));
         found.ok_or_else(|| {
             let mut error = clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd);
             let name = arg.map_or("--format".to_string(), |a| a.to_string());

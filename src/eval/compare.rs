@@ -186,17 +186,7 @@ impl Evaluator<'_> {
                 Some(w) => (w.certain(), w.possible()),
                 None => (Interval::ALL, Interval::ALL),
             };
-            for (certainty, days) in super::explain::by_certainty(certain, possible) {
-                explanation.terms.push(super::explain::term_note(
-                    self.world,
-                    self.sources,
-                    id,
-                    effect,
-                    None,
-                    certainty,
-                    days,
-                ));
-            }
+            self.note_days(explanation, id, effect, None, certain, possible);
         }
     }
 

@@ -367,6 +367,20 @@ impl<'w> Evaluator<'w> {
         };
         let certain = window.certain().intersect(within);
         let possible = window.possible().intersect(within);
+        self.note_days(explanation, id, effect, party, certain, possible);
+        self.note_cuts(explanation, id, within);
+    }
+
+    /// What a term did, certainly on `certain` and possibly on the rest of `possible`.
+    pub(super) fn note_days(
+        &self,
+        explanation: &mut Explanation,
+        id: TermId,
+        effect: Effect,
+        party: Option<crate::ast::Text>,
+        certain: Interval,
+        possible: Interval,
+    ) {
         for (certainty, days) in super::explain::by_certainty(certain, possible) {
             explanation.terms.push(term_note(
                 self.world,
@@ -378,20 +392,27 @@ impl<'w> Evaluator<'w> {
                 days,
             ));
         }
-        self.note_cuts(explanation, id, within);
+    }
+
+    /// Whether terminations took days of `within` from a term (days it would apply on as
+    /// written but does not).
+    fn cut_within(&self, id: TermId, within: Interval) -> bool {
+        let lost = self.world.written_window(id).possible().intersect(within);
+        let kept = self
+            .world
+            .window(id)
+            .map(|w| w.possible().intersect(within));
+        !lost.is_empty() && kept.is_some_and(|kept| kept != lost)
     }
 
     /// The terminations that cut a term's window within `within` (days it would apply on as
     /// written but does not), each as a deciding term: a right ended early is the termination's
     /// doing, and the reader must be able to find it.
     pub(super) fn note_cuts(&self, explanation: &mut Explanation, id: TermId, within: Interval) {
-        let (Some(window), written) = (self.world.window(id), self.world.written_window(id)) else {
-            return;
-        };
-        let lost = written.possible().intersect(within);
-        if lost.is_empty() || window.possible().intersect(within) == lost {
+        if !self.cut_within(id, within) {
             return;
         }
+        let written = self.world.written_window(id);
         for (terminator, at) in self.world.terminations_of(id) {
             let cut = Interval::new(at.lo, written.possible().end).intersect(within);
             if cut.is_empty() {
@@ -417,6 +438,9 @@ impl<'w> Evaluator<'w> {
     /// ` (cut by `cut#1` from 2027-01-01)` when terminations cut the term's window within
     /// `within`.
     fn cut_clause(&self, id: TermId, within: Interval) -> String {
+        if !self.cut_within(id, within) {
+            return String::new();
+        }
         let program = self.world.program;
         let names: Vec<String> = self
             .world
@@ -424,12 +448,7 @@ impl<'w> Evaluator<'w> {
             .into_iter()
             .map(|(t, at)| format!("`{}` from {at}", program.term_name(t)))
             .collect();
-        let lost = self.world.written_window(id).possible().intersect(within);
-        let kept = self
-            .world
-            .window(id)
-            .map(|w| w.possible().intersect(within));
-        if names.is_empty() || lost.is_empty() || kept == Some(lost) {
+        if names.is_empty() {
             String::new()
         } else {
             format!(" (cut by {})", names.join(", "))

@@ -98,10 +98,7 @@ impl DiagnosticRecord {
                 .others
                 .iter()
                 .map(|o| {
-                    let (file, line) = match sources.get(o.span.file) {
-                        Some(f) => (f.path.clone(), f.line_of(o.span.start)),
-                        None => ("<unknown>".to_string(), 0),
-                    };
+                    let (file, line) = sources.location(o.span);
                     RelatedRecord {
                         file,
                         line,

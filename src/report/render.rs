@@ -14,7 +14,7 @@ use std::fmt;
 /// once released), with their control characters blanked.
 struct FileSource<'a> {
     file: &'a SourceFile,
-    /// Read-back runs of whole lines, by where they start (none while the text is held).
+    /// Runs of whole lines around the labels, by where they start, control characters blanked.
     excerpts: Vec<(usize, String)>,
 }
 
@@ -187,6 +187,14 @@ impl<'a> Lookup<'a> {
     /// The rule set's files alone.
     pub fn of(map: &'a SourceMap) -> Lookup<'a> {
         Lookup { map, extra: None }
+    }
+
+    /// A span's file path and line, as [`SourceMap::location`] gives them.
+    pub(crate) fn location(&self, span: Span) -> (String, usize) {
+        match self.get(span.file) {
+            Some(f) => (f.path.clone(), f.line_of(span.start)),
+            None => ("<unknown>".to_string(), 0),
+        }
     }
 
     pub(crate) fn get(&self, id: crate::source::FileId) -> Option<&'a SourceFile> {

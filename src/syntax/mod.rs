@@ -215,7 +215,8 @@ fn parse_large_deal(
     let opening = DealParser::parse(Rule::deal_opening, part_text((first_start, first_end))?)
         .ok()?
         .next()?;
-    let closing = DealParser::parse(Rule::deal_closing, part_text((last_start, last_end))?)
+    let closing_text = part_text((last_start, last_end))?;
+    let closing = DealParser::parse(Rule::deal_closing, closing_text)
         .ok()?
         .next()?;
     let keyword = opening.clone().into_inner().next()?.as_span().start();
@@ -225,7 +226,6 @@ fn parse_large_deal(
         .filter(|p| p.as_rule() != Rule::EOI)
         .last()
         .map_or(0, |p| p.as_span().end());
-    let closing_text = part_text((last_start, last_end))?;
     let brace_end = closing_brace_end(closing_text, last_item_end)?;
     let deal_span = crate::source::Span::new(
         file,
