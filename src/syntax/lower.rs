@@ -170,6 +170,17 @@ impl<'s> Lowerer<'s> {
         Ok(Text::from(out))
     }
 
+    /// `via C`, if it comes next (in a term and in a `can` question).
+    pub(super) fn optional_via(&mut self, c: &mut Cursor<'_>) -> Lowered<Option<Name>> {
+        let Some(via) = c.optional(Rule::via) else {
+            return Ok(None);
+        };
+        let mut v = self.cursor(via);
+        let name = self.name(v.next(Rule::name)?);
+        v.finish()?;
+        Ok(Some(name))
+    }
+
     fn optional_label(&mut self, c: &mut Cursor<'_>) -> Lowered<Option<Text>> {
         c.optional(Rule::label)
             .map(|p| self.lower_label(p))
@@ -517,15 +528,7 @@ impl<'s> Lowerer<'s> {
         };
         let action = self.name(c.next(Rule::name)?);
         let asset = self.lower_asset_ref(c.next(Rule::asset_ref)?)?;
-        let via = match c.optional(Rule::via) {
-            Some(v) => {
-                let mut vc = self.cursor(v);
-                let name = self.name(vc.next(Rule::name)?);
-                vc.finish()?;
-                Some(name)
-            }
-            None => None,
-        };
+        let via = self.optional_via(&mut c)?;
         let window = self.lower_window(c.next(Rule::window)?)?;
         c.finish()?;
         Ok(TermKind::Right {

@@ -178,15 +178,7 @@ impl Lowerer<'_> {
         let always = c.optional(Rule::always).is_some();
         let action = self.name(c.next(Rule::name)?);
         let asset = self.lower_asset_ref(c.next(Rule::asset_ref)?)?;
-        let via = match c.optional(Rule::via) {
-            Some(via) => {
-                let mut v = self.cursor(via);
-                let name = self.name(v.next(Rule::name)?);
-                v.finish()?;
-                Some(name)
-            }
-            None => None,
-        };
+        let via = self.optional_via(&mut c)?;
         let when = match c.optional(Rule::when) {
             Some(when) => Some(self.lower_when(when)?),
             None => None,
