@@ -420,6 +420,21 @@ fn a_failed_write_is_an_error_and_a_closed_pipe_is_quiet() {
             stderr(&o)
         );
     }
+    // A stdout closed before the start (`>&-`) is a failed write too, for every command.
+    for command in ["rules/seed", "graph rules/seed", "ask rules/seed yes"] {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(format!("\"$0\" {command} >&-"))
+            .arg(env!("CARGO_BIN_EXE_dealcheck"))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{command}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("standard output is closed"),
+            "{}",
+            stderr(&o)
+        );
+    }
     // Output thrown away on purpose (/dev/null opened for reading and writing, as Python's
     // `subprocess.DEVNULL` does) is not a failure.
     let null = std::fs::OpenOptions::new()

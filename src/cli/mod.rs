@@ -173,10 +173,14 @@ pub fn out(text: &str) {
     if WRITE_FAILED.load(Ordering::Relaxed) {
         return;
     }
-    let mut stdout = std::io::stdout().lock();
-    let written = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
+    let written = if crate::stdout_at_start::was_closed() {
+        Err(std::io::Error::other("standard output is closed"))
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+    };
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             WRITE_FAILED.store(true, Ordering::Relaxed);
