@@ -273,7 +273,10 @@ impl RuleSet {
         }
         let mut answer = answer?;
         if let Some(d) = world.too_deep_diagnostic() {
-            answer.explanation.notes.push(d.message);
+            answer
+                .explanation
+                .notes
+                .push(crate::eval::explain::Note::Diagnostic(d.message));
         }
         Ok(answer)
     }

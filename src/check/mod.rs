@@ -494,6 +494,13 @@ impl Program {
         }
     }
 
+    /// The party's name as a shared text, for explanations (`?` for no such party).
+    pub fn party_text(&self, party: PartyId) -> ast::Text {
+        self.parties
+            .get(party)
+            .map_or(arcstr::literal!("?"), |p| p.name.node.clone())
+    }
+
     pub fn party_name(&self, party: PartyId) -> &str {
         self.parties
             .get(party)

@@ -1,7 +1,7 @@
 //! Comparisons of values (reference §6): money and percent ranges, numbers, durations, and
 //! points against points or whole periods — all three-valued.
 
-use super::explain::{Effect, Explanation};
+use super::explain::{CompareSummary, Effect, Explanation, Missing, Note, Shown, Side, Summary};
 use super::logic::Verdict;
 use super::question::{Answer, Evaluator};
 use crate::ast::{CmpOp, DateLit, FlowKind, Point as PointExpr, TermKind, Value};
@@ -29,8 +29,8 @@ enum Val {
         range: Range,
         flows_in: Vec<TermId>,
         back: Vec<TermId>,
-        /// How the money of a `roundtrip` comes back, and what limits it, in words.
-        how: Vec<String>,
+        /// How the money of a `roundtrip` comes back, and what limits it.
+        how: Vec<Note>,
     },
     Number(Range),
     Duration(crate::ast::Duration),
@@ -39,7 +39,7 @@ enum Val {
     /// A whole period (a bare date literal).
     Period(Day, Day),
     /// A value the rule set does not give (a valuation never stated).
-    Missing(String),
+    Missing(Missing),
 }
 
 fn day_range(lo: Day, hi: Day) -> Range {
@@ -112,23 +112,18 @@ impl Evaluator<'_> {
                 "compare money with money, dates with dates, percentages with percentages",
             )),
         };
-        // "invested(A, B) is 10B USD, so `invested(A, B) >= 10B USD` is yes": each side's value,
-        // unless the side says it already (`10B USD`), then the comparison and its verdict.
-        let (left_text, right_text) = ((self.text)(left.span), (self.text)(right.span));
-        let mut values: Vec<String> = [(&left_text, &l), (&right_text, &r)]
-            .into_iter()
-            .map(|(text, val)| (text, self.describe(val)))
-            .filter(|(text, value)| *text != value)
-            .map(|(text, value)| format!("{text} is {value}"))
-            .collect();
-        values.dedup();
-        let comparison = format!("`{left_text} {} {right_text}` is {verdict}", symbol(op));
-        let summary = if values.is_empty() {
-            comparison
-        } else {
-            format!("{}, so {comparison}", values.join(" and "))
-        };
-        let mut explanation = Explanation::with_summary(summary);
+        let mut explanation = Explanation::new(Summary::Compare(CompareSummary {
+            left: Side {
+                text: (self.text)(left.span),
+                value: shown(&l),
+            },
+            op,
+            right: Side {
+                text: (self.text)(right.span),
+                value: shown(&r),
+            },
+            verdict,
+        }));
         // `end(d.x)` of a term a termination ended early: the termination decides the day.
         for side in [left, right] {
             if let Value::Point(PointExpr::Start(r) | PointExpr::End(r)) = &side.node {
@@ -157,13 +152,12 @@ impl Evaluator<'_> {
                         Effect::Returns,
                     );
                     if back.len() > listed {
-                        explanation.notes.push(format!(
-                            "… and {} more flows that can carry money back",
-                            back.len() - listed
-                        ));
+                        explanation
+                            .notes
+                            .push(Note::MoreFlowsBack(back.len() - listed));
                     }
                 }
-                Val::Missing(why) => explanation.notes.push(why.clone()),
+                Val::Missing(why) => explanation.notes.push(Note::Missing(why.clone())),
                 _ => {}
             }
         }
@@ -187,46 +181,6 @@ impl Evaluator<'_> {
                 None => (Interval::ALL, Interval::ALL),
             };
             self.note_days(explanation, id, effect, None, certain, possible);
-        }
-    }
-
-    fn describe(&self, v: &Val) -> String {
-        match v {
-            Val::Money {
-                range,
-                currency,
-                terms,
-            } => {
-                let c = currency.as_deref().unwrap_or("");
-                let n = terms.len();
-                let s = if currency.is_none() {
-                    "0".to_string()
-                } else {
-                    range.describe(&format!(" {c}"))
-                };
-                if n == 0 {
-                    s
-                } else {
-                    format!("{s} (from {n} term{})", if n == 1 { "" } else { "s" })
-                }
-            }
-            Val::Percent { range, .. } => range.describe_percent(),
-            Val::Number(r) => r.to_string(),
-            Val::Duration(d) => {
-                let unit = |n: i32, one: &str| match n {
-                    1 => format!("1 {one}"),
-                    n => format!("{n} {one}s"),
-                };
-                match (d.months, d.days) {
-                    (months, 0) => unit(months, "month"),
-                    (0, days) => unit(days, "day"),
-                    (months, days) => format!("{} {}", unit(months, "month"), unit(days, "day")),
-                }
-            }
-            Val::Point(p) => p.to_string(),
-            Val::Period(f, l) if f == l => f.to_string(),
-            Val::Period(f, l) => format!("{f} .. {l}"),
-            Val::Missing(why) => format!("not known ({why})"),
         }
     }
 
@@ -279,7 +233,7 @@ impl Evaluator<'_> {
             Value::Duration(d) => Val::Duration(*d),
             Value::Point(PointExpr::Date(d)) => match period(*d) {
                 Some((f, l)) => Val::Period(f, l),
-                None => Val::Missing("not a valid date".to_string()),
+                None => Val::Missing(Missing::InvalidDate),
             },
             Value::Point(p) => Val::Point(self.world.point_node(p, Reading::First)),
             Value::Invested(a, b) => money(party(a)?, party(b)?, &[FlowKind::Invest])?,
@@ -290,7 +244,7 @@ impl Evaluator<'_> {
                     .money()
                     .roundtrip(program, party(a)?, party(b)?)
                     .map_err(clash)?;
-                let how = roundtrip_words(self.world, &found);
+                let how = roundtrip_notes(self.world, &found);
                 Val::Percent {
                     range: found.share,
                     flows_in: found.flow_in.terms,
@@ -341,11 +295,29 @@ impl Evaluator<'_> {
                 currency: Some(currency),
                 terms: vec![id],
             },
-            None => Val::Missing(format!(
-                "no investment in force states a valuation of `{}`",
-                program.party_name(party)
-            )),
+            None => Val::Missing(Missing::NoValuation(program.party_text(party))),
         }
+    }
+}
+
+/// A value as the explanation shows it.
+fn shown(v: &Val) -> Shown {
+    match v {
+        Val::Money {
+            range,
+            currency,
+            terms,
+        } => Shown::Money {
+            range: *range,
+            currency: currency.clone(),
+            terms: terms.len(),
+        },
+        Val::Percent { range, .. } => Shown::Percent(*range),
+        Val::Number(r) => Shown::Number(*r),
+        Val::Duration(d) => Shown::Duration(*d),
+        Val::Point(p) => Shown::Point(*p),
+        Val::Period(f, l) => Shown::Period(*f, *l),
+        Val::Missing(why) => Shown::Missing(why.clone()),
     }
 }
 
@@ -359,18 +331,6 @@ fn point_vs_period(p: Point, op: CmpOp, f: Day, l: Day) -> Verdict {
         CmpOp::Ge => three(p.lo >= f, p.hi < f),
         CmpOp::Eq => three(p.lo >= f && p.hi <= l, p.hi < f || p.lo > l),
         CmpOp::Ne => three(p.hi < f || p.lo > l, p.lo >= f && p.hi <= l),
-    }
-}
-
-/// The operator as written.
-fn symbol(op: CmpOp) -> &'static str {
-    match op {
-        CmpOp::Lt => "<",
-        CmpOp::Le => "<=",
-        CmpOp::Gt => ">",
-        CmpOp::Ge => ">=",
-        CmpOp::Eq => "==",
-        CmpOp::Ne => "!=",
     }
 }
 
@@ -396,48 +356,42 @@ fn year_as_number(value: &Value, val: Val, other: &Val) -> Val {
 
 /// A roundtrip's paths back and its bottleneck as notes: `money comes back by Norva → Helix
 /// (50M USD)`, `what limits it: Norva → Helix (50M USD)`.
-fn roundtrip_words(
+fn roundtrip_notes(
     world: &crate::model::world::World<'_>,
     found: &crate::model::money::Roundtrip,
-) -> Vec<String> {
+) -> Vec<Note> {
+    /// How many steps of the bottleneck are named before counting the rest.
+    const LISTED: usize = 5;
     let program = world.program;
-    let currency = found.flow_in.currency.as_deref().unwrap_or("");
-    let amount = |v: Decimal| Range::exact(v).describe(&format!(" {currency}"));
-    let path = |nodes: &[usize]| {
-        nodes
-            .iter()
-            .map(|&n| program.party_name(n))
-            .collect::<Vec<_>>()
-            .join(" → ")
-    };
-    // Paths are found with every flow at its least: say so when amounts are ranges.
-    let least = if found.share.is_exact() {
-        ""
-    } else {
-        " (each flow at its least)"
-    };
-    let mut words = Vec::new();
-    if !found.paths.is_empty() {
-        let paths: Vec<String> = found
+    let currency = found.flow_in.currency.clone().unwrap_or_default();
+    let mut notes = Vec::new();
+    if found.paths.is_empty() {
+        return notes;
+    }
+    notes.push(Note::ComesBack {
+        paths: found
             .paths
             .iter()
-            .map(|(nodes, carried)| format!("{} ({})", path(nodes), amount(*carried)))
-            .collect();
-        words.push(format!("money comes back by {}{least}", paths.join("; ")));
+            .map(|(nodes, carried)| {
+                let names = nodes.iter().map(|&n| program.party_text(n)).collect();
+                (names, *carried)
+            })
+            .collect(),
+        currency: currency.clone(),
+        // Paths are found with every flow at its least: say so when amounts are ranges.
+        least: !found.share.is_exact(),
+    });
+    if !found.bottleneck.is_empty() {
+        notes.push(Note::Limits {
+            steps: found
+                .bottleneck
+                .iter()
+                .take(LISTED)
+                .map(|((a, b), c)| (program.party_text(*a), program.party_text(*b), *c))
+                .collect(),
+            more: found.bottleneck.len().saturating_sub(LISTED),
+            currency,
+        });
     }
-    if !found.bottleneck.is_empty() && !found.paths.is_empty() {
-        const LISTED: usize = 5;
-        let steps: Vec<String> = found
-            .bottleneck
-            .iter()
-            .take(LISTED)
-            .map(|((a, b), c)| format!("{} ({})", path(&[*a, *b]), amount(*c)))
-            .collect();
-        let more = match found.bottleneck.len().saturating_sub(LISTED) {
-            0 => String::new(),
-            n => format!(" and {n} more steps"),
-        };
-        words.push(format!("what limits it: {}{more}", steps.join(", ")));
-    }
-    words
+    notes
 }

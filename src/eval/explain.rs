@@ -1,31 +1,208 @@
 //! Explanations: the deciding terms with where they are, their deal's status and sources, and
 //! what each did over which days (reference §8).
 
-use crate::ast::{Status, Text};
+use super::logic::Verdict;
+use crate::ast::{CmpOp, Duration, Text};
 use crate::check::{Program, TermId};
-use crate::model::time::Interval;
+use crate::model::range::Range;
+use crate::model::time::{Day, Interval, Point};
 use crate::model::world::World;
+pub use crate::model::world::{DealStatus, StatusWord};
 use crate::source::SourceMap;
+use rust_decimal::Decimal;
 use serde::Serialize;
-use std::borrow::Cow;
 
-/// Why an answer is what it is.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// Why an answer is what it is, as data: `report` puts it into words (text and JSON).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Explanation {
-    /// One sentence a person can read.
-    pub summary: String,
+    /// What decided the answer.
+    pub summary: Summary,
     /// The terms that bore on the answer.
     pub terms: Vec<TermNote>,
     /// Everything else worth knowing (deals left out, assumptions, parts of a compound question).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
+}
+
+/// What decided an answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Summary {
+    /// `yes`, `no` or `unknown` asked as a question.
+    Literal(Verdict),
+    /// `not Q`: Q's verdict and the answer.
+    Not {
+        inner: Verdict,
+        verdict: Verdict,
+    },
+    /// `Q and R …` or `Q or R …`: each part's verdict and the answer.
+    Logic {
+        op: LogicOp,
+        parts: Vec<Verdict>,
+        verdict: Verdict,
+    },
+    Can(CanSummary),
+    Active(ActiveSummary),
+    Compare(CompareSummary),
+    /// The question could not be evaluated: the diagnostic's message.
+    Failed(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogicOp {
+    And,
+    Or,
+}
+
+/// A party doing an action with an asset (on a channel), with the names as the question wrote
+/// them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deed {
+    pub party: Text,
+    pub action: Text,
+    pub owner: Text,
+    pub asset: Text,
+    pub via: Option<Text>,
+}
+
+/// The answer to `can P [always] X A [via C] [WHEN]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CanSummary {
+    pub deed: Deed,
+    pub always: bool,
+    pub verdict: Verdict,
+    /// The deciding day: one the party certainly may (or, with `always`, may not) act on, or
+    /// the first day the answer depends on days not known exactly.
+    pub day: Option<Day>,
+    /// The days the question's time possibly covers (empty: it has none).
+    pub days: Interval,
+}
+
+/// The answer to `active REF [WHEN]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActiveSummary {
+    /// The reference as written.
+    pub target: String,
+    pub verdict: Verdict,
+    /// The first day it is in force, or the first day the answer depends on.
+    pub day: Option<Day>,
+    pub days: Interval,
+    /// No term of it is in force on any day.
+    pub never_in_force: bool,
+}
+
+/// The answer to `VALUE OP VALUE`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompareSummary {
+    pub left: Side,
+    pub op: CmpOp,
+    pub right: Side,
+    pub verdict: Verdict,
+}
+
+/// One side of a comparison: as written, and its value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Side {
+    pub text: String,
+    pub value: Shown,
+}
+
+/// A value as an explanation shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shown {
+    /// A sum of money (no currency: no flow counted, so 0), from how many terms.
+    Money {
+        range: Range,
+        currency: Option<String>,
+        terms: usize,
+    },
+    Percent(Range),
+    Number(Range),
+    Duration(Duration),
+    Point(Point),
+    /// A whole period: its first and last day.
+    Period(Day, Day),
+    Missing(Missing),
+}
+
+/// Why a value is not known.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Missing {
+    InvalidDate,
+    /// No investment in force states a valuation of this party.
+    NoValuation(Text),
+}
+
+/// Something else an explanation says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Note {
+    /// A part of a compound question: its text, for `and`/`or` its verdict, and its summary.
+    Part {
+        question: String,
+        verdict: Option<Verdict>,
+        summary: Summary,
+    },
+    /// The party (or a group it belongs to) owns the asset.
+    Owns {
+        owner: Text,
+        deed: Deed,
+    },
+    /// A right the party holds only on days outside the question's, and what cut it.
+    PermitsElsewhere {
+        term: String,
+        party: Text,
+        days: Interval,
+        cut_by: Vec<(String, Point)>,
+    },
+    MoreRightsElsewhere(usize),
+    /// No term in force gives the party the right.
+    NoRight(Deed),
+    NotInForce(NotInForce),
+    MoreNotes(usize),
+    MoreTerms(usize),
+    /// The paths money comes back by, with what each carries (every flow at its least when
+    /// `least`).
+    ComesBack {
+        paths: Vec<(Vec<Text>, Decimal)>,
+        currency: String,
+        least: bool,
+    },
+    /// The steps that limit a roundtrip (a minimum cut), the first few and how many more.
+    Limits {
+        steps: Vec<(Text, Text, Decimal)>,
+        more: usize,
+        currency: String,
+    },
+    MoreFlowsBack(usize),
+    Missing(Missing),
+    /// A diagnostic met while answering (its message).
+    Diagnostic(String),
+}
+
+/// A deal left out of the world an answer was worked out in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NotInForce {
+    pub deal: Text,
+    pub status: DealStatus,
+    pub reason: LeftOut,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LeftOut {
+    /// Dated after the as-of date; `also_unassumed` when its status would also need assuming.
+    DatedLater {
+        dated: Day,
+        as_of: Day,
+        also_unassumed: bool,
+    },
+    /// `reported` or `proposed` and not assumed.
+    NotAssumed,
 }
 
 /// Most terms an answer's explanation lists, and most notes; the rest are counted in a note.
 pub const MAX_EXPLANATION_TERMS: usize = 50;
 pub const MAX_EXPLANATION_NOTES: usize = 50;
 
-/// What one term did. Texts a rule set already holds (file, deal name, party) are shared, and
-/// the fixed words are static: a check of thousands of rules keeps thousands of these.
+/// What one term did. Texts a rule set already holds (file, deal name, party) are shared: a
+/// check of thousands of rules keeps thousands of these.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct TermNote {
     /// `deal.label`, or `deal#N` for an unlabelled term.
@@ -36,7 +213,7 @@ pub struct TermNote {
     /// The deal's label and its `///` doc lines, as written.
     pub deal_label: Option<Text>,
     pub deal_description: Option<Text>,
-    pub status: Cow<'static, str>,
+    pub status: DealStatus,
     pub sources: Vec<Text>,
     pub effect: Effect,
     /// Whom the effect is on, where that matters (for `cuts`, the term cut).
@@ -112,21 +289,23 @@ fn as_text<S: serde::Serializer>(days: &Interval, serializer: S) -> Result<S::Ok
 }
 
 impl Explanation {
-    pub fn with_summary(summary: impl Into<String>) -> Explanation {
+    pub fn new(summary: Summary) -> Explanation {
         Explanation {
-            summary: summary.into(),
-            ..Explanation::default()
+            summary,
+            terms: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
-    /// Folds a sub-answer into a compound one; [`Explanation::dedup_terms`] once all are in.
-    pub fn absorb(&mut self, part: Explanation, label: String) {
-        // A comparison's summary ends by saying what the label says (`… so `x > 1` is yes`).
-        if part.summary.ends_with(&label) {
-            self.notes.push(part.summary);
-        } else {
-            self.notes.push(format!("{label}: {}", part.summary));
-        }
+    /// Folds a sub-answer into a compound one: its summary as a note on the part (`question`
+    /// as written, with its verdict for `and`/`or`), then its notes and terms;
+    /// [`Explanation::dedup_terms`] once all are in.
+    pub fn absorb(&mut self, part: Explanation, question: String, verdict: Option<Verdict>) {
+        self.notes.push(Note::Part {
+            question,
+            verdict,
+            summary: part.summary,
+        });
         self.notes.extend(part.notes);
         self.terms.extend(part.terms);
     }
@@ -138,14 +317,12 @@ impl Explanation {
         let notes = self.notes.len().saturating_sub(MAX_EXPLANATION_NOTES);
         if notes > 0 {
             self.notes.truncate(MAX_EXPLANATION_NOTES);
-            self.notes.push(format!("… and {notes} more notes"));
+            self.notes.push(Note::MoreNotes(notes));
         }
         let more = self.terms.len().saturating_sub(MAX_EXPLANATION_TERMS);
         if more > 0 {
             self.terms.truncate(MAX_EXPLANATION_TERMS);
-            self.notes.push(format!(
-                "… and {more} more terms bear on this answer (the first {MAX_EXPLANATION_TERMS} are listed)"
-            ));
+            self.notes.push(Note::MoreTerms(more));
         }
     }
 
@@ -161,55 +338,31 @@ impl Explanation {
     }
 }
 
-/// The status word of a deal as the report shows it.
-pub fn status_word(world: &World<'_>, deal: usize) -> Cow<'static, str> {
-    let Some(d) = world.program.deal_head(deal) else {
-        return Cow::Borrowed("");
-    };
-    let word: Cow<'static, str> = match d.statuses.into_iter().next().map(|s| s.node) {
-        None | Some(Status::Signed) => Cow::Borrowed("signed"),
-        Some(Status::Announced) => Cow::Borrowed("announced"),
-        Some(Status::Reported) => Cow::Borrowed("reported"),
-        Some(Status::Proposed) => Cow::Borrowed("proposed"),
-        Some(Status::TerminatedOn(p)) => Cow::Owned(format!(
-            "terminated on {}",
-            world.point(&p, crate::model::world::Reading::First)
-        )),
-    };
-    if world.context().assumed_deals.contains(&deal) {
-        Cow::Owned(format!("{word} (assumed)"))
-    } else {
-        word
-    }
-}
-
 /// Why a deal is left out of a world, for explanations: dated after the as-of date (assumed or
 /// not), or `reported`/`proposed` and not assumed (reference §4).
-pub fn not_in_force_note(world: &World<'_>, deal: usize) -> String {
-    let d = world.program.deal_head(deal);
-    let name = d.as_ref().map_or("?", |d| d.name.node.as_str());
-    let status = status_word(world, deal);
-    let assumed = world.context().assumed_deals.contains(&deal);
+pub fn not_in_force(world: &World<'_>, deal: usize) -> Note {
+    let name = world
+        .program
+        .deal_head(deal)
+        .map_or_else(|| Text::from("?"), |d| d.name.node);
+    let status = world.deal_status(deal);
     let only_assumed = world
         .program
         .deal_facts(deal)
         .is_some_and(|f| !f.counts_unassumed);
-    match world.dated(deal) {
-        Some(day) if day > world.as_of => {
-            let also = if only_assumed && !assumed {
-                format!(" (and, {status}, it counts only when assumed)")
-            } else {
-                String::new()
-            };
-            format!(
-                "deal `{name}` ({status}) is not yet in force: it is dated {day}, after the as-of date {}{also}; a later `--as-of` would count it",
-                world.as_of
-            )
-        }
-        _ => format!(
-            "deal `{name}` ({status}) is not in force: {status} deals count only when assumed (`assuming {name}`, or `--assume {name}`)"
-        ),
-    }
+    let reason = match world.dated(deal) {
+        Some(dated) if dated > world.as_of => LeftOut::DatedLater {
+            dated,
+            as_of: world.as_of,
+            also_unassumed: only_assumed && !status.assumed,
+        },
+        _ => LeftOut::NotAssumed,
+    };
+    Note::NotInForce(NotInForce {
+        deal: name,
+        status,
+        reason,
+    })
 }
 
 /// The days a term certainly covers, then the days on either side it only possibly covers
@@ -248,7 +401,7 @@ pub fn term_note(
     let span = program.term(id).map(|t| t.span).unwrap_or_default();
     let (file, line) = sources.shared_location(span);
     let deal = program.deal_head(id.deal());
-    let status = status_word(world, id.deal());
+    let status = world.deal_status(id.deal());
     let (deal, deal_label, deal_description, deal_sources) = match deal {
         Some(d) => (d.name.node, d.label, d.doc, d.sources),
         None => (Text::new(), None, None, Vec::new()),

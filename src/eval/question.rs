@@ -1,6 +1,9 @@
 //! Questions (reference §6): `can`, `active`, comparisons, and Kleene `and`/`or`/`not`.
 
-use super::explain::{term_note, Certainty, Effect, Explanation};
+use super::explain::{
+    term_note, ActiveSummary, CanSummary, Certainty, Deed, Effect, Explanation, LogicOp, Note,
+    Summary,
+};
 use super::logic::Verdict;
 use super::timeline::{Cover, Timeline};
 use crate::ast::{self, Question, RightKind, When};
@@ -84,14 +87,16 @@ impl<'w> Evaluator<'w> {
         match &question.node {
             Question::Literal(v) => Ok(Answer {
                 verdict: *v,
-                explanation: Explanation::with_summary(format!("`{v}` is {v}")),
+                explanation: Explanation::new(Summary::Literal(*v)),
             }),
             Question::Not(inner) => {
                 let a = self.question(inner)?;
                 let verdict = a.verdict.not();
-                let mut explanation =
-                    Explanation::with_summary(format!("not {}: {verdict}", a.verdict));
-                explanation.absorb(a.explanation, format!("`{}`", (self.text)(inner.span)));
+                let mut explanation = Explanation::new(Summary::Not {
+                    inner: a.verdict,
+                    verdict,
+                });
+                explanation.absorb(a.explanation, (self.text)(inner.span), None);
                 explanation.dedup_terms();
                 Ok(Answer {
                     verdict,
@@ -101,8 +106,8 @@ impl<'w> Evaluator<'w> {
             Question::And(parts) | Question::Or(parts) => {
                 let is_and = matches!(question.node, Question::And(_));
                 let mut verdict = Verdict::from_bool(is_and);
-                let mut explanation = Explanation::default();
-                let mut words = Vec::new();
+                let mut explanation = Explanation::new(Summary::Literal(verdict));
+                let mut verdicts = Vec::new();
                 for part in parts {
                     let a = self.question(part)?;
                     verdict = if is_and {
@@ -110,15 +115,15 @@ impl<'w> Evaluator<'w> {
                     } else {
                         verdict.or(a.verdict)
                     };
-                    words.push(a.verdict.word());
-                    explanation.absorb(
-                        a.explanation,
-                        format!("`{}` is {}", (self.text)(part.span), a.verdict),
-                    );
+                    verdicts.push(a.verdict);
+                    explanation.absorb(a.explanation, (self.text)(part.span), Some(a.verdict));
                 }
                 explanation.dedup_terms();
-                let op = if is_and { " and " } else { " or " };
-                explanation.summary = format!("{}: {verdict}", words.join(op));
+                explanation.summary = Summary::Logic {
+                    op: if is_and { LogicOp::And } else { LogicOp::Or },
+                    parts: verdicts,
+                    verdict,
+                };
                 Ok(Answer {
                     verdict,
                     explanation,
@@ -236,64 +241,43 @@ impl<'w> Evaluator<'w> {
         let days = self.days(when);
         let (verdict, day) = Self::over_days(&timeline, days, always);
 
-        let via_text = via.map_or(String::new(), |c| format!(" via {}", c.node));
-        let deed = format!(
-            "{} {}.{}{via_text}",
-            action.node, asset.owner.node, asset.name.node
-        );
-        let what = format!("{} {deed}", party.node);
-        let who = &party.node;
-        let summary = match (verdict, always, day) {
-            // `before X` with X before the as-of date, `between Y and X` with Y after X.
-            _ if days.possible.is_empty() => {
-                if always {
-                    format!("the question's time has no day, so `can {who} always {deed}` holds on every day of it: there is none")
-                } else {
-                    format!("the question's time has no day, so `can {what}` holds on none")
-                }
-            }
-            (Verdict::Yes, false, Some(d)) => {
-                format!("{who} may {deed} on {d}, a day certainly in the question's time")
-            }
-            (Verdict::Yes, _, _) => format!("{who} may {deed} on every day of {}", days.possible),
-            (Verdict::No, true, Some(d)) => {
-                format!("{who} may not {deed} on {d}, a day certainly in the question's time")
-            }
-            (Verdict::No, _, _) => format!("{who} may not {deed} on any day of {}", days.possible),
-            (Verdict::Unknown, _, Some(d)) => format!("`can {what}` is not decided: from {d} the answer depends on days not known exactly"),
-            (Verdict::Unknown, _, None) => format!("`can {what}` is not decided by the days known"),
+        let deed = Deed {
+            party: party.node.clone(),
+            action: action.node.clone(),
+            owner: asset.owner.node.clone(),
+            asset: asset.name.node.clone(),
+            via: via.map(|c| c.node.clone()),
         };
-        let mut explanation = Explanation::with_summary(summary);
+        let mut explanation = Explanation::new(Summary::Can(CanSummary {
+            deed: deed.clone(),
+            always,
+            verdict,
+            day,
+            days: days.possible,
+        }));
         let owns = program.family(party_id).contains(&owner);
         if owns {
-            explanation.notes.push(format!(
-                "{} owns {}.{}",
-                program.party_name(owner),
-                asset.owner.node,
-                asset.name.node
-            ));
+            explanation.notes.push(Note::Owns {
+                owner: program.party_text(owner),
+                deed: deed.clone(),
+            });
         }
         for &(id, effect, actor) in &involved {
             self.note_window(
                 &mut explanation,
                 id,
                 effect,
-                Some(
-                    program
-                        .parties
-                        .get(actor)
-                        .map_or(arcstr::literal!("?"), |d| d.name.node.clone()),
-                ),
+                Some(program.party_text(actor)),
                 days.possible,
             );
         }
         if verdict == Verdict::No && !owns && !days.possible.is_empty() {
-            self.note_missing_right(&mut explanation, &involved, &what, days.possible);
+            self.note_missing_right(&mut explanation, &involved, deed, days.possible);
         }
         for deal in left_out {
             explanation
                 .notes
-                .push(super::explain::not_in_force_note(self.world, deal));
+                .push(super::explain::not_in_force(self.world, deal));
         }
         Ok(Answer {
             verdict,
@@ -311,7 +295,7 @@ impl<'w> Evaluator<'w> {
         &self,
         explanation: &mut Explanation,
         involved: &[(TermId, Effect, PartyId)],
-        what: &str,
+        deed: Deed,
         within: Interval,
     ) {
         if explanation
@@ -332,24 +316,21 @@ impl<'w> Evaluator<'w> {
             }
             elsewhere += 1;
             if elsewhere <= Self::MAX_RIGHTS_ELSEWHERE {
-                explanation.notes.push(format!(
-                    "`{}` permits {} only on {days}, none of them in the question's time{}",
-                    program.term_name(id),
-                    program.party_name(actor),
-                    self.cut_clause(id, within)
-                ));
+                explanation.notes.push(Note::PermitsElsewhere {
+                    term: program.term_name(id),
+                    party: program.party_text(actor),
+                    days,
+                    cut_by: self.cut_by(id, within),
+                });
             }
         }
         if elsewhere > Self::MAX_RIGHTS_ELSEWHERE {
-            explanation.notes.push(format!(
-                "… and {} more rights on other days",
-                elsewhere - Self::MAX_RIGHTS_ELSEWHERE
+            explanation.notes.push(Note::MoreRightsElsewhere(
+                elsewhere - Self::MAX_RIGHTS_ELSEWHERE,
             ));
         }
         if elsewhere == 0 {
-            explanation
-                .notes
-                .push(format!("no term in force lets {what}"));
+            explanation.notes.push(Note::NoRight(deed));
         }
     }
 
@@ -435,24 +416,18 @@ impl<'w> Evaluator<'w> {
         }
     }
 
-    /// ` (cut by `cut#1` from 2027-01-01)` when terminations cut the term's window within
-    /// `within`.
-    fn cut_clause(&self, id: TermId, within: Interval) -> String {
+    /// The terminations (by name, with the day each cuts from) that cut the term's window
+    /// within `within`; none when no days of `within` were lost.
+    fn cut_by(&self, id: TermId, within: Interval) -> Vec<(String, crate::model::time::Point)> {
         if !self.cut_within(id, within) {
-            return String::new();
+            return Vec::new();
         }
         let program = self.world.program;
-        let names: Vec<String> = self
-            .world
+        self.world
             .terminations_of(id)
             .into_iter()
-            .map(|(t, at)| format!("`{}` from {at}", program.term_name(t)))
-            .collect();
-        if names.is_empty() {
-            String::new()
-        } else {
-            format!(" (cut by {})", names.join(", "))
-        }
+            .map(|(t, at)| (program.term_name(t), at))
+            .collect()
     }
 
     /// Day by day: may `party` (or a unit of it) do `action` with `asset` on some channel?
@@ -573,26 +548,17 @@ impl<'w> Evaluator<'w> {
         let timeline = Timeline::sweep(false, &covers, &[]);
         let days = self.days(when);
         let (verdict, day) = Self::over_days(&timeline, days, false);
-        let name = (self.text)(target.span);
-        let summary = match (verdict, day) {
-            (Verdict::Yes, Some(d)) => format!("`{name}` is in force on {d}"),
-            (Verdict::No, _) if covers.is_empty() => format!(
-                "`{name}` is not in force at all (its deal is not in force or it has no terms)"
-            ),
-            (Verdict::No, _) if days.possible.is_empty() => {
-                format!("the question's time has no day, so `{name}` is in force on none of it")
-            }
-            (Verdict::No, _) => format!("`{name}` is in force on no day of {}", days.possible),
-            (_, Some(d)) => {
-                format!("whether `{name}` is in force depends on days not known exactly, from {d}")
-            }
-            _ => format!("whether `{name}` is in force is not decided"),
-        };
-        let mut explanation = Explanation::with_summary(summary);
+        let mut explanation = Explanation::new(Summary::Active(ActiveSummary {
+            target: (self.text)(target.span),
+            verdict,
+            day,
+            days: days.possible,
+            never_in_force: covers.is_empty(),
+        }));
         for id in terms {
             self.note_window(&mut explanation, id, Effect::Applies, None, days.possible);
             if !self.world.deal_in_force(id.deal()) {
-                let note = super::explain::not_in_force_note(self.world, id.deal());
+                let note = super::explain::not_in_force(self.world, id.deal());
                 if !explanation.notes.contains(&note) {
                     explanation.notes.push(note);
                 }

@@ -1,7 +1,7 @@
 //! Rules (reference §6, §8): each check evaluated in its rule's world; a check that cannot be
 //! evaluated becomes an error outcome and every other check is still answered.
 
-use super::explain::Explanation;
+use super::explain::{Explanation, Summary};
 use super::logic::Verdict;
 use super::question::Evaluator;
 use crate::ast::{Assumption, CheckKind};
@@ -225,9 +225,7 @@ fn evaluate_checks(
                     answer: Verdict::Unknown,
                     expected,
                     passed: false,
-                    explanation: Explanation::with_summary(format!(
-                        "could not be evaluated: {message}"
-                    )),
+                    explanation: Explanation::new(Summary::Failed(message.clone())),
                     error: Some(message),
                 }
             }

@@ -550,13 +550,9 @@ fn describe_cycle(world: &World<'_>, folded: &Folded<'_>, cycle: &[usize]) -> Op
             .iter()
             .take(MAX_CYCLE_CLOSERS_NAMED)
             .filter_map(|&d| {
-                program.deal_name(d).map(|name| {
-                    format!(
-                        "`{}` ({})",
-                        name.node,
-                        super::super::eval::explain::status_word(world, d)
-                    )
-                })
+                program
+                    .deal_name(d)
+                    .map(|name| format!("`{}` ({})", name.node, world.deal_status(d)))
             })
             .collect();
         if closers.len() > MAX_CYCLE_CLOSERS_NAMED {

@@ -171,7 +171,7 @@ pub fn period(date: DateLit) -> Option<(Day, Day)> {
 }
 
 /// A day known only to lie in `[lo, hi]` (§5). `hi` may be [`Day::NEVER`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Point {
     pub lo: Day,
     pub hi: Day,

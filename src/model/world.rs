@@ -190,6 +190,26 @@ impl<T: Copy> TermMemo<T> {
 }
 
 impl<'p> World<'p> {
+    /// A deal's status in this world: its first status word, and whether it is assumed.
+    pub fn deal_status(&self, deal: usize) -> DealStatus {
+        let word = match self.program.deal_head(deal) {
+            None => StatusWord::Unknown,
+            Some(d) => match d.statuses.into_iter().next().map(|s| s.node) {
+                None | Some(ast::Status::Signed) => StatusWord::Signed,
+                Some(ast::Status::Announced) => StatusWord::Announced,
+                Some(ast::Status::Reported) => StatusWord::Reported,
+                Some(ast::Status::Proposed) => StatusWord::Proposed,
+                Some(ast::Status::TerminatedOn(p)) => {
+                    StatusWord::TerminatedOn(self.point(&p, Reading::First))
+                }
+            },
+        };
+        DealStatus {
+            word,
+            assumed: self.context().assumed_deals.contains(&deal),
+        }
+    }
+
     pub fn new(program: &'p Program, context: Context, today: Day) -> World<'p> {
         let as_of = context
             .as_of
@@ -683,4 +703,24 @@ deal e {
             }
         }
     }
+}
+
+/// A deal's status in a world, as explanations and diagnostics show it (words in `report`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DealStatus {
+    pub word: StatusWord,
+    /// Counted as in force by `assuming` or `--assume`.
+    pub assumed: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StatusWord {
+    Signed,
+    Announced,
+    Reported,
+    Proposed,
+    /// Terminated, on the first day of this point.
+    TerminatedOn(Point),
+    /// No such deal.
+    Unknown,
 }

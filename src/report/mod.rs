@@ -4,6 +4,7 @@
 mod escape;
 mod format;
 pub mod graph;
+mod prose;
 mod render;
 mod text;
 
