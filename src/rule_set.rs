@@ -365,7 +365,7 @@ impl Parsed {
         }
         let id = self.sources.add(name, text);
         let file = self.sources.get(id)?;
-        let (tree, mut found) = crate::syntax::parse_file_packed(id, file.text().unwrap_or(""));
+        let (tree, mut found) = crate::syntax::parse_file(id, file.text().unwrap_or(""));
         self.diagnostics.append(&mut found);
         let Some(tree) = tree else {
             return Some((id, Vec::new()));

@@ -1,7 +1,5 @@
 //! The spanned syntax tree of the deal language (reference §2–§6). No behaviour lives here.
 
-pub mod packed;
-
 use crate::source::{Span, Spanned};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -30,9 +28,6 @@ pub enum Item {
     Event(EventDecl),
     /// Boxed so that an item list costs a pointer per deal, not a whole deal's worth of slack.
     Deal(Box<Deal>),
-    /// A deal as a loaded rule set keeps it: packed as soon as it is parsed (see [`packed`]).
-    /// [`crate::syntax::parse_file`] gives [`Item::Deal`].
-    PackedDeal(packed::PackedDeal),
     Rule(Box<Rule>),
 }
 
@@ -189,6 +184,16 @@ pub struct Term {
     pub label: Option<Name>,
     pub kind: TermKind,
     pub span: Span,
+}
+
+impl Term {
+    pub fn is_terminate(&self) -> bool {
+        matches!(self.kind, TermKind::Terminate { .. })
+    }
+
+    pub fn is_right(&self) -> bool {
+        matches!(self.kind, TermKind::Right { .. })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

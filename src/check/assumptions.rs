@@ -117,9 +117,9 @@ fn read_target(
         }
         Target::Term(id) => {
             if let Some(term) = program.term(id) {
-                match term.kind {
+                match &term.kind {
                     TermKind::Flow { window, .. } | TermKind::Right { window, .. } => {
-                        window_points(window, points);
+                        window_points(window.clone(), points);
                     }
                     TermKind::Terminate { .. } => {}
                 }
@@ -129,16 +129,16 @@ fn read_target(
                 .chain(program.terminators_of(Target::Deal(id.deal())));
             for terminator in aimed {
                 if let Some(TermKind::Terminate { on: Some(on), .. }) =
-                    program.term(terminator).map(|t| t.kind)
+                    program.term(terminator).map(|t| &t.kind)
                 {
-                    points.push(on);
+                    points.push(on.clone());
                 }
             }
             let status = program
-                .deal_head(id.deal())
-                .and_then(|d| d.statuses.into_iter().next());
-            if let Some(Status::TerminatedOn(on)) = status.map(|s| s.node) {
-                points.push(on);
+                .deal_tree(id.deal())
+                .and_then(|d| d.statuses.first());
+            if let Some(Status::TerminatedOn(on)) = status.map(|s| &s.node) {
+                points.push(on.clone());
             }
         }
     }

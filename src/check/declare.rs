@@ -2,7 +2,6 @@
 //! owners, and no `part of` cycles.
 
 use super::{Program, Symbol};
-use crate::ast::packed::PackedDeal;
 use crate::ast::{self, Item, Name};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::syntax::KEYWORDS;
@@ -16,7 +15,7 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
         match item {
             Item::Party(_) => parties += 1,
             Item::Asset(_) => assets += 1,
-            Item::Deal(_) | Item::PackedDeal(_) => deals += 1,
+            Item::Deal(_) => deals += 1,
             Item::Rule(_) => rules += 1,
             _ => {}
         }
@@ -24,7 +23,6 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
     program.parties.reserve_exact(parties);
     program.assets.reserve_exact(assets);
     program.deals.reserve_exact(deals);
-    program.deal_facts.reserve_exact(deals);
     program.rules.reserve_exact(rules);
     for item in files.into_iter().flat_map(|f| f.items) {
         match item {
@@ -66,19 +64,8 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
                 program.events.push(e);
             }
             Item::Deal(d) => {
-                let labels: Vec<_> = d.terms.iter().map(|t| t.label.clone()).collect();
-                declare_deal(&mut program, &d, &labels, diagnostics);
-                program.deals.push(PackedDeal::new(&d));
-            }
-            Item::PackedDeal(packed) => {
-                // Its head and labels unpacked, for its name, labels and facts; every deal is
-                // declared (an unpackable one, a bug, under an empty name) so deal numbers
-                // stay in step.
-                let mut deal = packed.unpack_head().unwrap_or_else(empty_deal);
-                let labels = packed.labels();
-                declare_deal(&mut program, &deal, &labels, diagnostics);
-                deal.terms.clear();
-                program.deals.push(packed);
+                declare_deal(&mut program, &d, diagnostics);
+                program.deals.push(*d);
             }
             Item::Rule(r) => {
                 let id = program.rules.len();
@@ -266,30 +253,10 @@ fn add_name(program: &mut Program, name: &Name, symbol: Symbol, diagnostics: &mu
     }
 }
 
-fn empty_deal() -> ast::Deal {
-    ast::Deal {
-        name: Name::new(ast::Text::new(), crate::source::Span::default()),
-        label: None,
-        doc: None,
-        parties: Vec::new(),
-        statuses: Vec::new(),
-        dated: Vec::new(),
-        sources: Vec::new(),
-        terms: Vec::new(),
-        span: crate::source::Span::default(),
-    }
-}
-
-/// Declares the next deal: its name, its terms' labels (`term_labels`, one per term; `d`'s
-/// own terms are not read), and its facts.
-fn declare_deal(
-    program: &mut Program,
-    d: &ast::Deal,
-    term_labels: &[Option<Name>],
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+/// Declares the next deal: its name and its terms' labels.
+fn declare_deal(program: &mut Program, d: &ast::Deal, diagnostics: &mut Vec<Diagnostic>) {
     let deal = program.deals.len();
-    program.deal_facts.push(super::DealFacts::of(d));
+    let term_labels: Vec<&Option<Name>> = d.terms.iter().map(|t| &t.label).collect();
     if !d.name.node.is_empty() {
         add_name(program, &d.name, Symbol::Deal(deal), diagnostics);
     }

@@ -5,7 +5,6 @@ mod assumptions;
 mod declare;
 mod resolve;
 
-use crate::ast::packed::{PackedDeal, TermTag};
 use crate::ast::{self, DateLit};
 use crate::diagnostic::Diagnostic;
 use crate::source::{Span, Spanned};
@@ -208,16 +207,16 @@ pub enum Target {
 const LABEL_SCAN_LIMIT: usize = 16;
 
 /// The first term of a deal labelled `label` (labels that are keywords or too long name nothing).
-fn find_label(deal: &PackedDeal, label: &str) -> Option<usize> {
+fn find_label(deal: &ast::Deal, label: &str) -> Option<usize> {
     if !declare::usable_label(label) {
         return None;
     }
-    deal.labels()
+    deal.terms
         .iter()
-        .position(|l| l.as_ref().is_some_and(|l| l.node == label))
+        .position(|t| t.label.as_ref().is_some_and(|l| l.node == label))
 }
 
-/// What later stages read of every deal on every window, kept unpacked beside the packed deal.
+/// What later stages read of every deal on every window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DealFacts {
     /// Whether its first status lets it count without being assumed (`signed`, `announced`,
@@ -249,11 +248,9 @@ pub struct Program {
     pub actions: Vec<ast::SimpleDecl>,
     pub channels: Vec<ast::SimpleDecl>,
     pub events: Vec<ast::EventDecl>,
-    /// Kept packed (a few dozen bytes a term, see [`crate::ast::packed`]): read with
-    /// [`Program::deal_tree`], [`Program::term`] and [`Program::terms`].
-    deals: Vec<PackedDeal>,
-    /// Each deal's [`DealFacts`].
-    deal_facts: Vec<DealFacts>,
+    /// Every deal, in rule-set order: read with [`Program::deal_tree`], [`Program::term`] and
+    /// [`Program::terms`].
+    deals: Vec<ast::Deal>,
     pub rules: Vec<ast::Rule>,
     /// Each party's group (`part of`), resolved.
     pub parent: Vec<Option<PartyId>>,
@@ -377,61 +374,35 @@ impl Program {
         self.deals.len()
     }
 
-    /// A deal, unpacked (every call unpacks it again: keep it while it is needed).
-    pub fn deal_tree(&self, id: DealId) -> Option<ast::Deal> {
-        self.deals.get(id)?.unpack()
+    /// A deal.
+    pub fn deal_tree(&self, id: DealId) -> Option<&ast::Deal> {
+        self.deals.get(id)
     }
 
-    /// What every window asks of a deal, without unpacking it.
+    /// What every window asks of a deal.
     pub fn deal_facts(&self, id: DealId) -> Option<DealFacts> {
-        self.deal_facts.get(id).copied()
+        self.deals.get(id).map(DealFacts::of)
     }
 
-    /// A deal without its terms (`terms` is empty), at the cost of its head alone.
-    pub fn deal_head(&self, id: DealId) -> Option<ast::Deal> {
-        self.deals.get(id)?.unpack_head()
-    }
-
-    /// A deal's name, without unpacking its terms.
-    pub fn deal_name(&self, id: DealId) -> Option<ast::Name> {
-        self.deals.get(id)?.name()
-    }
-
-    /// Each term's label, in order, without unpacking the terms.
-    pub fn term_labels(&self, id: DealId) -> Vec<Option<ast::Name>> {
-        self.deals
-            .get(id)
-            .map(PackedDeal::labels)
-            .unwrap_or_default()
+    /// A deal's name.
+    pub fn deal_name(&self, id: DealId) -> Option<&ast::Name> {
+        self.deals.get(id).map(|d| &d.name)
     }
 
     /// How many terms a deal has.
     pub fn deal_term_count(&self, id: DealId) -> usize {
-        self.deals.get(id).map_or(0, PackedDeal::term_count)
+        self.deals.get(id).map_or(0, |d| d.terms.len())
     }
 
-    /// The terms of the kinds `keep` accepts, in rule-set order; the others are not unpacked.
-    pub fn terms_where(
-        &self,
-        keep: impl Fn(TermTag) -> bool + Copy + 'static,
-    ) -> impl Iterator<Item = (TermId, ast::Term)> + '_ {
-        self.deals.iter().enumerate().flat_map(move |(deal, d)| {
-            d.terms_where(keep)
-                .into_iter()
-                .map(move |(index, t)| (TermId::new(deal, index), t))
-        })
-    }
-
-    /// Whether a term is a `terminate` term (without unpacking it).
+    /// Whether a term is a `terminate` term.
     pub fn is_terminate(&self, id: TermId) -> bool {
-        self.deals
-            .get(id.deal())
-            .is_some_and(|d| d.is_terminate(id.index()))
+        self.term(id)
+            .is_some_and(|t| matches!(t.kind, ast::TermKind::Terminate { .. }))
     }
 
-    /// One term, unpacked on its own.
-    pub fn term(&self, id: TermId) -> Option<ast::Term> {
-        self.deals.get(id.deal())?.term(id.index())
+    /// One term.
+    pub fn term(&self, id: TermId) -> Option<&ast::Term> {
+        self.deals.get(id.deal())?.terms.get(id.index())
     }
 
     /// How many terms the rule set has.
@@ -447,13 +418,10 @@ impl Program {
     }
 
     /// Every term of every deal, in rule-set order.
-    /// Unpacked deal by deal.
-    pub fn terms(&self) -> impl Iterator<Item = (TermId, ast::Term)> + '_ {
+    pub fn terms(&self) -> impl Iterator<Item = (TermId, &ast::Term)> + '_ {
         self.deals.iter().enumerate().flat_map(|(deal, d)| {
-            d.unpack()
-                .map(|d| d.terms)
-                .unwrap_or_default()
-                .into_iter()
+            d.terms
+                .iter()
                 .enumerate()
                 .map(move |(index, t)| (TermId::new(deal, index), t))
         })
@@ -482,12 +450,8 @@ impl Program {
 
     /// `deal.label`, or `deal#N` (1-based) for an unlabelled term.
     pub fn term_name(&self, id: TermId) -> String {
-        let deal = self.deal_name(id.deal());
-        let deal = deal.as_ref().map_or("?", |d| d.node.as_str());
-        let label = self
-            .deals
-            .get(id.deal())
-            .and_then(|d| d.term_label(id.index()));
+        let deal = self.deal_name(id.deal()).map_or("?", |d| d.node.as_str());
+        let label = self.term(id).and_then(|t| t.label.as_ref());
         match label {
             Some(label) => format!("{deal}.{}", label.node),
             None => format!("{deal}#{}", id.index() + 1),
@@ -559,7 +523,7 @@ impl Program {
             Symbol::Action(a) => self.actions.get(a).map(|d| d.name.span),
             Symbol::Channel(c) => self.channels.get(c).map(|d| d.name.span),
             Symbol::Event(e) => self.events.get(e).map(|d| d.name.span),
-            Symbol::Deal(d) => self.deals.get(d)?.name().map(|n| n.span),
+            Symbol::Deal(d) => self.deals.get(d).map(|d| d.name.span),
             Symbol::Rule(r) => self.rules.get(r).map(|d| d.name.span),
         }
     }
@@ -608,7 +572,7 @@ pub fn check(files: Vec<ast::File>) -> (Program, Vec<Diagnostic>) {
     let mut next = 0;
     program.term_offsets = std::iter::once(0)
         .chain(program.deals.iter().map(|d| {
-            next += d.term_count();
+            next += d.terms.len();
             next
         }))
         .collect();
@@ -622,7 +586,6 @@ fn count_terms(files: &[ast::File], limit: usize) -> Result<usize, Diagnostic> {
         .flat_map(|f| &f.items)
         .map(|i| match i {
             ast::Item::Deal(d) => d.terms.len(),
-            ast::Item::PackedDeal(d) => d.term_count(),
             _ => 0,
         })
         .sum();

@@ -266,8 +266,12 @@ fn expect_target(
     let target = program.target(reference);
     if target.is_none() {
         if let Some(label) = &reference.second {
-            let labels = program.term_labels(deal);
-            let labels: Vec<&str> = labels.iter().flatten().map(|l| l.node.as_str()).collect();
+            let labels: Vec<&str> = program
+                .deal_tree(deal)
+                .into_iter()
+                .flat_map(|d| &d.terms)
+                .filter_map(|t| t.label.as_ref().map(|l| l.node.as_str()))
+                .collect();
             let close = labels
                 .iter()
                 .find(|l| strsim::jaro_winkler(l, &label.node) > 0.8);
@@ -677,8 +681,8 @@ pub(super) fn resolve(
     }
     for id in 0..program.deal_count() {
         if let Some(deal) = program.deal_tree(id) {
-            check_deal(program, &deal, diagnostics);
-            each_deal(id, &deal);
+            check_deal(program, deal, diagnostics);
+            each_deal(id, deal);
         }
     }
     for rule in &program.rules {

@@ -268,7 +268,7 @@ impl Evaluator<'_> {
         for flow in investments {
             let Some(TermKind::Flow {
                 valuation: Some(v), ..
-            }) = program.term(flow.term).map(|t| t.kind)
+            }) = program.term(flow.term).map(|t| &t.kind)
             else {
                 continue;
             };

@@ -343,8 +343,8 @@ impl Explanation {
 pub fn not_in_force(world: &World<'_>, deal: usize) -> Note {
     let name = world
         .program
-        .deal_head(deal)
-        .map_or_else(|| Text::from("?"), |d| d.name.node);
+        .deal_tree(deal)
+        .map_or_else(|| Text::from("?"), |d| d.name.node.clone());
     let status = world.deal_status(deal);
     let only_assumed = world
         .program
@@ -400,10 +400,15 @@ pub fn term_note(
     let program: &Program = world.program;
     let span = program.term(id).map(|t| t.span).unwrap_or_default();
     let (file, line) = sources.shared_location(span);
-    let deal = program.deal_head(id.deal());
+    let deal = program.deal_tree(id.deal());
     let status = world.deal_status(id.deal());
     let (deal, deal_label, deal_description, deal_sources) = match deal {
-        Some(d) => (d.name.node, d.label, d.doc, d.sources),
+        Some(d) => (
+            d.name.node.clone(),
+            d.label.clone(),
+            d.doc.clone(),
+            d.sources.clone(),
+        ),
         None => (Text::new(), None, None, Vec::new()),
     };
     TermNote {

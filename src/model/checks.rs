@@ -8,7 +8,6 @@ use super::range::Range;
 use super::rights::{Effect, Holder, Right, RightsIndex};
 use super::time::Interval;
 use super::world::World;
-use crate::ast::packed::TermTag;
 use crate::ast::{RightKind, TermKind, Window, WindowEnd};
 use crate::check::{PartyId, TermId};
 use crate::diagnostic::{codes, Diagnostic, Severity};
@@ -39,7 +38,7 @@ fn term_span(world: &World<'_>, id: TermId) -> Span {
 /// (wrong only when N is zero), and `on`/`during` a period or a single uncertain day is always
 /// well formed.
 fn windows(world: &World<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    for (id, term) in world.program.terms_where(|t| t != TermTag::Terminate) {
+    for (id, term) in world.program.terms().filter(|(_, t)| !t.is_terminate()) {
         let window = match &term.kind {
             TermKind::Flow { window, .. } | TermKind::Right { window, .. } => window,
             TermKind::Terminate { .. } => continue,

@@ -41,7 +41,7 @@ impl Edge {
 
     /// Where the amount is written (read back from the term: only diagnostics need it).
     pub fn span(&self, program: &Program) -> Span {
-        match program.term(self.flow.term).map(|t| t.kind) {
+        match program.term(self.flow.term).map(|t| &t.kind) {
             Some(TermKind::Flow {
                 amount: Some(amount),
                 ..

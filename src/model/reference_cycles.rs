@@ -5,7 +5,6 @@
 //! is reported once, as a warning at its first term, with the path that closes it.
 
 use super::cycles::Digraph;
-use crate::ast::packed::TermTag;
 use crate::ast::{Point, Status, TermKind, Window, WindowEnd};
 use crate::check::{DealId, Program, Target, TermId};
 use crate::diagnostic::{codes, Diagnostic, Location, Severity};
@@ -133,7 +132,7 @@ impl DependencyGraph {
     fn build(program: &Program) -> DependencyGraph {
         let mut graph = DependencyGraph::default();
         let mut references = Vec::new();
-        for (id, term) in program.terms_where(|t| t != TermTag::Terminate) {
+        for (id, term) in program.terms().filter(|(_, t)| !t.is_terminate()) {
             references.clear();
             if let TermKind::Flow { window, .. } | TermKind::Right { window, .. } = &term.kind {
                 window_references(program, window, &mut references);
@@ -144,7 +143,7 @@ impl DependencyGraph {
             let from = graph.node(Node::Term(id));
             graph.edges_to(program, from, &references);
         }
-        for (id, term) in program.terms_where(|t| t == TermTag::Terminate) {
+        for (id, term) in program.terms().filter(|(_, t)| t.is_terminate()) {
             let TermKind::Terminate {
                 target,
                 on: Some(on),
@@ -175,14 +174,14 @@ impl DependencyGraph {
                 continue;
             }
             let Some(Status::TerminatedOn(on)) = program
-                .deal_head(deal)
-                .and_then(|d| d.statuses.into_iter().next())
-                .map(|s| s.node)
+                .deal_tree(deal)
+                .and_then(|d| d.statuses.first())
+                .map(|s| &s.node)
             else {
                 continue;
             };
             references.clear();
-            point_references(program, &on, &mut references);
+            point_references(program, on, &mut references);
             if references.is_empty() {
                 continue;
             }
@@ -344,7 +343,7 @@ fn describe(
     let cut_span = |n: usize| match graph.nodes.get(n) {
         Some(Node::Cut(t)) => program.term(*t).map(|t| t.span),
         Some(Node::StatusCut(d)) => program
-            .deal_head(*d)
+            .deal_tree(*d)
             .and_then(|d| d.statuses.first().map(|s| s.span)),
         _ => None,
     };

@@ -1,7 +1,6 @@
 //! Licences and prohibitions (reference §4, §6): an index from (action, asset) to the terms that
 //! can decide a question about them, and who each term covers.
 
-use crate::ast::packed::TermTag;
 use crate::ast::{RightKind, TermKind, Who};
 use crate::check::{ActionId, AssetId, ChannelId, PartyId, Program, TermId};
 
@@ -39,7 +38,7 @@ pub struct RightsIndex {
 impl RightsIndex {
     pub fn build(program: &Program) -> RightsIndex {
         let mut rights = Vec::new();
-        for (id, term) in program.terms_where(|t| t == TermTag::Right) {
+        for (id, term) in program.terms().filter(|(_, t)| t.is_right()) {
             let TermKind::Right {
                 kind,
                 who,

@@ -192,9 +192,9 @@ impl<T: Copy> TermMemo<T> {
 impl<'p> World<'p> {
     /// A deal's status in this world: its first status word, and whether it is assumed.
     pub fn deal_status(&self, deal: usize) -> DealStatus {
-        let word = match self.program.deal_head(deal) {
+        let word = match self.program.deal_tree(deal) {
             None => StatusWord::Unknown,
-            Some(d) => match d.statuses.into_iter().next().map(|s| s.node) {
+            Some(d) => match d.statuses.first().map(|s| &s.node) {
                 None | Some(ast::Status::Signed) => StatusWord::Signed,
                 Some(ast::Status::Announced) => StatusWord::Announced,
                 Some(ast::Status::Reported) => StatusWord::Reported,
@@ -308,11 +308,11 @@ impl<'p> World<'p> {
         let terminated = program.deal_facts(deal).is_some_and(|f| f.terminated);
         if terminated && self.deal_in_force(deal) && !program.has_circular_status(deal) {
             if let Some(Status::TerminatedOn(point)) = program
-                .deal_head(deal)
-                .and_then(|d| d.statuses.into_iter().next())
-                .map(|s| s.node)
+                .deal_tree(deal)
+                .and_then(|d| d.statuses.first())
+                .map(|s| &s.node)
             {
-                add(self.point(&point, Reading::First));
+                add(self.point(point, Reading::First));
             }
         }
         for terminator in program.terminators_of(Target::Deal(deal)) {
@@ -336,12 +336,12 @@ impl<'p> World<'p> {
         {
             return None;
         }
-        let Some(TermKind::Terminate { on, .. }) = self.program.term(terminator).map(|t| t.kind)
+        let Some(TermKind::Terminate { on, .. }) = self.program.term(terminator).map(|t| &t.kind)
         else {
             return None;
         };
         Some(match on {
-            Some(p) => self.point(&p, Reading::First),
+            Some(p) => self.point(p, Reading::First),
             None => Point::exact(self.dated(terminator.deal()).unwrap_or(self.as_of)),
         })
     }

@@ -24,17 +24,10 @@ use pest::Parser;
 /// chunk is parsed on its own: memory stays proportional to the largest item, not the file, and
 /// a syntax error in one item does not hide the items after it.
 pub fn parse_file(file: FileId, text: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
-    parse(file, text, false)
+    parse(file, text)
 }
 
-/// [`parse_file`], with every deal packed as soon as its batch is parsed
-/// ([`ast::Item::PackedDeal`]): what loading a rule set keeps, so the whole tree of a large
-/// file is never held at once.
-pub fn parse_file_packed(file: FileId, text: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
-    parse(file, text, true)
-}
-
-fn parse(file: FileId, text: &str, pack: bool) -> (Option<ast::File>, Vec<Diagnostic>) {
+fn parse(file: FileId, text: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
     if let Err(d) = depth::check_nesting(text, file, 0) {
         return (None, vec![d]);
     }
@@ -64,10 +57,7 @@ fn parse(file: FileId, text: &str, pack: bool) -> (Option<ast::File>, Vec<Diagno
     };
     let parse_group = |group: &[&[(usize, usize)]]| {
         let mut interned = Interner::default();
-        let mut out = Parsed {
-            pack,
-            ..Parsed::default()
-        };
+        let mut out = Parsed::default();
         for batch in group {
             parse_batch(batch, &mut interned, &mut out);
         }
@@ -77,8 +67,8 @@ fn parse(file: FileId, text: &str, pack: bool) -> (Option<ast::File>, Vec<Diagno
     // Each thread gathers its own batches' items, so what lowering throws away (a batch's list
     // of items) is freed by the thread that made it, while it can still reuse the memory. The
     // calling thread parses the first group itself: one thread fewer means one allocator arena
-    // fewer, whose free space (the parser's short-lived memory, in holes between the packed
-    // deals that stay) no other thread reuses.
+    // fewer, whose free space (the parser's short-lived memory, in holes between the deals
+    // that stay) no other thread reuses.
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(batches.len());
@@ -122,41 +112,18 @@ struct Parsed {
     diagnostics: Vec<Diagnostic>,
     /// Whether some batch could not be parsed at all.
     failed: bool,
-    /// Whether deals are packed as they come (one symbol table per batch).
-    pack: bool,
 }
 
 impl Parsed {
     fn add(&mut self, result: Result<(ast::File, Vec<Diagnostic>), Diagnostic>) {
         match result {
             Ok((mut tree, mut found)) => {
-                if self.pack {
-                    pack_deals(&mut tree.items);
-                }
                 self.items.append(&mut tree.items);
                 self.diagnostics.append(&mut found);
             }
             Err(e) => {
                 self.diagnostics.push(e);
                 self.failed = true;
-            }
-        }
-    }
-}
-
-/// Replaces every deal in `items` by its packed form, all sharing one symbol table.
-fn pack_deals(items: &mut [ast::Item]) {
-    let mut packer = ast::packed::Packer::default();
-    for item in items.iter() {
-        if let ast::Item::Deal(deal) = item {
-            packer.pack(deal);
-        }
-    }
-    let mut packed = packer.finish().into_iter();
-    for item in items.iter_mut() {
-        if matches!(item, ast::Item::Deal(_)) {
-            if let Some(deal) = packed.next() {
-                *item = ast::Item::PackedDeal(deal);
             }
         }
     }
