@@ -200,7 +200,7 @@ impl<'p> World<'p> {
                 Some(ast::Status::Reported) => StatusWord::Reported,
                 Some(ast::Status::Proposed) => StatusWord::Proposed,
                 Some(ast::Status::TerminatedOn(p)) => {
-                    StatusWord::TerminatedOn(self.point(&p, Reading::First))
+                    StatusWord::TerminatedOn(self.point(p, Reading::First))
                 }
             },
         };
@@ -436,7 +436,7 @@ impl<'p> World<'p> {
             .borrow_mut()
             .insert(self.program, id, Slot::InProgress);
         let window = match self.program.term(id) {
-            Some(term) => self.compute_window(id.deal(), &term),
+            Some(term) => self.compute_window(id.deal(), term),
             None => TermWindow::ALWAYS,
         };
         self.written
