@@ -11,8 +11,6 @@ pub use crate::limits::{MAX_FILES, MAX_FILE_BYTES};
 pub struct LoadedFile {
     /// The path as shown in diagnostics.
     pub path: String,
-    /// The path it was read from (not lossily converted), to read it again.
-    pub origin: PathBuf,
     pub text: String,
 }
 
@@ -22,7 +20,6 @@ pub fn read_file(path: PathBuf) -> Result<LoadedFile, Diagnostic> {
     Ok(LoadedFile {
         path: display(&path),
         text,
-        origin: path,
     })
 }
 

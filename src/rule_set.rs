@@ -82,18 +82,12 @@ impl std::error::Error for AskError {}
 impl RuleSet {
     /// Every `.deal` file under a directory (recursively, sorted by path), or one file.
     ///
-    /// The files' texts are let go once parsed (a rule's text is kept, for explanations); a
-    /// diagnostic drawn later reads its file back, and names its place instead of drawing it
-    /// if the file has changed since. [`RuleSet::from_sources`] keeps its texts.
+    /// The files' texts are kept: diagnostics are drawn from the text that was checked.
     pub fn load(path: impl AsRef<Path>) -> RuleSet {
         RuleSet::load_paths(&[path.as_ref().to_path_buf()])
     }
 
     /// Several directories and files as one rule set.
-    ///
-    /// One file's text is held at a time: each is read, parsed and let go (keeping its rules'
-    /// texts) before the next is read, so a rule set's texts are never all in memory at once
-    /// and none is held while the rule set is checked.
     pub fn load_paths(paths: &[PathBuf]) -> RuleSet {
         RuleSet::load_paths_with(paths, &LoadOptions::default())
     }
@@ -104,11 +98,7 @@ impl RuleSet {
         let mut parsed = Parsed::default();
         for path in found {
             match crate::load::read_file(path) {
-                Ok(file) => {
-                    if let Some((id, rules)) = parsed.add(file.path, file.text) {
-                        parsed.sources.release(id, file.origin, rules);
-                    }
-                }
+                Ok(file) => parsed.add(file.path, file.text),
                 Err(d) => diagnostics.push(d),
             }
         }
@@ -357,18 +347,19 @@ struct Parsed {
 }
 
 impl Parsed {
-    /// Parses one file; returns its id and its rules' spans (what to keep of its text when it
-    /// is let go).
-    fn add(&mut self, name: String, mut text: String) -> Option<(FileId, Vec<Span>)> {
+    /// Parses one file.
+    fn add(&mut self, name: String, mut text: String) {
         if text.starts_with('\u{feff}') {
             text.replace_range(..3, "   ");
         }
         let id = self.sources.add(name, text);
-        let file = self.sources.get(id)?;
-        let (tree, mut found) = crate::syntax::parse_file(id, file.text().unwrap_or(""));
+        let Some(file) = self.sources.get(id) else {
+            return;
+        };
+        let (tree, mut found) = crate::syntax::parse_file(id, file.text());
         self.diagnostics.append(&mut found);
         let Some(tree) = tree else {
-            return Some((id, Vec::new()));
+            return;
         };
         if tree.items.is_empty() {
             self.diagnostics.push(Diagnostic::new(
@@ -381,16 +372,7 @@ impl Parsed {
                 format!("`{}` declares nothing", file.path),
             ));
         }
-        let rules = tree
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                crate::ast::Item::Rule(rule) => Some(rule.span),
-                _ => None,
-            })
-            .collect();
         self.trees.push(tree);
-        Some((id, rules))
     }
 
     fn check(self) -> RuleSet {

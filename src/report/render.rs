@@ -47,9 +47,9 @@ impl<'a> FileSource<'a> {
         let mut excerpts = Vec::new();
         for (first, last) in merged {
             let (start, end) = (file.line_start(first), file.line_start(last + 1));
-            if let Some(text) = file.excerpt(start, end) {
+            if let Some(text) = file.text().get(start..end) {
                 // Drawn lines reach the terminal: their control characters are blanked.
-                excerpts.push((start, blank_controls(&text).into_owned()));
+                excerpts.push((start, blank_controls(text).into_owned()));
             }
         }
         FileSource { file, excerpts }
@@ -215,9 +215,6 @@ fn source<'a>(sources: Lookup<'a>, spans: &[Span]) -> Option<FileSource<'a>> {
 /// the file's text can be had (a released file changed on disk cannot be drawn from) and the
 /// lines are short enough (see [`MAX_SNIPPET_LINE_BYTES`](crate::limits::MAX_SNIPPET_LINE_BYTES)).
 fn drawable(file: &SourceFile, span: Span) -> bool {
-    if !file.readable() {
-        return false;
-    }
     let first = file.line_of(span.start).saturating_sub(2);
     let last = file.line_of(span.end);
     (first..=last).all(|line| {
@@ -338,12 +335,6 @@ fn prepare<'a>(diagnostic: &'a Diagnostic, sources: Lookup<'a>) -> Rendered<'a> 
                     rendered
                         .message
                         .push_str(&format!(" ({})", diagnostic.label));
-                }
-                if !file.readable() {
-                    rendered.message.push_str(&format!(
-                        " [not drawn: `{}` has changed since it was read]",
-                        file.path
-                    ));
                 }
                 for other in &diagnostic.others {
                     rendered
