@@ -65,7 +65,7 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
             }
             Item::Deal(d) => {
                 declare_deal(&mut program, &d, diagnostics);
-                program.deals.push(*d);
+                program.deals.push(d);
             }
             Item::Rule(r) => {
                 let id = program.rules.len();

@@ -250,7 +250,7 @@ pub struct Program {
     pub events: Vec<ast::EventDecl>,
     /// Every deal, in rule-set order: read with [`Program::deal_tree`], [`Program::term`] and
     /// [`Program::terms`].
-    deals: Vec<ast::Deal>,
+    deals: Vec<Box<ast::Deal>>,
     pub rules: Vec<ast::Rule>,
     /// Each party's group (`part of`), resolved.
     pub parent: Vec<Option<PartyId>>,
@@ -376,12 +376,12 @@ impl Program {
 
     /// A deal.
     pub fn deal_tree(&self, id: DealId) -> Option<&ast::Deal> {
-        self.deals.get(id)
+        self.deals.get(id).map(|d| &**d)
     }
 
     /// What every window asks of a deal.
     pub fn deal_facts(&self, id: DealId) -> Option<DealFacts> {
-        self.deals.get(id).map(DealFacts::of)
+        self.deals.get(id).map(|d| DealFacts::of(d))
     }
 
     /// A deal's name.
