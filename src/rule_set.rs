@@ -227,10 +227,14 @@ impl RuleSet {
         let file = self.question_file();
         let (parsed, lowering) = crate::syntax::parse_question(file, question).map_err(fail)?;
         let mut diagnostics = lowering;
-        diagnostics.extend(check::check_question(&self.program, &parsed));
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            return Err(fail(diagnostics));
-        }
+        let parsed = match check::check_question(&self.program, &parsed) {
+            Ok(question) if !diagnostics.iter().any(Diagnostic::is_error) => question,
+            Ok(_) => return Err(fail(diagnostics)),
+            Err(mut found) => {
+                diagnostics.append(&mut found);
+                return Err(fail(diagnostics));
+            }
+        };
         let world = self.world(options).map_err(fail)?;
         let text = |span: Span| {
             let t = if span.file == file {

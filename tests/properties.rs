@@ -8,8 +8,9 @@
     clippy::indexing_slicing
 )]
 
-use dealcheck::ast::{Question, RightKind, TermKind, When};
-use dealcheck::check::{Program, TermId};
+use dealcheck::ast::RightKind;
+use dealcheck::check::resolved::{Question, TermKind, When, Who};
+use dealcheck::check::{Program, Ref, TermId};
 use dealcheck::eval::question::Evaluator;
 use dealcheck::model::time::{Day, Point};
 use dealcheck::model::world::{Reading, World};
@@ -179,32 +180,20 @@ fn may_on(
                 let TermKind::Right { kind, who, via, .. } = &term.kind else {
                     continue;
                 };
-                let term_via = via.as_ref().map(|v| program.channel(&v.node).unwrap());
+                let term_via = via.as_ref().map(|v| v.id);
                 if term_via.is_some() && term_via != channel {
                     continue;
                 }
-                let covers = |name: &str| program.party(name).unwrap();
-                let excepted = |except: &[dealcheck::ast::Name]| {
-                    except
-                        .iter()
-                        .any(|e| program.within(actor, covers(&e.node)))
-                };
+                let excepted =
+                    |except: &[Ref<usize>]| except.iter().any(|e| program.within(actor, e.id));
                 let on = applies(world, id, day);
                 let (permits, blocks) = match (kind, who) {
-                    (RightKind::Grant, dealcheck::ast::Who::Party(p)) => {
-                        (actor == covers(&p.node), false)
-                    }
-                    (RightKind::Grant, dealcheck::ast::Who::Everyone { except }) => {
-                        (!excepted(except), false)
-                    }
-                    (RightKind::Forbid, dealcheck::ast::Who::Party(p)) => {
-                        (false, program.within(actor, covers(&p.node)))
-                    }
-                    (RightKind::Forbid, dealcheck::ast::Who::Everyone { except }) => {
-                        (false, !excepted(except))
-                    }
-                    (_, dealcheck::ast::Who::Party(h)) => {
-                        let holder = covers(&h.node);
+                    (RightKind::Grant, Who::Party(p)) => (actor == p.id, false),
+                    (RightKind::Grant, Who::Everyone { except }) => (!excepted(except), false),
+                    (RightKind::Forbid, Who::Party(p)) => (false, program.within(actor, p.id)),
+                    (RightKind::Forbid, Who::Everyone { except }) => (false, !excepted(except)),
+                    (_, Who::Party(h)) => {
+                        let holder = h.id;
                         let other = program.root(actor) != program.root(holder);
                         let spared =
                             *kind == RightKind::Sole && program.root(actor) == program.root(owner);
@@ -255,6 +244,7 @@ fn reference(rule_set: &RuleSet, question: &str) -> Verdict {
     let program = rule_set.program();
     let world = rule_set.world(&Options::default()).unwrap();
     let (q, _) = dealcheck::syntax::parse_question(FileId(99), question).unwrap();
+    let q = dealcheck::check::check_question(program, &q).unwrap();
     let Question::Can {
         party,
         always,
@@ -265,8 +255,8 @@ fn reference(rule_set: &RuleSet, question: &str) -> Verdict {
     else {
         panic!("not a can question")
     };
-    let party = program.party(&party.node).unwrap();
-    let via = via.map(|c| program.channel(&c.node).unwrap());
+    let party = party.id;
+    let via = via.map(|c| c.id);
     let when = when.as_ref().map(|w| &w.node);
     let (mut some_certain_yes, mut all_possible_no) = (false, true);
     let (mut all_possible_yes, mut some_certain_no) = (true, false);
@@ -340,6 +330,7 @@ proptest! {
         let text_of = |_: dealcheck::source::Span| String::new();
         let evaluator = Evaluator::new(&world, rule_set.rights_index(), rule_set.sources(), &text_of);
         let (q, _) = dealcheck::syntax::parse_question(FileId(99), &format!("can P x Owner.a {w}")).unwrap();
+        let q = dealcheck::check::check_question(rule_set.program(), &q).unwrap();
         let Question::Can { when, .. } = q.node else { unreachable!() };
         let days = evaluator.days(when.as_ref());
         for d in FIRST..=LAST {
@@ -369,6 +360,7 @@ proptest! {
         let some = ask(&rule_set, &format!("can {p} x Owner.a {w}"));
         let world = rule_set.world(&Options::default()).unwrap();
         let (q, _) = dealcheck::syntax::parse_question(FileId(99), &format!("can {p} x Owner.a {w}")).unwrap();
+        let q = dealcheck::check::check_question(rule_set.program(), &q).unwrap();
         let Question::Can { when, .. } = q.node else { unreachable!() };
         let days: Vec<(bool, bool)> = (FIRST..=LAST).map(|d| in_when(&world, when.as_ref().map(|w| &w.node), Day(d))).collect();
         if always == Verdict::Yes && days.iter().any(|d| d.0) {

@@ -12,13 +12,43 @@ pub type Text = arcstr::ArcStr;
 /// A name as written, with its span.
 pub type Name = Spanned<Text>;
 
+/// What the names in a tree stand for. The parser gives names as written ([`Syntax`]); the
+/// checker gives the same tree with every name an id of its declaration
+/// ([`crate::check::Resolved`]), which is all the later stages read. One set of types for both,
+/// so the shape of a term is written once.
+pub trait Phase: Clone + std::fmt::Debug + PartialEq + 'static {
+    type Party: Clone + std::fmt::Debug + PartialEq;
+    type Action: Clone + std::fmt::Debug + PartialEq;
+    type Channel: Clone + std::fmt::Debug + PartialEq;
+    type Event: Clone + std::fmt::Debug + PartialEq;
+    /// `Owner.name`.
+    type Asset: Clone + std::fmt::Debug + PartialEq;
+    /// `deal` or `deal.label`.
+    type Target: Clone + std::fmt::Debug + PartialEq;
+    type Deal: Clone + std::fmt::Debug + PartialEq;
+}
+
+/// Names as written: what the parser gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Syntax;
+
+impl Phase for Syntax {
+    type Party = Name;
+    type Action = Name;
+    type Channel = Name;
+    type Event = Name;
+    type Asset = AssetRef;
+    type Target = Reference;
+    type Deal = Name;
+}
+
 /// One `.deal` file.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct File {
     pub items: Vec<Item>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Item {
     AsOf(Spanned<DateLit>),
     Party(PartyDecl),
@@ -111,19 +141,19 @@ pub enum Amount {
 }
 
 /// A day, possibly not known exactly (§5).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub enum Point {
+#[derive(Clone, Debug, PartialEq)]
+pub enum Point<P: Phase = Syntax> {
     /// A date literal; which day of the period depends on where it stands.
     Date(DateLit),
     /// `sometime in PERIOD`.
     Sometime(DateLit),
-    Event(Name),
-    Start(Box<Reference>),
-    End(Box<Reference>),
-    Earliest(Vec<Spanned<Point>>),
-    Latest(Vec<Spanned<Point>>),
+    Event(P::Event),
+    Start(Box<P::Target>),
+    End(Box<P::Target>),
+    Earliest(Vec<Spanned<Point<P>>>),
+    Latest(Vec<Spanned<Point<P>>>),
     /// `POINT ± DURATION ± …`, applied left to right (a flat list, so long chains never recurse).
-    Shifted(Box<Spanned<Point>>, Vec<(Shift, Duration)>),
+    Shifted(Box<Spanned<Point<P>>>, Vec<(Shift, Duration)>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -141,52 +171,52 @@ pub struct Reference {
 }
 
 /// When a term applies (§5).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub enum Window {
+#[derive(Clone, Debug, PartialEq)]
+pub enum Window<P: Phase = Syntax> {
     Range {
-        from: Option<Box<Spanned<Point>>>,
-        end: Option<WindowEnd>,
+        from: Option<Box<Spanned<Point<P>>>>,
+        end: Option<WindowEnd<P>>,
     },
-    On(Box<Spanned<Point>>),
-    During(Box<Spanned<Point>>),
+    On(Box<Spanned<Point<P>>>),
+    During(Box<Spanned<Point<P>>>),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub enum WindowEnd {
-    Until(Box<Spanned<Point>>),
+#[derive(Clone, Debug, PartialEq)]
+pub enum WindowEnd<P: Phase = Syntax> {
+    Until(Box<Spanned<Point<P>>>),
     For(Spanned<Duration>),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Deal {
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deal<P: Phase = Syntax> {
     pub name: Name,
     pub label: Option<Text>,
     pub doc: Option<Text>,
-    pub parties: Vec<Name>,
-    pub statuses: Vec<Spanned<Status>>,
+    pub parties: Vec<P::Party>,
+    pub statuses: Vec<Spanned<Status<P>>>,
     pub dated: Vec<Spanned<DateLit>>,
     pub sources: Vec<Text>,
-    pub terms: Vec<Term>,
+    pub terms: Vec<Term<P>>,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub enum Status {
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status<P: Phase = Syntax> {
     Signed,
     Announced,
     Reported,
     Proposed,
-    TerminatedOn(Spanned<Point>),
+    TerminatedOn(Spanned<Point<P>>),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Term {
+#[derive(Clone, Debug, PartialEq)]
+pub struct Term<P: Phase = Syntax> {
     pub label: Option<Name>,
-    pub kind: TermKind,
+    pub kind: TermKind<P>,
     pub span: Span,
 }
 
-impl Term {
+impl<P: Phase> Term<P> {
     pub fn is_terminate(&self) -> bool {
         matches!(self.kind, TermKind::Terminate { .. })
     }
@@ -214,36 +244,36 @@ pub enum FlowKind {
     Supply,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub enum TermKind {
+#[derive(Clone, Debug, PartialEq)]
+pub enum TermKind<P: Phase = Syntax> {
     /// `invest`, `pay`, `lease … worth`, `supply … worth`: `from`/`to` as written.
     Flow {
         kind: FlowKind,
         amount: Option<Spanned<Money>>,
-        from: Name,
-        to: Name,
+        from: P::Party,
+        to: P::Party,
         what: Option<Text>,
-        window: Window,
+        window: Window<P>,
         valuation: Option<Box<Spanned<Money>>>,
     },
     Right {
         kind: RightKind,
-        who: Who,
-        action: Name,
-        asset: AssetRef,
-        via: Option<Name>,
-        window: Window,
+        who: Who<P>,
+        action: P::Action,
+        asset: P::Asset,
+        via: Option<P::Channel>,
+        window: Window<P>,
     },
     Terminate {
-        target: Reference,
-        on: Option<Spanned<Point>>,
+        target: P::Target,
+        on: Option<Spanned<Point<P>>>,
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub enum Who {
-    Party(Name),
-    Everyone { except: Vec<Name> },
+#[derive(Clone, Debug, PartialEq)]
+pub enum Who<P: Phase = Syntax> {
+    Party(P::Party),
+    Everyone { except: Vec<P::Party> },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -259,28 +289,28 @@ impl AssetRef {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Rule {
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule<P: Phase = Syntax> {
     pub name: Name,
     pub label: Option<Text>,
     pub doc: Option<Text>,
-    pub assumptions: Vec<Assumption>,
-    pub checks: Vec<Check>,
+    pub assumptions: Vec<Assumption<P>>,
+    pub checks: Vec<Check<P>>,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub enum Assumption {
+#[derive(Clone, Debug, PartialEq)]
+pub enum Assumption<P: Phase = Syntax> {
     /// `assuming DEAL`: count the deal as in force.
-    Deal(Name),
+    Deal(P::Deal),
     /// `assuming EVENT on POINT`: fix the event's day.
-    Event(Name, Spanned<Point>),
+    Event(P::Event, Spanned<Point<P>>),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Check {
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check<P: Phase = Syntax> {
     pub kind: CheckKind,
-    pub question: Spanned<Question>,
+    pub question: Spanned<Question<P>>,
     /// The question as written, for the report.
     pub text: String,
     pub span: Span,
@@ -301,38 +331,38 @@ pub enum Verdict {
     Unknown,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub enum Question {
-    Or(Vec<Spanned<Question>>),
-    And(Vec<Spanned<Question>>),
-    Not(Box<Spanned<Question>>),
+#[derive(Clone, Debug, PartialEq)]
+pub enum Question<P: Phase = Syntax> {
+    Or(Vec<Spanned<Question<P>>>),
+    And(Vec<Spanned<Question<P>>>),
+    Not(Box<Spanned<Question<P>>>),
     Literal(Verdict),
     Can {
-        party: Name,
+        party: P::Party,
         always: bool,
-        action: Name,
-        asset: AssetRef,
-        via: Option<Name>,
-        when: Option<Spanned<When>>,
+        action: P::Action,
+        asset: P::Asset,
+        via: Option<P::Channel>,
+        when: Option<Spanned<When<P>>>,
     },
     Active {
-        target: Reference,
-        when: Option<Spanned<When>>,
+        target: P::Target,
+        when: Option<Spanned<When<P>>>,
     },
     Compare {
-        left: Spanned<Value>,
+        left: Spanned<Value<P>>,
         op: CmpOp,
-        right: Spanned<Value>,
+        right: Spanned<Value<P>>,
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub enum When {
-    Before(Spanned<Point>),
-    After(Spanned<Point>),
+#[derive(Clone, Debug, PartialEq)]
+pub enum When<P: Phase = Syntax> {
+    Before(Spanned<Point<P>>),
+    After(Spanned<Point<P>>),
     /// `on`, `in` and `during` all mean the days of X.
-    In(Spanned<Point>),
-    Between(Spanned<Point>, Spanned<Point>),
+    In(Spanned<Point<P>>),
+    Between(Spanned<Point<P>>, Spanned<Point<P>>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -345,16 +375,16 @@ pub enum CmpOp {
     Ne,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub enum Value {
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value<P: Phase = Syntax> {
     Money(Money),
     Percent(Decimal),
     Number(Decimal),
     Duration(Duration),
-    Point(Point),
-    Invested(Name, Name),
-    Paid(Name, Name),
-    Flow(Name, Name),
-    Roundtrip(Name, Name),
-    Valuation(Name),
+    Point(Point<P>),
+    Invested(P::Party, P::Party),
+    Paid(P::Party, P::Party),
+    Flow(P::Party, P::Party),
+    Roundtrip(P::Party, P::Party),
+    Valuation(P::Party),
 }

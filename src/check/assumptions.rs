@@ -5,8 +5,8 @@
 //! Runs once the checker knows every term and termination, since a window's days depend on the
 //! terminations aimed at it as well as on its own points.
 
-use super::{Program, Target, TermId};
-use crate::ast::{Assumption, Point, Status, TermKind, Window, WindowEnd};
+use super::resolved::{Assumption, Point, Status, TermKind, Window, WindowEnd};
+use super::{EventId, Program, Target, TermId};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::Spanned;
 use rustc_hash::FxHashSet;
@@ -15,16 +15,17 @@ use rustc_hash::FxHashSet;
 /// rule fixes in a cycle back to EVENT (itself included).
 pub(super) fn check(program: &Program, diagnostics: &mut Vec<Diagnostic>) {
     for rule in &program.rules {
-        let fixed: Vec<(&str, &Spanned<Point>)> = rule
+        let fixed: Vec<(EventId, &Spanned<Point>)> = rule
             .assumptions
             .iter()
             .filter_map(|a| match a {
-                Assumption::Event(name, point) => Some((name.node.as_str(), point)),
+                Assumption::Event(event, point) => Some((event.id, point)),
                 Assumption::Deal(_) => None,
             })
             .collect();
-        for &(event, point) in &fixed {
-            if let Some(path) = path_back(program, &fixed, event, point) {
+        for &(id, point) in &fixed {
+            if let Some(path) = path_back(program, &fixed, id, point) {
+                let event = event_name(program, id);
                 diagnostics.push(
                     Diagnostic::error(
                         codes::CIRCULAR_ASSUMPTION,
@@ -48,14 +49,14 @@ pub(super) fn check(program: &Program, diagnostics: &mut Vec<Diagnostic>) {
 /// assumptions of the rule fix; `None` when it does not.
 fn path_back(
     program: &Program,
-    fixed: &[(&str, &Spanned<Point>)],
-    event: &str,
+    fixed: &[(EventId, &Spanned<Point>)],
+    event: EventId,
     point: &Spanned<Point>,
 ) -> Option<String> {
     // Events reached so far, in order: each one fixed by the rule is followed to its own day.
     let mut through: Vec<&str> = Vec::new();
     let mut events = events_of(program, point);
-    let mut seen: FxHashSet<String> = FxHashSet::default();
+    let mut seen: FxHashSet<EventId> = FxHashSet::default();
     while let Some(e) = events.pop() {
         if e == event {
             return Some(if through.is_empty() {
@@ -64,11 +65,11 @@ fn path_back(
                 format!(" (through `{}`)", through.join("`, `"))
             });
         }
-        if !seen.insert(e.clone()) {
+        if !seen.insert(e) {
             continue;
         }
-        if let Some(&(name, day)) = fixed.iter().find(|(n, _)| *n == e) {
-            through.push(name);
+        if let Some(&(id, day)) = fixed.iter().find(|(n, _)| *n == e) {
+            through.push(event_name(program, id));
             events.extend(events_of(program, day));
         }
     }
@@ -78,7 +79,7 @@ fn path_back(
 /// Every event a point's day depends on: events it names, and those of every window (with the
 /// terminations that cut it) its `start(…)`/`end(…)` read, transitively. Explicit stacks: points
 /// and references nest deeply.
-fn events_of(program: &Program, point: &Spanned<Point>) -> Vec<String> {
+fn events_of(program: &Program, point: &Spanned<Point>) -> Vec<EventId> {
     let mut found = Vec::new();
     let mut points: Vec<Spanned<Point>> = vec![point.clone()];
     let mut targets: Vec<Target> = Vec::new();
@@ -86,8 +87,8 @@ fn events_of(program: &Program, point: &Spanned<Point>) -> Vec<String> {
     loop {
         if let Some(p) = points.pop() {
             match p.node {
-                Point::Event(name) => found.push(name.node.to_string()),
-                Point::Start(r) | Point::End(r) => targets.extend(program.target(&r)),
+                Point::Event(event) => found.push(event.id),
+                Point::Start(r) | Point::End(r) => targets.push(r.id),
                 Point::Earliest(ps) | Point::Latest(ps) => points.extend(ps),
                 Point::Shifted(base, _) => points.push(*base),
                 Point::Date(_) | Point::Sometime(_) => {}
@@ -134,9 +135,7 @@ fn read_target(
                     points.push(on.clone());
                 }
             }
-            let status = program
-                .deal_tree(id.deal())
-                .and_then(|d| d.statuses.first());
+            let status = program.deal_tree(id.deal()).and_then(|d| d.status.as_ref());
             if let Some(Status::TerminatedOn(on)) = status.map(|s| &s.node) {
                 points.push(on.clone());
             }
@@ -154,4 +153,11 @@ fn window_points(window: Window, points: &mut Vec<Spanned<Point>>) {
         }
         Window::On(p) | Window::During(p) => points.push(*p),
     }
+}
+
+fn event_name(program: &Program, event: EventId) -> &str {
+    program
+        .events
+        .get(event)
+        .map_or("?", |e| e.name.node.as_str())
 }

@@ -6,7 +6,21 @@ use crate::ast::{self, Item, Name};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::syntax::KEYWORDS;
 
-pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) -> Program {
+/// What declaring leaves for resolving: the deals and rules as parsed, in rule-set order, and
+/// each deal's term labels by position (for `deal.label` references while deals are resolved
+/// one at a time).
+pub(super) struct Declared {
+    /// Boxed as the parser gave them: each is resolved and let go in turn.
+    #[allow(clippy::vec_box)]
+    pub deals: Vec<Box<ast::Deal>>,
+    pub rules: Vec<ast::Rule>,
+    pub term_labels: Vec<Box<[Option<ast::Text>]>>,
+}
+
+pub(super) fn declare(
+    files: Vec<ast::File>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Program, Declared) {
     let mut program = Program::default();
     // Sized up front: a rule set of 100 MB has hundreds of thousands of deals, and growing by
     // doubling would hold up to twice that at the peak.
@@ -22,8 +36,12 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
     }
     program.parties.reserve_exact(parties);
     program.assets.reserve_exact(assets);
-    program.deals.reserve_exact(deals);
-    program.rules.reserve_exact(rules);
+    let mut declared = Declared {
+        deals: Vec::with_capacity(deals),
+        rules: Vec::with_capacity(rules),
+        term_labels: Vec::with_capacity(deals),
+    };
+    program.deal_names.reserve_exact(deals);
     for item in files.into_iter().flat_map(|f| f.items) {
         match item {
             Item::AsOf(date) => match &program.as_of {
@@ -65,19 +83,26 @@ pub(super) fn declare(files: Vec<ast::File>, diagnostics: &mut Vec<Diagnostic>) 
             }
             Item::Deal(d) => {
                 declare_deal(&mut program, &d, diagnostics);
-                program.deals.push(d);
+                declared.term_labels.push(
+                    d.terms
+                        .iter()
+                        .map(|t| t.label.as_ref().map(|l| l.node.clone()))
+                        .collect(),
+                );
+                program.deal_names.push(d.name.clone());
+                declared.deals.push(d);
             }
             Item::Rule(r) => {
-                let id = program.rules.len();
-                add_rule_name(&mut program, &r.name, id, diagnostics);
-                program.rules.push(*r);
+                let id = declared.rules.len();
+                add_rule_name(&mut program, &declared.rules, &r.name, id, diagnostics);
+                declared.rules.push(*r);
             }
         }
     }
     declare_assets(&mut program, diagnostics);
     resolve_groups(&mut program, diagnostics);
     confusable_names(&program, diagnostics);
-    program
+    (program, declared)
 }
 
 /// `confusable-name` warnings: two declared names that look alike but are different names, as
@@ -195,14 +220,20 @@ fn keyword_check(name: &Name, diagnostics: &mut Vec<Diagnostic>) -> bool {
 }
 
 /// A rule's name, unique among rules only: nothing refers to a rule by name.
-fn add_rule_name(program: &mut Program, name: &Name, id: usize, diagnostics: &mut Vec<Diagnostic>) {
+fn add_rule_name(
+    program: &mut Program,
+    rules: &[ast::Rule],
+    name: &Name,
+    id: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     if !keyword_check(name, diagnostics) {
         return;
     }
     let first = program
         .rule_names
         .get(&name.node)
-        .and_then(|&first| program.rules.get(first))
+        .and_then(|&first| rules.get(first))
         .map(|rule| rule.name.span);
     match first {
         Some(first) => diagnostics.push(
@@ -255,7 +286,7 @@ fn add_name(program: &mut Program, name: &Name, symbol: Symbol, diagnostics: &mu
 
 /// Declares the next deal: its name and its terms' labels.
 fn declare_deal(program: &mut Program, d: &ast::Deal, diagnostics: &mut Vec<Diagnostic>) {
-    let deal = program.deals.len();
+    let deal = program.deal_names.len();
     let term_labels: Vec<&Option<Name>> = d.terms.iter().map(|t| &t.label).collect();
     if !d.name.node.is_empty() {
         add_name(program, &d.name, Symbol::Deal(deal), diagnostics);

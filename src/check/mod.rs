@@ -4,6 +4,7 @@
 mod assumptions;
 mod declare;
 mod resolve;
+pub mod resolved;
 
 use crate::ast::{self, DateLit};
 use crate::diagnostic::Diagnostic;
@@ -12,6 +13,7 @@ use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 pub use resolve::check_question;
+pub use resolved::{Ref, Resolved};
 
 pub type PartyId = usize;
 pub type AssetId = usize;
@@ -206,14 +208,13 @@ pub enum Target {
 /// Deals with more terms than this get a label map; smaller ones are scanned.
 const LABEL_SCAN_LIMIT: usize = 16;
 
-/// The first term of a deal labelled `label` (labels that are keywords or too long name nothing).
-fn find_label(deal: &ast::Deal, label: &str) -> Option<usize> {
+/// The first of `labels` (a deal's term labels, by position) that is `label` (labels that are
+/// keywords or too long name nothing).
+fn find_label<'l>(mut labels: impl Iterator<Item = Option<&'l str>>, label: &str) -> Option<usize> {
     if !declare::usable_label(label) {
         return None;
     }
-    deal.terms
-        .iter()
-        .position(|t| t.label.as_ref().is_some_and(|l| l.node == label))
+    labels.position(|l| l == Some(label))
 }
 
 /// What later stages read of every deal on every window.
@@ -229,12 +230,12 @@ pub struct DealFacts {
 }
 
 impl DealFacts {
-    pub fn of(deal: &ast::Deal) -> DealFacts {
-        let first = deal.statuses.first().map(|s| &s.node);
+    pub fn of(deal: &resolved::Deal) -> DealFacts {
+        let first = deal.status.as_ref().map(|s| &s.node);
         DealFacts {
             counts_unassumed: !matches!(first, Some(ast::Status::Reported | ast::Status::Proposed)),
             terminated: matches!(first, Some(ast::Status::TerminatedOn(_))),
-            dated: deal.dated.first().map(|d| d.node),
+            dated: deal.dated.as_ref().map(|d| d.node),
         }
     }
 }
@@ -248,10 +249,12 @@ pub struct Program {
     pub actions: Vec<ast::SimpleDecl>,
     pub channels: Vec<ast::SimpleDecl>,
     pub events: Vec<ast::EventDecl>,
-    /// Every deal, in rule-set order: read with [`Program::deal_tree`], [`Program::term`] and
-    /// [`Program::terms`].
-    deals: Vec<Box<ast::Deal>>,
-    pub rules: Vec<ast::Rule>,
+    /// Every deal's name, by id.
+    deal_names: Vec<ast::Name>,
+    /// Every deal, resolved, in rule-set order: read with [`Program::deal_tree`],
+    /// [`Program::term`] and [`Program::terms`].
+    deals: Vec<resolved::Deal>,
+    pub rules: Vec<resolved::Rule>,
     /// Each party's group (`part of`), resolved.
     pub parent: Vec<Option<PartyId>>,
     /// Each asset's owner, resolved.
@@ -355,38 +358,60 @@ impl Program {
             .copied()
     }
 
-    pub fn target(&self, reference: &ast::Reference) -> Option<Target> {
+    /// What `deal` or `deal.label` points at, the labels read from `labels` (each deal's term
+    /// labels by position) for deals that have no label map.
+    fn target_in<'l, L>(
+        &self,
+        reference: &ast::Reference,
+        labels: impl Fn(DealId) -> L,
+    ) -> Option<Target>
+    where
+        L: Iterator<Item = Option<&'l str>>,
+    {
         let deal = self.deal(&reference.first.node)?;
         match &reference.second {
             None => Some(Target::Deal(deal)),
             Some(label) => {
                 let index = match self.labels.get(&deal) {
                     Some(labels) => *labels.get(label.node.as_str())?,
-                    None => find_label(self.deals.get(deal)?, label.node.as_str())?,
+                    None => find_label(labels(deal), label.node.as_str())?,
                 };
                 Some(Target::Term(TermId::new(deal, index)))
             }
         }
     }
 
+    /// What a `deal` or `deal.label` reference written in a question points at.
+    pub fn target(&self, reference: &ast::Reference) -> Option<Target> {
+        self.target_in(reference, |deal| {
+            self.deals.get(deal).into_iter().flat_map(|d| {
+                d.terms.iter().map(|t| {
+                    t.as_ref()
+                        .and_then(|t| t.label.as_ref())
+                        .map(|l| l.node.as_str())
+                })
+            })
+        })
+    }
+
     /// How many deals the rule set has.
     pub fn deal_count(&self) -> usize {
-        self.deals.len()
+        self.deal_names.len()
     }
 
     /// A deal.
-    pub fn deal_tree(&self, id: DealId) -> Option<&ast::Deal> {
-        self.deals.get(id).map(|d| &**d)
+    pub fn deal_tree(&self, id: DealId) -> Option<&resolved::Deal> {
+        self.deals.get(id)
     }
 
     /// What every window asks of a deal.
     pub fn deal_facts(&self, id: DealId) -> Option<DealFacts> {
-        self.deals.get(id).map(|d| DealFacts::of(d))
+        self.deals.get(id).map(DealFacts::of)
     }
 
     /// A deal's name.
     pub fn deal_name(&self, id: DealId) -> Option<&ast::Name> {
-        self.deals.get(id).map(|d| &d.name)
+        self.deal_names.get(id)
     }
 
     /// How many terms a deal has.
@@ -396,13 +421,12 @@ impl Program {
 
     /// Whether a term is a `terminate` term.
     pub fn is_terminate(&self, id: TermId) -> bool {
-        self.term(id)
-            .is_some_and(|t| matches!(t.kind, ast::TermKind::Terminate { .. }))
+        self.term(id).is_some_and(|t| t.is_terminate())
     }
 
-    /// One term.
-    pub fn term(&self, id: TermId) -> Option<&ast::Term> {
-        self.deals.get(id.deal())?.terms.get(id.index())
+    /// One term (`None` also for a term that did not resolve).
+    pub fn term(&self, id: TermId) -> Option<&resolved::Term> {
+        self.deals.get(id.deal())?.terms.get(id.index())?.as_ref()
     }
 
     /// How many terms the rule set has.
@@ -418,11 +442,9 @@ impl Program {
     }
 
     /// Every term of every deal, in rule-set order.
-    pub fn terms(&self) -> impl Iterator<Item = (TermId, &ast::Term)> + '_ {
+    pub fn terms(&self) -> impl Iterator<Item = (TermId, &resolved::Term)> + '_ {
         self.deals.iter().enumerate().flat_map(|(deal, d)| {
-            d.terms
-                .iter()
-                .enumerate()
+            d.terms()
                 .map(move |(index, t)| (TermId::new(deal, index), t))
         })
     }
@@ -456,6 +478,32 @@ impl Program {
             Some(label) => format!("{deal}.{}", label.node),
             None => format!("{deal}#{}", id.index() + 1),
         }
+    }
+
+    /// An asset's owner (`usize::MAX`, no party, for no such asset).
+    pub fn owner_of(&self, asset: AssetId) -> PartyId {
+        self.asset_owner.get(asset).copied().unwrap_or(usize::MAX)
+    }
+
+    /// An asset's name, without its owner, shared.
+    pub fn asset_text(&self, asset: AssetId) -> ast::Text {
+        self.assets
+            .get(asset)
+            .map_or(arcstr::literal!("?"), |a| a.name.node.clone())
+    }
+
+    /// An action's name, shared.
+    pub fn action_text(&self, action: ActionId) -> ast::Text {
+        self.actions
+            .get(action)
+            .map_or(arcstr::literal!("?"), |a| a.name.node.clone())
+    }
+
+    /// A channel's name, shared.
+    pub fn channel_text(&self, channel: ChannelId) -> ast::Text {
+        self.channels
+            .get(channel)
+            .map_or(arcstr::literal!("?"), |c| c.name.node.clone())
     }
 
     /// The party's name as a shared text, for explanations (`?` for no such party).
@@ -523,7 +571,7 @@ impl Program {
             Symbol::Action(a) => self.actions.get(a).map(|d| d.name.span),
             Symbol::Channel(c) => self.channels.get(c).map(|d| d.name.span),
             Symbol::Event(e) => self.events.get(e).map(|d| d.name.span),
-            Symbol::Deal(d) => self.deals.get(d).map(|d| d.name.span),
+            Symbol::Deal(d) => self.deal_names.get(d).map(|n| n.span),
             Symbol::Rule(r) => self.rules.get(r).map(|d| d.name.span),
         }
     }
@@ -550,22 +598,20 @@ pub fn check(files: Vec<ast::File>) -> (Program, Vec<Diagnostic>) {
         diagnostics.push(d);
         return (Program::default(), diagnostics);
     }
-    let mut program = declare::declare(files, &mut diagnostics);
+    let (mut program, declared) = declare::declare(files, &mut diagnostics);
     let mut found = resolve::Diags::new();
+    let (deals, rules) = resolve::resolve(&program, declared, &mut found);
+    program.deals = deals;
+    program.rules = rules;
+    diagnostics.append(&mut found.list);
     let mut terminators: HashMap<Target, Vec<TermId>> = HashMap::new();
     let mut flows = Vec::new();
-    resolve::resolve(&program, &mut found, |deal, d| {
-        for (index, term) in d.terms.iter().enumerate() {
-            let id = TermId::new(deal, index);
-            if let ast::TermKind::Terminate { target, .. } = &term.kind {
-                if let Some(t) = program.target(target) {
-                    terminators.entry(t).or_default().push(id);
-                }
-            }
-            flows.extend(flow_of(&program, id, term));
+    for (id, term) in program.terms() {
+        if let ast::TermKind::Terminate { target, .. } = &term.kind {
+            terminators.entry(target.id).or_default().push(id);
         }
-    });
-    diagnostics.append(&mut found.list);
+        flows.extend(flow_of(id, term));
+    }
     program.terminators = terminators;
     index_flows(&mut program, flows);
     assumptions::check(&program, &mut diagnostics);
@@ -620,8 +666,8 @@ fn too_many_terms(terms: usize, limit: usize) -> Diagnostic {
     .with_help("split the rule set and check the parts separately")
 }
 
-/// A flow term with an amount, its parties resolved.
-fn flow_of(program: &Program, term: TermId, t: &ast::Term) -> Option<Flow> {
+/// A flow term with an amount: who pays whom.
+fn flow_of(term: TermId, t: &resolved::Term) -> Option<Flow> {
     let ast::TermKind::Flow {
         kind,
         amount: Some(_),
@@ -632,7 +678,7 @@ fn flow_of(program: &Program, term: TermId, t: &ast::Term) -> Option<Flow> {
     else {
         return None;
     };
-    let (from, to) = (program.party(&from.node)?, program.party(&to.node)?);
+    let (from, to) = (from.id, to.id);
     let (payer, payee) = match kind {
         ast::FlowKind::Invest | ast::FlowKind::Pay => (from, to),
         ast::FlowKind::Lease | ast::FlowKind::Supply => (to, from),

@@ -1,7 +1,8 @@
 //! Uses of names, dates and statically decidable types: every problem is reported, and the
 //! walk goes on after each one.
 
-use super::{PartyId, Program, Symbol, Target};
+use super::resolved::{self, Ref};
+use super::{ActionId, AssetId, ChannelId, DealId, EventId, PartyId, Program, Symbol, Target};
 use crate::ast::*;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::model::time;
@@ -163,139 +164,6 @@ pub(super) fn expect_party(
     }
 }
 
-fn expect_action(program: &Program, name: &Name, diagnostics: &mut Diags) {
-    resolve_name(
-        program,
-        name,
-        "an action",
-        |s| matches!(s, Symbol::Action(_)),
-        diagnostics,
-    );
-}
-
-fn expect_channel(program: &Program, name: &Name, diagnostics: &mut Diags) {
-    resolve_name(
-        program,
-        name,
-        "a channel",
-        |s| matches!(s, Symbol::Channel(_)),
-        diagnostics,
-    );
-}
-
-fn expect_event(program: &Program, name: &Name, diagnostics: &mut Diags) {
-    resolve_name(
-        program,
-        name,
-        "an event",
-        |s| matches!(s, Symbol::Event(_)),
-        diagnostics,
-    );
-}
-
-fn expect_asset(program: &Program, asset: &AssetRef, diagnostics: &mut Diags) {
-    let Some(owner) = expect_party(program, &asset.owner, diagnostics) else {
-        return;
-    };
-    if program.asset(asset).is_some() {
-        return;
-    }
-    let elsewhere: Vec<String> = program
-        .assets
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.name.node == asset.name.node)
-        .map(|(i, a)| {
-            format!(
-                "{}.{}",
-                program.party_name(program.asset_owner.get(i).copied().unwrap_or(usize::MAX)),
-                a.name.node
-            )
-        })
-        .collect();
-    let written = format!("{}.{}", asset.owner.node, asset.name.node);
-    let d = if let Some(real) = elsewhere.first() {
-        Diagnostic::error(
-            codes::ASSET_OWNER,
-            asset.span(),
-            format!("`{written}` names the wrong owner: the asset is `{real}`"),
-        )
-        .with_label(format!(
-            "`{}` does not own `{}`",
-            program.party_name(owner),
-            asset.name.node
-        ))
-        .with_help(format!(
-            "an asset is always named with its owner: write `{real}`"
-        ))
-    } else {
-        let close = closest(
-            &asset.name.node,
-            program.asset_names_of(owner).map(Some),
-            &mut diagnostics.suggestions_left,
-        );
-        let d = Diagnostic::error(
-            codes::UNKNOWN_NAME,
-            asset.span(),
-            format!("unknown asset `{written}`"),
-        )
-        .with_label("not declared anywhere in the rule set");
-        match close {
-            Some(n) => d.with_help(format!("did you mean `{}.{n}`?", asset.owner.node)),
-            None => d.with_help(format!("declare it: `asset {written}`")),
-        }
-    };
-    diagnostics.push(d);
-}
-
-fn expect_target(
-    program: &Program,
-    reference: &Reference,
-    diagnostics: &mut Diags,
-) -> Option<Target> {
-    let symbol = resolve_name(
-        program,
-        &reference.first,
-        "a deal",
-        |s| matches!(s, Symbol::Deal(_)),
-        diagnostics,
-    )?;
-    let Symbol::Deal(deal) = symbol else {
-        return None;
-    };
-    let target = program.target(reference);
-    if target.is_none() {
-        if let Some(label) = &reference.second {
-            let labels: Vec<&str> = program
-                .deal_tree(deal)
-                .into_iter()
-                .flat_map(|d| &d.terms)
-                .filter_map(|t| t.label.as_ref().map(|l| l.node.as_str()))
-                .collect();
-            let close = labels
-                .iter()
-                .find(|l| strsim::jaro_winkler(l, &label.node) > 0.8);
-            let d = Diagnostic::error(
-                codes::UNKNOWN_NAME,
-                label.span,
-                format!(
-                    "deal `{}` has no term labelled `{}`",
-                    reference.first.node, label.node
-                ),
-            )
-            .with_label("no such term label");
-            diagnostics.push(match close {
-                Some(c) => d.with_help(format!("did you mean `{}.{c}`?", reference.first.node)),
-                None => d.with_help(format!(
-                    "label the term: `{}: …` inside the deal",
-                    label.node
-                )),
-            });
-        }
-    }
-    target
-}
-
 /// A date literal must name a real period.
 fn check_date(date: &Spanned<DateLit>, diagnostics: &mut Diags) {
     if time::period(date.node).is_some() {
@@ -323,127 +191,6 @@ fn check_date(date: &Spanned<DateLit>, diagnostics: &mut Diags) {
     );
 }
 
-fn check_point(program: &Program, point: &Spanned<Point>, diagnostics: &mut Diags) {
-    match &point.node {
-        Point::Date(d) | Point::Sometime(d) => {
-            check_date(&Spanned::new(*d, point.span), diagnostics)
-        }
-        Point::Event(name) => expect_event(program, name, diagnostics),
-        Point::Start(r) | Point::End(r) => {
-            expect_target(program, r, diagnostics);
-        }
-        Point::Earliest(points) | Point::Latest(points) => {
-            for p in points {
-                check_point(program, p, diagnostics);
-            }
-        }
-        Point::Shifted(base, _) => check_point(program, base, diagnostics),
-    }
-}
-
-fn check_window(
-    program: &Program,
-    window: &Window,
-    dated: bool,
-    term: Span,
-    diagnostics: &mut Diags,
-) {
-    match window {
-        Window::On(p) | Window::During(p) => check_point(program, p, diagnostics),
-        Window::Range { from, end } => {
-            if let Some(p) = from {
-                check_point(program, p, diagnostics);
-            }
-            match end {
-                Some(WindowEnd::Until(p)) => check_point(program, p, diagnostics),
-                Some(WindowEnd::For(d)) if from.is_none() && !dated => diagnostics.push(
-                    Diagnostic::error(codes::TYPE, d.span, "`for` a duration needs a start")
-                        .with_label("counted from when?")
-                        .with_other(term, "this term has no `from` and its deal no `dated` day")
-                        .with_help("add `from DATE` before `for`, or a `dated` line to the deal"),
-                ),
-                _ => {}
-            }
-        }
-    }
-}
-
-fn check_term(program: &Program, term: &Term, dated: bool, diagnostics: &mut Diags) {
-    match &term.kind {
-        TermKind::Flow {
-            from, to, window, ..
-        } => {
-            expect_party(program, from, diagnostics);
-            expect_party(program, to, diagnostics);
-            check_window(program, window, dated, term.span, diagnostics);
-        }
-        TermKind::Right {
-            who,
-            action,
-            asset,
-            via,
-            window,
-            ..
-        } => {
-            match who {
-                Who::Party(p) => {
-                    expect_party(program, p, diagnostics);
-                }
-                Who::Everyone { except } => {
-                    for p in except {
-                        expect_party(program, p, diagnostics);
-                    }
-                }
-            }
-            expect_action(program, action, diagnostics);
-            expect_asset(program, asset, diagnostics);
-            if let Some(c) = via {
-                expect_channel(program, c, diagnostics);
-            }
-            check_window(program, window, dated, term.span, diagnostics);
-        }
-        TermKind::Terminate { target, on } => {
-            expect_target(program, target, diagnostics);
-            if let Some(p) = on {
-                check_point(program, p, diagnostics);
-            }
-        }
-    }
-}
-
-fn check_deal(program: &Program, deal: &Deal, diagnostics: &mut Diags) {
-    for party in &deal.parties {
-        expect_party(program, party, diagnostics);
-    }
-    for extra in deal.statuses.iter().skip(1) {
-        diagnostics.push(repeated(
-            extra.span,
-            "status",
-            deal.statuses.first().map(|s| s.span),
-        ));
-    }
-    for extra in deal.dated.iter().skip(1) {
-        diagnostics.push(repeated(
-            extra.span,
-            "dated",
-            deal.dated.first().map(|s| s.span),
-        ));
-    }
-    if let Some(Spanned {
-        node: Status::TerminatedOn(p),
-        ..
-    }) = deal.statuses.first()
-    {
-        check_point(program, p, diagnostics);
-    }
-    for d in &deal.dated {
-        check_date(d, diagnostics);
-    }
-    for term in &deal.terms {
-        check_term(program, term, !deal.dated.is_empty(), diagnostics);
-    }
-}
-
 fn repeated(span: Span, what: &str, first: Option<Span>) -> Diagnostic {
     let mut d = Diagnostic::error(
         codes::DUPLICATE_NAME,
@@ -469,157 +216,601 @@ fn same_day(a: &Point, b: &Point) -> bool {
     }
 }
 
-fn check_rule(program: &Program, rule: &crate::ast::Rule, diagnostics: &mut Diags) {
-    // One event fixed to two different days: the rule would silently use the last one.
-    let mut fixed: Vec<(&Name, &Spanned<Point>)> = Vec::new();
-    for assumption in &rule.assumptions {
-        if let Assumption::Event(name, point) = assumption {
-            match fixed.iter().find(|(n, _)| n.node == name.node) {
-                Some((first, day)) if !same_day(&day.node, &point.node) => diagnostics.push(
-                    Diagnostic::error(
-                        codes::CONFLICTING_ASSUMPTIONS,
-                        point.span,
-                        format!("rule `{}` assumes `{}` on two different days", rule.name.node, name.node),
-                    )
-                    .with_label("second day")
-                    .with_other(day.span, format!("first day for `{}`", first.node))
-                    .with_help("an event happens on one day: keep one `assuming` line for it, or split the rule"),
-                ),
-                Some(_) => {}
-                None => fixed.push((name, point)),
-            }
+/// Turns parsed nodes into resolved ones, reporting every name, date and type problem as it
+/// goes (and going on after each). A node with a name that does not resolve gives `None`.
+pub(super) struct Resolver<'a> {
+    program: &'a Program,
+    /// Each deal's term labels by position while the deals themselves are being resolved (one
+    /// at a time, each parsed deal let go once resolved); `None` once they are all resolved,
+    /// when the resolved deals' labels are read.
+    labels: Option<&'a [Box<[Option<Text>]>]>,
+    diagnostics: &'a mut Diags,
+}
+
+impl Resolver<'_> {
+    fn symbol(&mut self, name: &Name, kind: &str, keep: fn(Symbol) -> bool) -> Option<Symbol> {
+        resolve_name(self.program, name, kind, keep, self.diagnostics)
+    }
+
+    fn party(&mut self, name: &Name) -> Option<Ref<PartyId>> {
+        let id = expect_party(self.program, name, self.diagnostics)?;
+        Some(Ref::new(id, name.span))
+    }
+
+    fn action(&mut self, name: &Name) -> Option<Ref<ActionId>> {
+        match self.symbol(name, "an action", |s| matches!(s, Symbol::Action(_)))? {
+            Symbol::Action(id) => Some(Ref::new(id, name.span)),
+            _ => None,
         }
     }
-    for assumption in &rule.assumptions {
-        match assumption {
-            Assumption::Deal(name) => match program.symbol(&name.node) {
-                Some(Symbol::Event(_)) => diagnostics.push(
-                    Diagnostic::error(
-                        codes::TYPE,
-                        name.span,
-                        format!("assuming event `{}` needs a day", name.node),
-                    )
-                    .with_label("which day?")
-                    .with_help(format!("write `assuming {} on DATE`", name.node)),
-                ),
-                _ => {
-                    resolve_name(
-                        program,
-                        name,
-                        "a deal",
-                        |s| matches!(s, Symbol::Deal(_)),
-                        diagnostics,
-                    );
-                }
-            },
-            Assumption::Event(name, point) => {
-                expect_event(program, name, diagnostics);
-                check_point(program, point, diagnostics);
-            }
+
+    fn channel(&mut self, name: &Name) -> Option<Ref<ChannelId>> {
+        match self.symbol(name, "a channel", |s| matches!(s, Symbol::Channel(_)))? {
+            Symbol::Channel(id) => Some(Ref::new(id, name.span)),
+            _ => None,
         }
     }
-    if rule.checks.is_empty() {
-        diagnostics.push(
+
+    fn event(&mut self, name: &Name) -> Option<Ref<EventId>> {
+        match self.symbol(name, "an event", |s| matches!(s, Symbol::Event(_)))? {
+            Symbol::Event(id) => Some(Ref::new(id, name.span)),
+            _ => None,
+        }
+    }
+
+    fn deal(&mut self, name: &Name) -> Option<Ref<DealId>> {
+        match self.symbol(name, "a deal", |s| matches!(s, Symbol::Deal(_)))? {
+            Symbol::Deal(id) => Some(Ref::new(id, name.span)),
+            _ => None,
+        }
+    }
+
+    fn asset(&mut self, asset: &AssetRef) -> Option<Ref<AssetId>> {
+        let program = self.program;
+        let owner = expect_party(program, &asset.owner, self.diagnostics)?;
+        if let Some(id) = program.asset(asset) {
+            return Some(Ref::new(id, asset.span()));
+        }
+        let elsewhere: Vec<String> = program
+            .assets
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.name.node == asset.name.node)
+            .map(|(i, a)| {
+                format!(
+                    "{}.{}",
+                    program.party_name(program.asset_owner.get(i).copied().unwrap_or(usize::MAX)),
+                    a.name.node
+                )
+            })
+            .collect();
+        let written = format!("{}.{}", asset.owner.node, asset.name.node);
+        let d = if let Some(real) = elsewhere.first() {
             Diagnostic::error(
-                codes::EMPTY_RULE,
-                rule.name.span,
-                format!("rule `{}` asks nothing", rule.name.node),
+                codes::ASSET_OWNER,
+                asset.span(),
+                format!("`{written}` names the wrong owner: the asset is `{real}`"),
             )
-            .with_label("no `ask` or `assert` in this rule")
-            .with_help("add `ask QUESTION` (with `expect yes|no|unknown`) or `assert QUESTION`"),
-        );
-    }
-    for check in &rule.checks {
-        check_question_into(program, &check.question, diagnostics);
-    }
-}
-
-/// Checks a question against a rule set's names and types.
-pub fn check_question(program: &Program, question: &Spanned<Question>) -> Vec<Diagnostic> {
-    let mut diagnostics = Diags::new();
-    check_question_into(program, question, &mut diagnostics);
-    diagnostics.list
-}
-
-fn check_question_into(program: &Program, question: &Spanned<Question>, diagnostics: &mut Diags) {
-    match &question.node {
-        Question::Or(qs) | Question::And(qs) => {
-            for q in qs {
-                check_question_into(program, q, diagnostics);
-            }
-        }
-        Question::Not(q) => check_question_into(program, q, diagnostics),
-        Question::Literal(_) => {}
-        Question::Can {
-            party,
-            action,
-            asset,
-            via,
-            when,
-            ..
-        } => {
-            expect_party(program, party, diagnostics);
-            expect_action(program, action, diagnostics);
-            expect_asset(program, asset, diagnostics);
-            if let Some(c) = via {
-                expect_channel(program, c, diagnostics);
-            }
-            if let Some(w) = when {
-                check_when(program, w, diagnostics);
-            }
-        }
-        Question::Active { target, when } => {
-            expect_target(program, target, diagnostics);
-            if let Some(w) = when {
-                check_when(program, w, diagnostics);
-            }
-        }
-        Question::Compare { left, right, .. } => {
-            check_value(program, left, diagnostics);
-            check_value(program, right, diagnostics);
-            let (l, r) = (
-                value_type(&left.node, &right.node),
-                value_type(&right.node, &left.node),
+            .with_label(format!(
+                "`{}` does not own `{}`",
+                program.party_name(owner),
+                asset.name.node
+            ))
+            .with_help(format!(
+                "an asset is always named with its owner: write `{real}`"
+            ))
+        } else {
+            let close = closest(
+                &asset.name.node,
+                program.asset_names_of(owner).map(Some),
+                &mut self.diagnostics.suggestions_left,
             );
-            if l != r {
-                diagnostics.push(
-                    Diagnostic::error(
-                        codes::TYPE,
-                        left.span,
-                        format!("cannot compare {} with {}", l.describe(), r.describe()),
-                    )
-                    .with_label(l.describe())
-                    .with_other(right.span, r.describe())
-                    .with_help(
-                        "compare money with money, dates with dates, percentages with percentages",
+            let d = Diagnostic::error(
+                codes::UNKNOWN_NAME,
+                asset.span(),
+                format!("unknown asset `{written}`"),
+            )
+            .with_label("not declared anywhere in the rule set");
+            match close {
+                Some(n) => d.with_help(format!("did you mean `{}.{n}`?", asset.owner.node)),
+                None => d.with_help(format!("declare it: `asset {written}`")),
+            }
+        };
+        self.diagnostics.push(d);
+        None
+    }
+
+    /// A deal's term labels by position.
+    fn labels_of(&self, deal: DealId) -> Vec<Option<&str>> {
+        match self.labels {
+            Some(labels) => labels
+                .get(deal)
+                .map(|l| l.iter().map(|l| l.as_deref()).collect())
+                .unwrap_or_default(),
+            None => self
+                .program
+                .deal_tree(deal)
+                .map(|d| {
+                    d.terms
+                        .iter()
+                        .map(|t| {
+                            t.as_ref()
+                                .and_then(|t| t.label.as_ref())
+                                .map(|l| l.node.as_str())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    fn target(&mut self, reference: &Reference) -> Option<Ref<Target>> {
+        let Symbol::Deal(deal) =
+            self.symbol(&reference.first, "a deal", |s| matches!(s, Symbol::Deal(_)))?
+        else {
+            return None;
+        };
+        let target = self
+            .program
+            .target_in(reference, |d| self.labels_of(d).into_iter());
+        if target.is_none() {
+            if let Some(label) = &reference.second {
+                let labels: Vec<&str> = self.labels_of(deal).into_iter().flatten().collect();
+                let close = labels
+                    .iter()
+                    .find(|l| strsim::jaro_winkler(l, &label.node) > 0.8);
+                let d = Diagnostic::error(
+                    codes::UNKNOWN_NAME,
+                    label.span,
+                    format!(
+                        "deal `{}` has no term labelled `{}`",
+                        reference.first.node, label.node
                     ),
-                );
+                )
+                .with_label("no such term label");
+                let d = match close {
+                    Some(c) => d.with_help(format!("did you mean `{}.{c}`?", reference.first.node)),
+                    None => d.with_help(format!(
+                        "label the term: `{}: …` inside the deal",
+                        label.node
+                    )),
+                };
+                self.diagnostics.push(d);
             }
         }
+        Some(Ref::new(target?, reference.span))
+    }
+
+    fn point(&mut self, point: &Spanned<Point>) -> Option<Spanned<resolved::Point>> {
+        let node = match &point.node {
+            Point::Date(d) => {
+                check_date(&Spanned::new(*d, point.span), self.diagnostics);
+                Point::Date(*d)
+            }
+            Point::Sometime(d) => {
+                check_date(&Spanned::new(*d, point.span), self.diagnostics);
+                Point::Sometime(*d)
+            }
+            Point::Event(name) => Point::Event(self.event(name)?),
+            Point::Start(r) => Point::Start(Box::new(self.target(r)?)),
+            Point::End(r) => Point::End(Box::new(self.target(r)?)),
+            Point::Earliest(points) => Point::Earliest(self.points(points)?),
+            Point::Latest(points) => Point::Latest(self.points(points)?),
+            Point::Shifted(base, shifts) => {
+                Point::Shifted(Box::new(self.point(base)?), shifts.clone())
+            }
+        };
+        Some(Spanned::new(node, point.span))
+    }
+
+    /// Every point resolved (each one's problems reported), or `None`.
+    fn points(&mut self, points: &[Spanned<Point>]) -> Option<Vec<Spanned<resolved::Point>>> {
+        let resolved: Vec<_> = points.iter().map(|p| self.point(p)).collect();
+        resolved.into_iter().collect()
+    }
+
+    fn optional_point(
+        &mut self,
+        point: Option<&Spanned<Point>>,
+    ) -> Option<Option<Spanned<resolved::Point>>> {
+        match point {
+            Some(p) => Some(Some(self.point(p)?)),
+            None => Some(None),
+        }
+    }
+
+    fn window(&mut self, window: &Window, dated: bool, term: Span) -> Option<resolved::Window> {
+        Some(match window {
+            Window::On(p) => Window::On(Box::new(self.point(p)?)),
+            Window::During(p) => Window::During(Box::new(self.point(p)?)),
+            Window::Range { from, end } => {
+                let start = self.optional_point(from.as_deref());
+                let end = match end {
+                    Some(WindowEnd::Until(p)) => {
+                        self.point(p).map(|p| Some(WindowEnd::Until(Box::new(p))))
+                    }
+                    Some(WindowEnd::For(d)) => {
+                        if from.is_none() && !dated {
+                            self.diagnostics.push(
+                                Diagnostic::error(
+                                    codes::TYPE,
+                                    d.span,
+                                    "`for` a duration needs a start",
+                                )
+                                .with_label("counted from when?")
+                                .with_other(
+                                    term,
+                                    "this term has no `from` and its deal no `dated` day",
+                                )
+                                .with_help(
+                                    "add `from DATE` before `for`, or a `dated` line to the deal",
+                                ),
+                            );
+                        }
+                        Some(Some(WindowEnd::For(d.clone())))
+                    }
+                    None => Some(None),
+                };
+                Window::Range {
+                    from: start?.map(Box::new),
+                    end: end?,
+                }
+            }
+        })
+    }
+
+    fn who(&mut self, who: &Who) -> Option<resolved::Who> {
+        Some(match who {
+            Who::Party(p) => Who::Party(self.party(p)?),
+            Who::Everyone { except } => {
+                let except: Vec<_> = except.iter().map(|p| self.party(p)).collect();
+                Who::Everyone {
+                    except: except.into_iter().collect::<Option<_>>()?,
+                }
+            }
+        })
+    }
+
+    fn term(&mut self, term: &Term, dated: bool) -> Option<resolved::Term> {
+        let kind = match &term.kind {
+            TermKind::Flow {
+                kind,
+                amount,
+                from,
+                to,
+                what,
+                window,
+                valuation,
+            } => {
+                let (from, to) = (self.party(from), self.party(to));
+                let window = self.window(window, dated, term.span);
+                TermKind::Flow {
+                    kind: *kind,
+                    amount: amount.clone(),
+                    from: from?,
+                    to: to?,
+                    what: what.clone(),
+                    window: window?,
+                    valuation: valuation.clone(),
+                }
+            }
+            TermKind::Right {
+                kind,
+                who,
+                action,
+                asset,
+                via,
+                window,
+            } => {
+                let who = self.who(who);
+                let action = self.action(action);
+                let asset = self.asset(asset);
+                let via = via.as_ref().map(|c| self.channel(c));
+                let window = self.window(window, dated, term.span);
+                TermKind::Right {
+                    kind: *kind,
+                    who: who?,
+                    action: action?,
+                    asset: asset?,
+                    via: match via {
+                        Some(c) => Some(c?),
+                        None => None,
+                    },
+                    window: window?,
+                }
+            }
+            TermKind::Terminate { target, on } => {
+                let target = self.target(target);
+                let on = self.optional_point(on.as_ref());
+                TermKind::Terminate {
+                    target: target?,
+                    on: on?,
+                }
+            }
+        };
+        Some(Term {
+            label: term.label.clone(),
+            kind,
+            span: term.span,
+        })
+    }
+
+    fn status(&mut self, status: &Spanned<Status>) -> Option<Spanned<resolved::Status>> {
+        let node = match &status.node {
+            Status::Signed => Status::Signed,
+            Status::Announced => Status::Announced,
+            Status::Reported => Status::Reported,
+            Status::Proposed => Status::Proposed,
+            Status::TerminatedOn(p) => Status::TerminatedOn(self.point(p)?),
+        };
+        Some(Spanned::new(node, status.span))
+    }
+
+    fn deal_of(&mut self, deal: &Deal) -> resolved::Deal {
+        let parties: Vec<_> = deal.parties.iter().map(|p| self.party(p)).collect();
+        for extra in deal.statuses.iter().skip(1) {
+            self.diagnostics.push(repeated(
+                extra.span,
+                "status",
+                deal.statuses.first().map(|s| s.span),
+            ));
+        }
+        for extra in deal.dated.iter().skip(1) {
+            self.diagnostics.push(repeated(
+                extra.span,
+                "dated",
+                deal.dated.first().map(|s| s.span),
+            ));
+        }
+        let status = deal.statuses.first().and_then(|s| self.status(s));
+        for d in &deal.dated {
+            check_date(d, self.diagnostics);
+        }
+        let dated = !deal.dated.is_empty();
+        let terms = deal.terms.iter().map(|t| self.term(t, dated)).collect();
+        resolved::Deal {
+            name: deal.name.clone(),
+            label: deal.label.clone(),
+            doc: deal.doc.clone(),
+            // A party that did not resolve is left out (the rule set has errors).
+            parties: parties.into_iter().flatten().collect(),
+            status,
+            dated: deal.dated.first().cloned(),
+            sources: deal.sources.clone(),
+            terms,
+            span: deal.span,
+        }
+    }
+
+    fn rule(&mut self, rule: &Rule) -> resolved::Rule {
+        // One event fixed to two different days: the rule would silently use the last one.
+        let mut fixed: Vec<(&Name, &Spanned<Point>)> = Vec::new();
+        for assumption in &rule.assumptions {
+            if let Assumption::Event(name, point) = assumption {
+                match fixed.iter().find(|(n, _)| n.node == name.node) {
+                    Some((first, day)) if !same_day(&day.node, &point.node) => self.diagnostics.push(
+                        Diagnostic::error(
+                            codes::CONFLICTING_ASSUMPTIONS,
+                            point.span,
+                            format!("rule `{}` assumes `{}` on two different days", rule.name.node, name.node),
+                        )
+                        .with_label("second day")
+                        .with_other(day.span, format!("first day for `{}`", first.node))
+                        .with_help("an event happens on one day: keep one `assuming` line for it, or split the rule"),
+                    ),
+                    Some(_) => {}
+                    None => fixed.push((name, point)),
+                }
+            }
+        }
+        let mut assumptions = Vec::with_capacity(rule.assumptions.len());
+        for assumption in &rule.assumptions {
+            let resolved = match assumption {
+                Assumption::Deal(name) => match self.program.symbol(&name.node) {
+                    Some(Symbol::Event(_)) => {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                codes::TYPE,
+                                name.span,
+                                format!("assuming event `{}` needs a day", name.node),
+                            )
+                            .with_label("which day?")
+                            .with_help(format!("write `assuming {} on DATE`", name.node)),
+                        );
+                        None
+                    }
+                    _ => self.deal(name).map(Assumption::Deal),
+                },
+                Assumption::Event(name, point) => {
+                    let event = self.event(name);
+                    let point = self.point(point);
+                    event.zip(point).map(|(e, p)| Assumption::Event(e, p))
+                }
+            };
+            // One that did not resolve is left out (the rule set has errors).
+            assumptions.extend(resolved);
+        }
+        if rule.checks.is_empty() {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::EMPTY_RULE,
+                    rule.name.span,
+                    format!("rule `{}` asks nothing", rule.name.node),
+                )
+                .with_label("no `ask` or `assert` in this rule")
+                .with_help(
+                    "add `ask QUESTION` (with `expect yes|no|unknown`) or `assert QUESTION`",
+                ),
+            );
+        }
+        let checks = rule
+            .checks
+            .iter()
+            .filter_map(|check| {
+                Some(Check {
+                    kind: check.kind,
+                    question: self.question(&check.question)?,
+                    text: check.text.clone(),
+                    span: check.span,
+                })
+            })
+            .collect();
+        Rule {
+            name: rule.name.clone(),
+            label: rule.label.clone(),
+            doc: rule.doc.clone(),
+            assumptions,
+            checks,
+            span: rule.span,
+        }
+    }
+
+    fn question(&mut self, question: &Spanned<Question>) -> Option<Spanned<resolved::Question>> {
+        let node = match &question.node {
+            Question::Or(qs) => Question::Or(self.questions(qs)?),
+            Question::And(qs) => Question::And(self.questions(qs)?),
+            Question::Not(q) => Question::Not(Box::new(self.question(q)?)),
+            Question::Literal(v) => Question::Literal(*v),
+            Question::Can {
+                party,
+                always,
+                action,
+                asset,
+                via,
+                when,
+            } => {
+                let party = self.party(party);
+                let action = self.action(action);
+                let asset = self.asset(asset);
+                let via = via.as_ref().map(|c| self.channel(c));
+                let when = when.as_ref().map(|w| self.when(w));
+                Question::Can {
+                    party: party?,
+                    always: *always,
+                    action: action?,
+                    asset: asset?,
+                    via: match via {
+                        Some(c) => Some(c?),
+                        None => None,
+                    },
+                    when: match when {
+                        Some(w) => Some(w?),
+                        None => None,
+                    },
+                }
+            }
+            Question::Active { target, when } => {
+                let target = self.target(target);
+                let when = when.as_ref().map(|w| self.when(w));
+                Question::Active {
+                    target: target?,
+                    when: match when {
+                        Some(w) => Some(w?),
+                        None => None,
+                    },
+                }
+            }
+            Question::Compare { left, op, right } => {
+                let l = self.value(left);
+                let r = self.value(right);
+                let (lt, rt) = (
+                    value_type(&left.node, &right.node),
+                    value_type(&right.node, &left.node),
+                );
+                if lt != rt {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            codes::TYPE,
+                            left.span,
+                            format!("cannot compare {} with {}", lt.describe(), rt.describe()),
+                        )
+                        .with_label(lt.describe())
+                        .with_other(right.span, rt.describe())
+                        .with_help(
+                            "compare money with money, dates with dates, percentages with percentages",
+                        ),
+                    );
+                    return None;
+                }
+                Question::Compare {
+                    left: l?,
+                    op: *op,
+                    right: r?,
+                }
+            }
+        };
+        Some(Spanned::new(node, question.span))
+    }
+
+    fn questions(
+        &mut self,
+        questions: &[Spanned<Question>],
+    ) -> Option<Vec<Spanned<resolved::Question>>> {
+        let resolved: Vec<_> = questions.iter().map(|q| self.question(q)).collect();
+        resolved.into_iter().collect()
+    }
+
+    fn when(&mut self, when: &Spanned<When>) -> Option<Spanned<resolved::When>> {
+        let node = match &when.node {
+            When::Before(p) => When::Before(self.point(p)?),
+            When::After(p) => When::After(self.point(p)?),
+            When::In(p) => When::In(self.point(p)?),
+            When::Between(a, b) => {
+                let (a, b) = (self.point(a), self.point(b));
+                When::Between(a?, b?)
+            }
+        };
+        Some(Spanned::new(node, when.span))
+    }
+
+    fn value(&mut self, value: &Spanned<Value>) -> Option<Spanned<resolved::Value>> {
+        let pair = |r: &mut Self, a: &Name, b: &Name| {
+            let (a, b) = (r.party(a), r.party(b));
+            a.zip(b)
+        };
+        let node = match &value.node {
+            Value::Point(p) => Value::Point(self.point(&Spanned::new(p.clone(), value.span))?.node),
+            Value::Invested(a, b) => {
+                let (a, b) = pair(self, a, b)?;
+                Value::Invested(a, b)
+            }
+            Value::Paid(a, b) => {
+                let (a, b) = pair(self, a, b)?;
+                Value::Paid(a, b)
+            }
+            Value::Flow(a, b) => {
+                let (a, b) = pair(self, a, b)?;
+                Value::Flow(a, b)
+            }
+            Value::Roundtrip(a, b) => {
+                let (a, b) = pair(self, a, b)?;
+                Value::Roundtrip(a, b)
+            }
+            Value::Valuation(a) => Value::Valuation(self.party(a)?),
+            Value::Money(m) => Value::Money(m.clone()),
+            Value::Percent(p) => Value::Percent(*p),
+            Value::Number(n) => Value::Number(*n),
+            Value::Duration(d) => Value::Duration(*d),
+        };
+        Some(Spanned::new(node, value.span))
     }
 }
 
-fn check_when(program: &Program, when: &Spanned<When>, diagnostics: &mut Diags) {
-    match &when.node {
-        When::Before(p) | When::After(p) | When::In(p) => check_point(program, p, diagnostics),
-        When::Between(a, b) => {
-            check_point(program, a, diagnostics);
-            check_point(program, b, diagnostics);
-        }
-    }
-}
-
-fn check_value(program: &Program, value: &Spanned<Value>, diagnostics: &mut Diags) {
-    match &value.node {
-        Value::Point(p) => check_point(program, &Spanned::new(p.clone(), value.span), diagnostics),
-        Value::Invested(a, b) | Value::Paid(a, b) | Value::Flow(a, b) | Value::Roundtrip(a, b) => {
-            expect_party(program, a, diagnostics);
-            expect_party(program, b, diagnostics);
-        }
-        Value::Valuation(a) => {
-            expect_party(program, a, diagnostics);
-        }
-        Value::Money(_) | Value::Percent(_) | Value::Number(_) | Value::Duration(_) => {}
+/// Resolves a question against a checked rule set's names and types: the question, or every
+/// problem found.
+pub fn check_question(
+    program: &Program,
+    question: &Spanned<Question>,
+) -> Result<Spanned<resolved::Question>, Vec<Diagnostic>> {
+    let mut diagnostics = Diags::new();
+    let mut resolver = Resolver {
+        program,
+        labels: None,
+        diagnostics: &mut diagnostics,
+    };
+    match resolver.question(question) {
+        Some(q) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(q),
+        _ => Err(diagnostics.list),
     }
 }
 
@@ -663,13 +854,13 @@ pub fn value_type(value: &Value, other: &Value) -> ValueType {
     }
 }
 
-/// Checks every name, date and type; `each_deal` sees every deal once, unpacked, so the
-/// checker's other passes over terms need not unpack them again.
+/// Resolves every deal and rule in rule-set order, reporting every name, date and type problem.
+/// Each parsed deal is let go as soon as it is resolved, so the two are never all held at once.
 pub(super) fn resolve(
     program: &Program,
+    declared: super::declare::Declared,
     diagnostics: &mut Diags,
-    mut each_deal: impl FnMut(super::DealId, &Deal),
-) {
+) -> (Vec<resolved::Deal>, Vec<resolved::Rule>) {
     if let Some(as_of) = &program.as_of {
         check_date(as_of, diagnostics);
     }
@@ -679,13 +870,20 @@ pub(super) fn resolve(
             None => {}
         }
     }
-    for id in 0..program.deal_count() {
-        if let Some(deal) = program.deal_tree(id) {
-            check_deal(program, deal, diagnostics);
-            each_deal(id, deal);
-        }
+    let super::declare::Declared {
+        deals,
+        rules,
+        term_labels,
+    } = declared;
+    let mut resolver = Resolver {
+        program,
+        labels: Some(&term_labels),
+        diagnostics,
+    };
+    let mut resolved = Vec::with_capacity(deals.len());
+    for deal in deals {
+        resolved.push(resolver.deal_of(&deal));
     }
-    for rule in &program.rules {
-        check_rule(program, rule, diagnostics);
-    }
+    let rules = rules.iter().map(|r| resolver.rule(r)).collect();
+    (resolved, rules)
 }

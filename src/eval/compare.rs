@@ -4,7 +4,8 @@
 use super::explain::{CompareSummary, Effect, Explanation, Missing, Note, Shown, Side, Summary};
 use super::logic::Verdict;
 use super::question::{Answer, Evaluator};
-use crate::ast::{CmpOp, DateLit, FlowKind, Point as PointExpr, TermKind, Value};
+use crate::ast::{CmpOp, DateLit, FlowKind, Point as PointExpr};
+use crate::check::resolved::{TermKind, Value};
 use crate::check::TermId;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::model::money::CurrencyClash;
@@ -127,7 +128,7 @@ impl Evaluator<'_> {
         // `end(d.x)` of a term a termination ended early: the termination decides the day.
         for side in [left, right] {
             if let Value::Point(PointExpr::Start(r) | PointExpr::End(r)) = &side.node {
-                if let Some(crate::check::Target::Term(id)) = self.world.program.target(r) {
+                if let crate::check::Target::Term(id) = r.id {
                     self.note_cuts(&mut explanation, id, crate::model::time::Interval::ALL);
                 }
             }
@@ -186,11 +187,6 @@ impl Evaluator<'_> {
 
     fn value(&self, value: &Spanned<Value>, span: Span) -> Result<Val, Diagnostic> {
         let program = self.world.program;
-        let party = |n: &crate::ast::Name| {
-            program
-                .party(&n.node)
-                .ok_or_else(|| Diagnostic::internal(Some(n.span), "unresolved party"))
-        };
         let clash = |c: CurrencyClash| {
             Diagnostic::error(
                 codes::CURRENCY,
@@ -236,14 +232,11 @@ impl Evaluator<'_> {
                 None => Val::Missing(Missing::InvalidDate),
             },
             Value::Point(p) => Val::Point(self.world.point_node(p, Reading::First)),
-            Value::Invested(a, b) => money(party(a)?, party(b)?, &[FlowKind::Invest])?,
-            Value::Paid(a, b) => money(party(a)?, party(b)?, &PAID)?,
-            Value::Flow(a, b) => money(party(a)?, party(b)?, &FLOW)?,
+            Value::Invested(a, b) => money(a.id, b.id, &[FlowKind::Invest])?,
+            Value::Paid(a, b) => money(a.id, b.id, &PAID)?,
+            Value::Flow(a, b) => money(a.id, b.id, &FLOW)?,
             Value::Roundtrip(a, b) => {
-                let found = self
-                    .money()
-                    .roundtrip(program, party(a)?, party(b)?)
-                    .map_err(clash)?;
+                let found = self.money().roundtrip(program, a.id, b.id).map_err(clash)?;
                 let how = roundtrip_notes(self.world, &found);
                 Val::Percent {
                     range: found.share,
@@ -252,7 +245,7 @@ impl Evaluator<'_> {
                     how,
                 }
             }
-            Value::Valuation(q) => self.valuation(party(q)?),
+            Value::Valuation(q) => self.valuation(q.id),
         })
     }
 

@@ -6,8 +6,9 @@ use super::explain::{
 };
 use super::logic::Verdict;
 use super::timeline::{Cover, Timeline};
-use crate::ast::{self, Question, RightKind, When};
-use crate::check::{ChannelId, PartyId, Target, TermId};
+use crate::ast::RightKind;
+use crate::check::resolved::{Question, When};
+use crate::check::{ActionId, AssetId, ChannelId, PartyId, Ref, Target, TermId};
 use crate::diagnostic::Diagnostic;
 use crate::model::money::MoneyGraph;
 use crate::model::rights::{Effect as RightEffect, Holder, RightsIndex};
@@ -136,16 +137,8 @@ impl<'w> Evaluator<'w> {
                 asset,
                 via,
                 when,
-            } => self.can(
-                party,
-                *always,
-                action,
-                asset,
-                via.as_ref(),
-                when.as_ref(),
-                question.span,
-            ),
-            Question::Active { target, when } => self.active(target, when.as_ref(), question.span),
+            } => Ok(self.can(party, *always, action, asset, via.as_ref(), when.as_ref())),
+            Question::Active { target, when } => Ok(self.active(target, when.as_ref())),
             Question::Compare { left, op, right } => self.compare(left, *op, right, question.span),
         }
     }
@@ -210,43 +203,29 @@ impl<'w> Evaluator<'w> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn can(
         &self,
-        party: &ast::Name,
+        party: &Ref<PartyId>,
         always: bool,
-        action: &ast::Name,
-        asset: &ast::AssetRef,
-        via: Option<&ast::Name>,
+        action: &Ref<ActionId>,
+        asset: &Ref<AssetId>,
+        via: Option<&Ref<ChannelId>>,
         when: Option<&Spanned<When>>,
-        span: Span,
-    ) -> Result<Answer, Diagnostic> {
+    ) -> Answer {
         let program = self.world.program;
-        let unresolved =
-            || Diagnostic::internal(Some(span), "a name in the question did not resolve");
-        let party_id = program.party(&party.node).ok_or_else(unresolved)?;
-        let action_id = program.action(&action.node).ok_or_else(unresolved)?;
-        let asset_id = program.asset(asset).ok_or_else(unresolved)?;
-        let via_id = match via {
-            Some(c) => Some(program.channel(&c.node).ok_or_else(unresolved)?),
-            None => None,
-        };
-        let owner = program
-            .asset_owner
-            .get(asset_id)
-            .copied()
-            .ok_or_else(unresolved)?;
+        let (party_id, asset_id) = (party.id, asset.id);
+        let owner = program.owner_of(asset_id);
         let (timeline, involved, left_out) =
-            self.may_timeline(party_id, action_id, asset_id, via_id, owner);
+            self.may_timeline(party_id, action.id, asset_id, via.map(|c| c.id), owner);
         let days = self.days(when);
         let (verdict, day) = Self::over_days(&timeline, days, always);
 
         let deed = Deed {
-            party: party.node.clone(),
-            action: action.node.clone(),
-            owner: asset.owner.node.clone(),
-            asset: asset.name.node.clone(),
-            via: via.map(|c| c.node.clone()),
+            party: program.party_text(party_id),
+            action: program.action_text(action.id),
+            owner: program.party_text(owner),
+            asset: program.asset_text(asset_id),
+            via: via.map(|c| program.channel_text(c.id)),
         };
         let mut explanation = Explanation::new(Summary::Can(CanSummary {
             deed: deed.clone(),
@@ -279,10 +258,10 @@ impl<'w> Evaluator<'w> {
                 .notes
                 .push(super::explain::not_in_force(self.world, deal));
         }
-        Ok(Answer {
+        Answer {
             verdict,
             explanation,
-        })
+        }
     }
 
     /// How many rights on other days a "no" lists before counting the rest.
@@ -520,17 +499,9 @@ impl<'w> Evaluator<'w> {
         (timeline, involved, left_out)
     }
 
-    fn active(
-        &self,
-        target: &ast::Reference,
-        when: Option<&Spanned<When>>,
-        span: Span,
-    ) -> Result<Answer, Diagnostic> {
+    fn active(&self, target: &Ref<Target>, when: Option<&Spanned<When>>) -> Answer {
         let program = self.world.program;
-        let target_id = program
-            .target(target)
-            .ok_or_else(|| Diagnostic::internal(Some(span), "unresolved reference"))?;
-        let terms: Vec<TermId> = match target_id {
+        let terms: Vec<TermId> = match target.id {
             Target::Term(id) => vec![id],
             Target::Deal(d) => (0..program.deal_term_count(d))
                 .map(|index| TermId::new(d, index))
@@ -564,10 +535,10 @@ impl<'w> Evaluator<'w> {
                 }
             }
         }
-        Ok(Answer {
+        Answer {
             verdict,
             explanation,
-        })
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 use super::explain::{Explanation, Summary};
 use super::logic::Verdict;
 use super::question::Evaluator;
-use crate::ast::{Assumption, CheckKind};
+use crate::ast::CheckKind;
+use crate::check::resolved::{Assumption, Rule};
 use crate::check::{DealId, EventId, Program};
 use crate::diagnostic::Diagnostic;
 use crate::model::rights::RightsIndex;
@@ -137,16 +138,10 @@ fn scenario(program: &Program, base: &World<'_>, assumptions: &[Assumption]) -> 
     let mut events = Vec::new();
     for assumption in assumptions {
         match assumption {
-            Assumption::Deal(name) => {
-                if let Some(d) = program.deal(&name.node) {
-                    context.assumed_deals.insert(d);
-                }
+            Assumption::Deal(deal) => {
+                context.assumed_deals.insert(deal.id);
             }
-            Assumption::Event(name, point) => {
-                if let Some(e) = program.event(&name.node) {
-                    events.push((e, point));
-                }
-            }
+            Assumption::Event(event, point) => events.push((event.id, point)),
         }
     }
     let base_events = context.fixed_events.clone();
@@ -187,7 +182,7 @@ impl ScenarioKey {
 
 /// The outcome of each check of one rule, in order.
 fn evaluate_checks(
-    rule: &crate::ast::Rule,
+    rule: &Rule,
     evaluator: &Evaluator<'_>,
     sources: &SourceMap,
     diagnostics: &mut Vec<Diagnostic>,

@@ -5,7 +5,7 @@
 //! is reported once, as a warning at its first term, with the path that closes it.
 
 use super::cycles::Digraph;
-use crate::ast::{Point, Status, TermKind, Window, WindowEnd};
+use crate::check::resolved::{Point, Status, TermKind, Window, WindowEnd};
 use crate::check::{DealId, Program, Target, TermId};
 use crate::diagnostic::{codes, Diagnostic, Location, Severity};
 use crate::limits::MAX_REFERENCE_CYCLES;
@@ -135,7 +135,7 @@ impl DependencyGraph {
         for (id, term) in program.terms().filter(|(_, t)| !t.is_terminate()) {
             references.clear();
             if let TermKind::Flow { window, .. } | TermKind::Right { window, .. } = &term.kind {
-                window_references(program, window, &mut references);
+                window_references(window, &mut references);
             }
             if references.is_empty() {
                 continue;
@@ -152,12 +152,12 @@ impl DependencyGraph {
                 continue;
             };
             references.clear();
-            point_references(program, on, &mut references);
-            let Some(target) = program.target(target).filter(|_| !references.is_empty()) else {
+            point_references(on, &mut references);
+            if references.is_empty() {
                 continue;
-            };
+            }
             let cut = graph.node(Node::Cut(id));
-            match target {
+            match target.id {
                 Target::Term(t) => {
                     let cut_term = graph.node(Node::Term(t));
                     graph.edge(cut_term, cut);
@@ -175,13 +175,13 @@ impl DependencyGraph {
             }
             let Some(Status::TerminatedOn(on)) = program
                 .deal_tree(deal)
-                .and_then(|d| d.statuses.first())
+                .and_then(|d| d.status.as_ref())
                 .map(|s| &s.node)
             else {
                 continue;
             };
             references.clear();
-            point_references(program, on, &mut references);
+            point_references(on, &mut references);
             if references.is_empty() {
                 continue;
             }
@@ -263,26 +263,26 @@ impl DependencyGraph {
     }
 }
 
-fn window_references(program: &Program, window: &Window, out: &mut Vec<Target>) {
+fn window_references(window: &Window, out: &mut Vec<Target>) {
     match window {
         Window::Range { from, end } => {
             if let Some(from) = from {
-                point_references(program, from, out);
+                point_references(from, out);
             }
             if let Some(WindowEnd::Until(until)) = end {
-                point_references(program, until, out);
+                point_references(until, out);
             }
         }
-        Window::On(p) | Window::During(p) => point_references(program, p, out),
+        Window::On(p) | Window::During(p) => point_references(p, out),
     }
 }
 
 /// Every `start(…)`/`end(…)` target inside a point (an explicit stack: points nest).
-fn point_references(program: &Program, point: &Spanned<Point>, out: &mut Vec<Target>) {
+fn point_references(point: &Spanned<Point>, out: &mut Vec<Target>) {
     let mut stack = vec![point];
     while let Some(p) = stack.pop() {
         match &p.node {
-            Point::Start(r) | Point::End(r) => out.extend(program.target(r)),
+            Point::Start(r) | Point::End(r) => out.push(r.id),
             Point::Earliest(ps) | Point::Latest(ps) => stack.extend(ps.iter()),
             Point::Shifted(base, _) => stack.push(base),
             Point::Date(_) | Point::Sometime(_) | Point::Event(_) => {}
@@ -344,7 +344,7 @@ fn describe(
         Some(Node::Cut(t)) => program.term(*t).map(|t| t.span),
         Some(Node::StatusCut(d)) => program
             .deal_tree(*d)
-            .and_then(|d| d.statuses.first().map(|s| s.span)),
+            .and_then(|d| d.status.as_ref().map(|s| s.span)),
         _ => None,
     };
     let mut diagnostic = match cut {

@@ -1,7 +1,8 @@
 //! Licences and prohibitions (reference §4, §6): an index from (action, asset) to the terms that
 //! can decide a question about them, and who each term covers.
 
-use crate::ast::{RightKind, TermKind, Who};
+use crate::ast::RightKind;
+use crate::check::resolved::{TermKind, Who};
 use crate::check::{ActionId, AssetId, ChannelId, PartyId, Program, TermId};
 
 /// Whom a right names.
@@ -50,27 +51,15 @@ impl RightsIndex {
             else {
                 continue;
             };
-            let (Some(action), Some(asset)) = (program.action(&action.node), program.asset(asset))
-            else {
-                continue;
-            };
             let holder = match who {
-                Who::Party(p) => match program.party(&p.node) {
-                    Some(p) => Holder::Party(p),
-                    None => continue,
-                },
+                Who::Party(p) => Holder::Party(p.id),
                 Who::Everyone { except } => Holder::Everyone {
-                    except: except
-                        .iter()
-                        .filter_map(|p| program.party(&p.node))
-                        .collect(),
+                    except: except.iter().map(|p| p.id).collect(),
                 },
             };
-            let via = via
-                .as_ref()
-                .and_then(|c| program.channel(&c.node))
-                .and_then(|c| u32::try_from(c).ok());
-            let (Ok(action), Ok(asset)) = (u32::try_from(action), u32::try_from(asset)) else {
+            let via = via.as_ref().and_then(|c| u32::try_from(c.id).ok());
+            let (Ok(action), Ok(asset)) = (u32::try_from(action.id), u32::try_from(asset.id))
+            else {
                 continue;
             };
             rights.push(Right {

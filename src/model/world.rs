@@ -2,7 +2,8 @@
 //! which deals are in force and every term's window (reference §4–§5).
 
 use super::time::{period, Day, Interval, Point};
-use crate::ast::{self, DateLit, EventWhen, Status, TermKind, Window, WindowEnd};
+use crate::ast::{self, DateLit, EventWhen};
+use crate::check::resolved::{self, Status, TermKind, Window, WindowEnd};
 use crate::check::{DealFacts, DealId, EventId, Program, Target, TermId};
 use crate::limits::MAX_REFERENCE_DEPTH;
 use rustc_hash::FxHashMap;
@@ -194,12 +195,12 @@ impl<'p> World<'p> {
     pub fn deal_status(&self, deal: usize) -> DealStatus {
         let word = match self.program.deal_tree(deal) {
             None => StatusWord::Unknown,
-            Some(d) => match d.statuses.first().map(|s| &s.node) {
-                None | Some(ast::Status::Signed) => StatusWord::Signed,
-                Some(ast::Status::Announced) => StatusWord::Announced,
-                Some(ast::Status::Reported) => StatusWord::Reported,
-                Some(ast::Status::Proposed) => StatusWord::Proposed,
-                Some(ast::Status::TerminatedOn(p)) => {
+            Some(d) => match d.status.as_ref().map(|s| &s.node) {
+                None | Some(Status::Signed) => StatusWord::Signed,
+                Some(Status::Announced) => StatusWord::Announced,
+                Some(Status::Reported) => StatusWord::Reported,
+                Some(Status::Proposed) => StatusWord::Proposed,
+                Some(Status::TerminatedOn(p)) => {
                     StatusWord::TerminatedOn(self.point(p, Reading::First))
                 }
             },
@@ -309,7 +310,7 @@ impl<'p> World<'p> {
         if terminated && self.deal_in_force(deal) && !program.has_circular_status(deal) {
             if let Some(Status::TerminatedOn(point)) = program
                 .deal_tree(deal)
-                .and_then(|d| d.statuses.first())
+                .and_then(|d| d.status.as_ref())
                 .map(|s| &s.node)
             {
                 add(self.point(point, Reading::First));
@@ -445,7 +446,7 @@ impl<'p> World<'p> {
         window
     }
 
-    fn compute_window(&self, deal: DealId, term: &ast::Term) -> TermWindow {
+    fn compute_window(&self, deal: DealId, term: &resolved::Term) -> TermWindow {
         let window = match &term.kind {
             TermKind::Flow { window, .. } | TermKind::Right { window, .. } => window,
             TermKind::Terminate { .. } => return TermWindow::ALWAYS,
@@ -491,20 +492,21 @@ impl<'p> World<'p> {
     }
 
     /// The day a point stands for, as a range of possible days.
-    pub fn point(&self, point: &crate::source::Spanned<ast::Point>, reading: Reading) -> Point {
+    pub fn point(
+        &self,
+        point: &crate::source::Spanned<resolved::Point>,
+        reading: Reading,
+    ) -> Point {
         self.point_node(&point.node, reading)
     }
 
-    pub fn point_node(&self, point: &ast::Point, reading: Reading) -> Point {
+    pub fn point_node(&self, point: &resolved::Point, reading: Reading) -> Point {
         match point {
             ast::Point::Date(d) => date_point(*d, reading),
             ast::Point::Sometime(d) => Point::sometime_in(*d),
-            ast::Point::Event(name) => match self.program.event(&name.node) {
-                Some(id) => self.event(id),
-                None => Point::UNKNOWN,
-            },
-            ast::Point::Start(r) => self.target_bounds(r).0,
-            ast::Point::End(r) => self.target_bounds(r).1,
+            ast::Point::Event(event) => self.event(event.id),
+            ast::Point::Start(r) => self.target_bounds(r.id).0,
+            ast::Point::End(r) => self.target_bounds(r.id).1,
             ast::Point::Earliest(points) => {
                 let mut it = points.iter().map(|p| self.point(p, reading));
                 let first = it.next().unwrap_or(Point::exact(Day::NEVER));
@@ -543,7 +545,7 @@ impl<'p> World<'p> {
 
     /// `start(REF)` and `end(REF)`: of a term, its window's first and last day (terminations
     /// included); of a deal, the earliest start and latest end of its terms.
-    pub fn target_bounds(&self, reference: &ast::Reference) -> (Point, Point) {
+    pub fn target_bounds(&self, target: Target) -> (Point, Point) {
         let window_of = |id: TermId| {
             let w = self.written_window(id);
             match self.cut(id) {
@@ -551,12 +553,12 @@ impl<'p> World<'p> {
                 _ => w,
             }
         };
-        match self.program.target(reference) {
-            Some(Target::Term(id)) => {
+        match target {
+            Target::Term(id) => {
                 let w = window_of(id);
                 (w.start, w.end)
             }
-            Some(Target::Deal(d)) => {
+            Target::Deal(d) => {
                 if let Some(known) = self.deal_bounds.borrow().get(d) {
                     return known;
                 }
@@ -579,7 +581,6 @@ impl<'p> World<'p> {
                 }
                 bounds
             }
-            None => (Point::UNKNOWN, Point::UNKNOWN),
         }
     }
 }
@@ -661,15 +662,9 @@ deal e {
 
     #[test]
     fn deal_bounds_do_not_depend_on_the_order_of_asking() {
-        use crate::ast::Reference;
-        use crate::source::{Span, Spanned};
         let rules = RuleSet::from_sources([("cyclic.deal", CYCLIC)]);
         let options = Options::default();
-        let d = Reference {
-            first: Spanned::new("d".into(), Span::default()),
-            second: None,
-            span: Span::default(),
-        };
+        let d = crate::check::Target::Deal(0);
         let terms: Vec<TermId> = (0..2)
             .flat_map(|deal| (0..3).map(move |index| TermId::new(deal, index)))
             .filter(|id| rules.program().term(*id).is_some())
@@ -678,13 +673,13 @@ deal e {
             let world = rules.world(&options).unwrap_or_else(|_| unreachable!());
             let mut early = None;
             if bounds_first {
-                early = Some(world.target_bounds(&d));
+                early = Some(world.target_bounds(d));
             }
             let mut windows = vec![None; terms.len()];
             for &k in order {
                 windows[k] = terms.get(k).map(|&id| world.window(id));
             }
-            let late = world.target_bounds(&d);
+            let late = world.target_bounds(d);
             (early.unwrap_or(late), late, windows)
         };
         let reference = answers(&[0, 1, 2, 3, 4], false);

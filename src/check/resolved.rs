@@ -1,0 +1,76 @@
+//! The checked program's deals, rules and questions: the tree the parser gave, with every name
+//! an id of its declaration ([`Resolved`]). The model and the evaluator read only these, so they
+//! never look a name up by its text.
+
+use super::{ActionId, AssetId, ChannelId, DealId, EventId, PartyId, Target};
+use crate::ast::{self, DateLit, Name, Phase, Text};
+use crate::source::{Span, Spanned};
+
+/// A use of a declared name: the declaration's id, and where the name is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Ref<T> {
+    pub id: T,
+    pub span: Span,
+}
+
+impl<T> Ref<T> {
+    pub fn new(id: T, span: Span) -> Ref<T> {
+        Ref { id, span }
+    }
+}
+
+/// Names resolved to ids: what `check` gives the later stages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Resolved;
+
+impl Phase for Resolved {
+    type Party = Ref<PartyId>;
+    type Action = Ref<ActionId>;
+    type Channel = Ref<ChannelId>;
+    type Event = Ref<EventId>;
+    /// Its span is `Owner.name` as written.
+    type Asset = Ref<AssetId>;
+    type Target = Ref<Target>;
+    type Deal = Ref<DealId>;
+}
+
+pub type Point = ast::Point<Resolved>;
+pub type Window = ast::Window<Resolved>;
+pub type WindowEnd = ast::WindowEnd<Resolved>;
+pub type Status = ast::Status<Resolved>;
+pub type Term = ast::Term<Resolved>;
+pub type TermKind = ast::TermKind<Resolved>;
+pub type Who = ast::Who<Resolved>;
+pub type Rule = ast::Rule<Resolved>;
+pub type Assumption = ast::Assumption<Resolved>;
+pub type Check = ast::Check<Resolved>;
+pub type Question = ast::Question<Resolved>;
+pub type When = ast::When<Resolved>;
+pub type Value = ast::Value<Resolved>;
+
+/// A deal as the later stages read it: its first status and first `dated` day (the checker
+/// reports any other as an error), and its terms by position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deal {
+    pub name: Name,
+    pub label: Option<Text>,
+    pub doc: Option<Text>,
+    pub parties: Vec<Ref<PartyId>>,
+    pub status: Option<Spanned<Status>>,
+    pub dated: Option<Spanned<DateLit>>,
+    pub sources: Vec<Text>,
+    /// Each term in the order written; `None` for a term with a name that did not resolve (the
+    /// rule set then has errors and is not evaluated), so that positions stay term numbers.
+    pub terms: Vec<Option<Term>>,
+    pub span: Span,
+}
+
+impl Deal {
+    /// The terms that resolved, with their positions.
+    pub fn terms(&self) -> impl Iterator<Item = (usize, &Term)> {
+        self.terms
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| Some((i, t.as_ref()?)))
+    }
+}
