@@ -206,7 +206,8 @@ pub enum Status<P: Phase = Syntax> {
     Announced,
     Reported,
     Proposed,
-    TerminatedOn(Spanned<Point<P>>),
+    /// Boxed: most deals have another status, and every deal keeps its first.
+    TerminatedOn(Box<Spanned<Point<P>>>),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -137,7 +137,7 @@ fn read_target(
             }
             let status = program.deal_tree(id.deal()).and_then(|d| d.status.as_ref());
             if let Some(Status::TerminatedOn(on)) = status.map(|s| &s.node) {
-                points.push(on.clone());
+                points.push((**on).clone());
             }
         }
     }

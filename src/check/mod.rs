@@ -253,7 +253,10 @@ pub struct Program {
     deal_names: Vec<ast::Name>,
     /// Every deal, resolved, in rule-set order: read with [`Program::deal_tree`],
     /// [`Program::term`] and [`Program::terms`].
-    deals: Vec<resolved::Deal>,
+    /// Boxed: each takes the place its parsed deal left (a rule set of 100 MB has hundreds of
+    /// thousands).
+    #[allow(clippy::vec_box)]
+    deals: Vec<Box<resolved::Deal>>,
     pub rules: Vec<resolved::Rule>,
     /// Each party's group (`part of`), resolved.
     pub parent: Vec<Option<PartyId>>,
@@ -401,12 +404,12 @@ impl Program {
 
     /// A deal.
     pub fn deal_tree(&self, id: DealId) -> Option<&resolved::Deal> {
-        self.deals.get(id)
+        self.deals.get(id).map(|d| &**d)
     }
 
     /// What every window asks of a deal.
     pub fn deal_facts(&self, id: DealId) -> Option<DealFacts> {
-        self.deals.get(id).map(DealFacts::of)
+        self.deals.get(id).map(|d| DealFacts::of(d))
     }
 
     /// A deal's name.

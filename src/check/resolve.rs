@@ -541,12 +541,13 @@ impl Resolver<'_> {
             Status::Announced => Status::Announced,
             Status::Reported => Status::Reported,
             Status::Proposed => Status::Proposed,
-            Status::TerminatedOn(p) => Status::TerminatedOn(self.point(p)?),
+            Status::TerminatedOn(p) => Status::TerminatedOn(Box::new(self.point(p)?)),
         };
         Some(Spanned::new(node, status.span))
     }
 
-    fn deal_of(&mut self, deal: &Deal) -> resolved::Deal {
+    /// A deal, resolved; what needs no resolving is moved, not copied.
+    fn deal_of(&mut self, deal: Deal) -> resolved::Deal {
         let parties: Vec<_> = deal.parties.iter().map(|p| self.party(p)).collect();
         for extra in deal.statuses.iter().skip(1) {
             self.diagnostics.push(repeated(
@@ -569,14 +570,14 @@ impl Resolver<'_> {
         let dated = !deal.dated.is_empty();
         let terms = deal.terms.iter().map(|t| self.term(t, dated)).collect();
         resolved::Deal {
-            name: deal.name.clone(),
-            label: deal.label.clone(),
-            doc: deal.doc.clone(),
+            name: deal.name,
+            label: deal.label,
+            doc: deal.doc,
             // A party that did not resolve is left out (the rule set has errors).
             parties: parties.into_iter().flatten().collect(),
             status,
             dated: deal.dated.first().cloned(),
-            sources: deal.sources.clone(),
+            sources: deal.sources.into_boxed_slice(),
             terms,
             span: deal.span,
         }
@@ -860,7 +861,7 @@ pub(super) fn resolve(
     program: &Program,
     declared: super::declare::Declared,
     diagnostics: &mut Diags,
-) -> (Vec<resolved::Deal>, Vec<resolved::Rule>) {
+) -> (Vec<Box<resolved::Deal>>, Vec<resolved::Rule>) {
     if let Some(as_of) = &program.as_of {
         check_date(as_of, diagnostics);
     }
@@ -882,7 +883,7 @@ pub(super) fn resolve(
     };
     let mut resolved = Vec::with_capacity(deals.len());
     for deal in deals {
-        resolved.push(resolver.deal_of(&deal));
+        resolved.push(Box::new(resolver.deal_of(*deal)));
     }
     let rules = rules.iter().map(|r| resolver.rule(r)).collect();
     (resolved, rules)

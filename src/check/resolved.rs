@@ -55,13 +55,13 @@ pub struct Deal {
     pub name: Name,
     pub label: Option<Text>,
     pub doc: Option<Text>,
-    pub parties: Vec<Ref<PartyId>>,
+    pub parties: Box<[Ref<PartyId>]>,
     pub status: Option<Spanned<Status>>,
     pub dated: Option<Spanned<DateLit>>,
-    pub sources: Vec<Text>,
+    pub sources: Box<[Text]>,
     /// Each term in the order written; `None` for a term with a name that did not resolve (the
     /// rule set then has errors and is not evaluated), so that positions stay term numbers.
-    pub terms: Vec<Option<Term>>,
+    pub terms: Box<[Option<Term>]>,
     pub span: Span,
 }
 

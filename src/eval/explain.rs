@@ -407,7 +407,7 @@ pub fn term_note(
             d.name.node.clone(),
             d.label.clone(),
             d.doc.clone(),
-            d.sources.clone(),
+            d.sources.to_vec(),
         ),
         None => (Text::new(), None, None, Vec::new()),
     };

@@ -355,7 +355,7 @@ impl<'s> Lowerer<'s> {
                 let mut c = self.cursor(p);
                 let point = self.lower_point(c.next(Rule::point)?)?;
                 c.finish()?;
-                Status::TerminatedOn(point)
+                Status::TerminatedOn(Box::new(point))
             }
             _ => return Err(Diagnostic::internal(Some(span), "unexpected status")),
         };
