@@ -37,7 +37,8 @@ impl Phase for Syntax {
     type Action = Name;
     type Channel = Name;
     type Event = Name;
-    type Asset = AssetRef;
+    /// Boxed: two names, where the resolved form holds one id.
+    type Asset = Box<AssetRef>;
     type Target = Reference;
     type Deal = Name;
 }
@@ -51,12 +52,13 @@ pub struct File {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
     AsOf(Spanned<DateLit>),
-    Party(PartyDecl),
-    Asset(AssetDecl),
-    Action(SimpleDecl),
-    Channel(SimpleDecl),
-    Event(EventDecl),
-    /// Boxed so that an item list costs a pointer per deal, not a whole deal's worth of slack.
+    // Every item is boxed, so that an item list costs a pointer an item (a rule set of 100 MB
+    // has hundreds of thousands).
+    Party(Box<PartyDecl>),
+    Asset(Box<AssetDecl>),
+    Action(Box<SimpleDecl>),
+    Channel(Box<SimpleDecl>),
+    Event(Box<EventDecl>),
     Deal(Box<Deal>),
     Rule(Box<Rule>),
 }
@@ -135,26 +137,33 @@ pub enum Amount {
     UpTo(Decimal),
     /// `at least X`: no upper bound.
     AtLeast(Decimal),
-    Between(Decimal, Decimal),
+    /// Boxed: the rarer form, and twice the size of the others.
+    Between(Box<(Decimal, Decimal)>),
     /// `undisclosed`: some amount above 0.
     Undisclosed,
 }
 
 /// A day, possibly not known exactly (§5).
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::box_collection)] // boxed for size: see below
 pub enum Point<P: Phase = Syntax> {
     /// A date literal; which day of the period depends on where it stands.
     Date(DateLit),
     /// `sometime in PERIOD`.
     Sometime(DateLit),
-    Event(P::Event),
+    // The forms below are boxed, so that a point is sixteen bytes and windows hold theirs in
+    // place: a rule set of 100 MB has a million points, nearly all of them dates.
+    Event(Box<P::Event>),
     Start(Box<P::Target>),
     End(Box<P::Target>),
-    Earliest(Vec<Spanned<Point<P>>>),
-    Latest(Vec<Spanned<Point<P>>>),
+    Earliest(Box<Vec<Spanned<Point<P>>>>),
+    Latest(Box<Vec<Spanned<Point<P>>>>),
     /// `POINT ± DURATION ± …`, applied left to right (a flat list, so long chains never recurse).
-    Shifted(Box<Spanned<Point<P>>>, Vec<(Shift, Duration)>),
+    Shifted(Box<Shifted<P>>),
 }
+
+/// A point and the durations added to or taken from it, in order.
+pub type Shifted<P> = (Spanned<Point<P>>, Vec<(Shift, Duration)>);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Shift {
@@ -174,16 +183,16 @@ pub struct Reference {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Window<P: Phase = Syntax> {
     Range {
-        from: Option<Box<Spanned<Point<P>>>>,
+        from: Option<Spanned<Point<P>>>,
         end: Option<WindowEnd<P>>,
     },
-    On(Box<Spanned<Point<P>>>),
-    During(Box<Spanned<Point<P>>>),
+    On(Spanned<Point<P>>),
+    During(Spanned<Point<P>>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum WindowEnd<P: Phase = Syntax> {
-    Until(Box<Spanned<Point<P>>>),
+    Until(Spanned<Point<P>>),
     For(Spanned<Duration>),
 }
 
@@ -274,7 +283,7 @@ pub enum TermKind<P: Phase = Syntax> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Who<P: Phase = Syntax> {
     Party(P::Party),
-    Everyone { except: Vec<P::Party> },
+    Everyone { except: Box<[P::Party]> },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

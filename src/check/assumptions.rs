@@ -89,8 +89,8 @@ fn events_of(program: &Program, point: &Spanned<Point>) -> Vec<EventId> {
             match p.node {
                 Point::Event(event) => found.push(event.id),
                 Point::Start(r) | Point::End(r) => targets.push(r.id),
-                Point::Earliest(ps) | Point::Latest(ps) => points.extend(ps),
-                Point::Shifted(base, _) => points.push(*base),
+                Point::Earliest(ps) | Point::Latest(ps) => points.extend(*ps),
+                Point::Shifted(shifted) => points.push(shifted.0),
                 Point::Date(_) | Point::Sometime(_) => {}
             }
         } else if let Some(target) = targets.pop() {
@@ -146,12 +146,12 @@ fn read_target(
 fn window_points(window: Window, points: &mut Vec<Spanned<Point>>) {
     match window {
         Window::Range { from, end } => {
-            points.extend(from.map(|p| *p));
+            points.extend(from);
             if let Some(WindowEnd::Until(until)) = end {
-                points.push(*until);
+                points.push(until);
             }
         }
-        Window::On(p) | Window::During(p) => points.push(*p),
+        Window::On(p) | Window::During(p) => points.push(p),
     }
 }
 

@@ -60,26 +60,26 @@ pub(super) fn declare(
             Item::Party(p) => {
                 let id = program.parties.len();
                 add_name(&mut program, &p.name, Symbol::Party(id), diagnostics);
-                program.parties.push(p);
+                program.parties.push(*p);
             }
             Item::Asset(a) => {
                 keyword_check(&a.name, diagnostics);
-                program.assets.push(a);
+                program.assets.push(*a);
             }
             Item::Action(a) => {
                 let id = program.actions.len();
                 add_name(&mut program, &a.name, Symbol::Action(id), diagnostics);
-                program.actions.push(a);
+                program.actions.push(*a);
             }
             Item::Channel(c) => {
                 let id = program.channels.len();
                 add_name(&mut program, &c.name, Symbol::Channel(id), diagnostics);
-                program.channels.push(c);
+                program.channels.push(*c);
             }
             Item::Event(e) => {
                 let id = program.events.len();
                 add_name(&mut program, &e.name, Symbol::Event(id), diagnostics);
-                program.events.push(e);
+                program.events.push(*e);
             }
             Item::Deal(d) => {
                 declare_deal(&mut program, &d, diagnostics);

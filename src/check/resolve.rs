@@ -391,13 +391,14 @@ impl Resolver<'_> {
                 check_date(&Spanned::new(*d, point.span), self.diagnostics);
                 Point::Sometime(*d)
             }
-            Point::Event(name) => Point::Event(self.event(name)?),
+            Point::Event(name) => Point::Event(Box::new(self.event(name)?)),
             Point::Start(r) => Point::Start(Box::new(self.target(r)?)),
             Point::End(r) => Point::End(Box::new(self.target(r)?)),
-            Point::Earliest(points) => Point::Earliest(self.points(points)?),
-            Point::Latest(points) => Point::Latest(self.points(points)?),
-            Point::Shifted(base, shifts) => {
-                Point::Shifted(Box::new(self.point(base)?), shifts.clone())
+            Point::Earliest(points) => Point::Earliest(Box::new(self.points(points)?)),
+            Point::Latest(points) => Point::Latest(Box::new(self.points(points)?)),
+            Point::Shifted(shifted) => {
+                let (base, shifts) = &**shifted;
+                Point::Shifted(Box::new((self.point(base)?, shifts.clone())))
             }
         };
         Some(Spanned::new(node, point.span))
@@ -421,14 +422,12 @@ impl Resolver<'_> {
 
     fn window(&mut self, window: &Window, dated: bool, term: Span) -> Option<resolved::Window> {
         Some(match window {
-            Window::On(p) => Window::On(Box::new(self.point(p)?)),
-            Window::During(p) => Window::During(Box::new(self.point(p)?)),
+            Window::On(p) => Window::On(self.point(p)?),
+            Window::During(p) => Window::During(self.point(p)?),
             Window::Range { from, end } => {
-                let start = self.optional_point(from.as_deref());
+                let start = self.optional_point(from.as_ref());
                 let end = match end {
-                    Some(WindowEnd::Until(p)) => {
-                        self.point(p).map(|p| Some(WindowEnd::Until(Box::new(p))))
-                    }
+                    Some(WindowEnd::Until(p)) => self.point(p).map(|p| Some(WindowEnd::Until(p))),
                     Some(WindowEnd::For(d)) => {
                         if from.is_none() && !dated {
                             self.diagnostics.push(
@@ -452,7 +451,7 @@ impl Resolver<'_> {
                     None => Some(None),
                 };
                 Window::Range {
-                    from: start?.map(Box::new),
+                    from: start?,
                     end: end?,
                 }
             }
@@ -855,13 +854,17 @@ pub fn value_type(value: &Value, other: &Value) -> ValueType {
     }
 }
 
+/// The resolved deals (boxed, each in the place its parsed deal left) and rules.
+#[allow(clippy::vec_box)]
+pub(super) type Resolution = (Vec<Box<resolved::Deal>>, Vec<resolved::Rule>);
+
 /// Resolves every deal and rule in rule-set order, reporting every name, date and type problem.
 /// Each parsed deal is let go as soon as it is resolved, so the two are never all held at once.
 pub(super) fn resolve(
     program: &Program,
     declared: super::declare::Declared,
     diagnostics: &mut Diags,
-) -> (Vec<Box<resolved::Deal>>, Vec<resolved::Rule>) {
+) -> Resolution {
     if let Some(as_of) = &program.as_of {
         check_date(as_of, diagnostics);
     }

@@ -57,7 +57,7 @@ impl Range {
                 hi: None,
                 hi_open: false,
             },
-            Amount::Between(a, b) => Range::closed(*a, *b),
+            Amount::Between(range) => Range::closed(range.0, range.1),
             Amount::Undisclosed => Range {
                 lo: Decimal::ZERO,
                 lo_open: true,
@@ -241,7 +241,7 @@ mod tests {
     #[test]
     fn sums_of_ranges_are_ranges() {
         let a = Range::from_amount(&Amount::UpTo(d(10)));
-        let b = Range::from_amount(&Amount::Between(d(1), d(2)));
+        let b = Range::from_amount(&Amount::Between(Box::new((d(1), d(2)))));
         let s = a.add(&b).unwrap();
         assert_eq!((s.lo, s.lo_open, s.hi), (d(1), true, Some(d(12))));
         assert_eq!(

@@ -284,7 +284,7 @@ fn point_references(point: &Spanned<Point>, out: &mut Vec<Target>) {
         match &p.node {
             Point::Start(r) | Point::End(r) => out.push(r.id),
             Point::Earliest(ps) | Point::Latest(ps) => stack.extend(ps.iter()),
-            Point::Shifted(base, _) => stack.push(base),
+            Point::Shifted(shifted) => stack.push(&shifted.0),
             Point::Date(_) | Point::Sometime(_) | Point::Event(_) => {}
         }
     }

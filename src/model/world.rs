@@ -517,7 +517,8 @@ impl<'p> World<'p> {
                 let first = it.next().unwrap_or(Point::exact(Day::PAST));
                 it.fold(first, Point::latest)
             }
-            ast::Point::Shifted(base, shifts) => {
+            ast::Point::Shifted(shifted) => {
+                let (base, shifts) = &**shifted;
                 let mut p = self.point(base, reading);
                 for (sign, duration) in shifts {
                     p = p.shift(*duration, if *sign == ast::Shift::Plus { 1 } else { -1 });

@@ -102,11 +102,11 @@ impl<'s> Lowerer<'s> {
                 c.finish()?;
                 Item::AsOf(date)
             }
-            Rule::party_decl => Item::Party(self.lower_party_decl(pair, doc)?),
-            Rule::asset_decl => Item::Asset(self.lower_asset_decl(pair, doc)?),
-            Rule::action_decl => Item::Action(self.lower_simple_decl(pair, doc)?),
-            Rule::channel_decl => Item::Channel(self.lower_simple_decl(pair, doc)?),
-            Rule::event_decl => Item::Event(self.lower_event_decl(pair, doc)?),
+            Rule::party_decl => Item::Party(Box::new(self.lower_party_decl(pair, doc)?)),
+            Rule::asset_decl => Item::Asset(Box::new(self.lower_asset_decl(pair, doc)?)),
+            Rule::action_decl => Item::Action(Box::new(self.lower_simple_decl(pair, doc)?)),
+            Rule::channel_decl => Item::Channel(Box::new(self.lower_simple_decl(pair, doc)?)),
+            Rule::event_decl => Item::Event(Box::new(self.lower_event_decl(pair, doc)?)),
             Rule::deal => Item::Deal(Box::new(self.lower_deal(pair, doc)?)),
             Rule::rule_decl => Item::Rule(Box::new(self.lower_rule(pair, doc)?)),
             other => {
@@ -568,12 +568,12 @@ impl<'s> Lowerer<'s> {
         Ok(TermKind::Terminate { target, on })
     }
 
-    pub(super) fn lower_asset_ref(&mut self, pair: P<'_>) -> Lowered<AssetRef> {
+    pub(super) fn lower_asset_ref(&mut self, pair: P<'_>) -> Lowered<Box<AssetRef>> {
         let mut c = self.cursor(pair);
         let owner = self.name(c.next(Rule::name)?);
         let name = self.name(c.next(Rule::name)?);
         c.finish()?;
-        Ok(AssetRef { owner, name })
+        Ok(Box::new(AssetRef { owner, name }))
     }
 
     pub(super) fn lower_reference(&mut self, pair: P<'_>) -> Lowered<Reference> {
@@ -595,16 +595,16 @@ impl<'s> Lowerer<'s> {
     pub(super) fn lower_window(&mut self, pair: P<'_>) -> Lowered<Window> {
         let mut c = self.cursor(pair);
         let window = if let Some(on) = c.optional(Rule::window_on) {
-            Window::On(Box::new(self.lower_wrapped_point(on)?))
+            Window::On(self.lower_wrapped_point(on)?)
         } else if let Some(during) = c.optional(Rule::window_during) {
-            Window::During(Box::new(self.lower_wrapped_point(during)?))
+            Window::During(self.lower_wrapped_point(during)?)
         } else {
             let mut from = c
                 .optional(Rule::window_from)
-                .map(|p| self.lower_wrapped_point(p).map(Box::new))
+                .map(|p| self.lower_wrapped_point(p))
                 .transpose()?;
             let end = if let Some(until) = c.optional(Rule::window_until) {
-                Some(WindowEnd::Until(Box::new(self.lower_wrapped_point(until)?)))
+                Some(WindowEnd::Until(self.lower_wrapped_point(until)?))
             } else if let Some(f) = c.optional(Rule::window_for) {
                 let mut fc = self.cursor(f);
                 let d = self.lower_duration(fc.next(Rule::duration)?)?;
@@ -616,7 +616,7 @@ impl<'s> Lowerer<'s> {
             if from.is_none() {
                 from = c
                     .optional(Rule::window_from)
-                    .map(|p| self.lower_wrapped_point(p).map(Box::new))
+                    .map(|p| self.lower_wrapped_point(p))
                     .transpose()?;
             }
             Window::Range { from, end }
@@ -656,7 +656,7 @@ impl<'s> Lowerer<'s> {
         // The point ends with its last token, not the white space a failed `+`/`-` skipped.
         let span = Span { end, ..span };
         if !shifts.is_empty() {
-            point = Spanned::new(Point::Shifted(Box::new(point), shifts), span);
+            point = Spanned::new(Point::Shifted(Box::new((point, shifts))), span);
         }
         c.finish()?;
         point.span = span;
@@ -678,7 +678,7 @@ impl<'s> Lowerer<'s> {
                 let mut c = self.cursor(pair);
                 let name = self.name(c.next(Rule::name)?);
                 c.finish()?;
-                Point::Event(name)
+                Point::Event(Box::new(name))
             }
             Rule::start_of | Rule::end_of => {
                 let mut c = self.cursor(pair);
@@ -696,9 +696,9 @@ impl<'s> Lowerer<'s> {
                     points.push(self.lower_point(p)?);
                 }
                 if rule == Rule::earliest {
-                    Point::Earliest(points)
+                    Point::Earliest(Box::new(points))
                 } else {
-                    Point::Latest(points)
+                    Point::Latest(Box::new(points))
                 }
             }
             other => {
@@ -948,7 +948,7 @@ impl<'s> Lowerer<'s> {
                     );
                 }
                 Money {
-                    amount: Amount::Between(low, high),
+                    amount: Amount::Between(Box::new((low, high))),
                     currency,
                 }
             }
