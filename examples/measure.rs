@@ -82,6 +82,11 @@ fn main() {
         let report = rules.check(&dealcheck::Options::default());
         let elapsed = t.elapsed();
         heap("check");
+        let rules_checked = report.summary.rules;
+        if std::env::args().any(|a| a == "--stages") {
+            drop(report);
+            heap("after dropping the report");
+        }
         let _ = std::fs::remove_file(&path);
         println!(
             "peak after loading: {} MiB; after checking: {} MiB",
@@ -94,7 +99,7 @@ fn main() {
             input_len as f64 / 1e6,
             elapsed.as_secs_f64(),
             input_len as f64 / 1e6 / elapsed.as_secs_f64(),
-            report.summary.rules,
+            rules_checked,
             peak / 1024,
             peak as f64 * 1024.0 / input_len as f64
         );

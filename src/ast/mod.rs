@@ -26,6 +26,8 @@ pub trait Phase: Clone + std::fmt::Debug + PartialEq + 'static {
     /// `deal` or `deal.label`.
     type Target: Clone + std::fmt::Debug + PartialEq;
     type Deal: Clone + std::fmt::Debug + PartialEq;
+    /// A term's label (`ip:`).
+    type Label: Clone + std::fmt::Debug + PartialEq;
 }
 
 /// Names as written: what the parser gives.
@@ -41,6 +43,7 @@ impl Phase for Syntax {
     type Asset = Box<AssetRef>;
     type Target = Reference;
     type Deal = Name;
+    type Label = Name;
 }
 
 /// One `.deal` file.
@@ -221,7 +224,7 @@ pub enum Status<P: Phase = Syntax> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Term<P: Phase = Syntax> {
-    pub label: Option<Name>,
+    pub label: Option<P::Label>,
     pub kind: TermKind<P>,
     pub span: Span,
 }

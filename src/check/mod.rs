@@ -391,7 +391,7 @@ impl Program {
                 d.terms.iter().map(|t| {
                     t.as_ref()
                         .and_then(|t| t.label.as_ref())
-                        .map(|l| l.node.as_str())
+                        .map(|l| l.as_str())
                 })
             })
         })
@@ -478,7 +478,7 @@ impl Program {
         let deal = self.deal_name(id.deal()).map_or("?", |d| d.node.as_str());
         let label = self.term(id).and_then(|t| t.label.as_ref());
         match label {
-            Some(label) => format!("{deal}.{}", label.node),
+            Some(label) => format!("{deal}.{label}"),
             None => format!("{deal}#{}", id.index() + 1),
         }
     }

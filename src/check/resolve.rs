@@ -336,7 +336,7 @@ impl Resolver<'_> {
                         .map(|t| {
                             t.as_ref()
                                 .and_then(|t| t.label.as_ref())
-                                .map(|l| l.node.as_str())
+                                .map(|l| l.as_str())
                         })
                         .collect()
                 })
@@ -528,7 +528,7 @@ impl Resolver<'_> {
             }
         };
         Some(Term {
-            label: term.label.clone(),
+            label: term.label.as_ref().map(|l| l.node.clone()),
             kind,
             span: term.span,
         })
@@ -854,6 +854,9 @@ pub fn value_type(value: &Value, other: &Value) -> ValueType {
     }
 }
 
+/// Rule sets with at least this many deals a core resolve them on several threads.
+const PARALLEL_DEALS: usize = 2048;
+
 /// The resolved deals (boxed, each in the place its parsed deal left) and rules.
 #[allow(clippy::vec_box)]
 pub(super) type Resolution = (Vec<Box<resolved::Deal>>, Vec<resolved::Rule>);
@@ -879,15 +882,66 @@ pub(super) fn resolve(
         rules,
         term_labels,
     } = declared;
+    let labels = &term_labels[..];
+    // Deals resolve independently: on every core for a large rule set, each part in order. The
+    // parser cut a large file the same way, so a part's parsed deals are mostly let go on the
+    // thread (and so into the allocator's arena) that made them, where the resolved ones reuse
+    // the memory.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(deals.len() / PARALLEL_DEALS)
+        .max(1);
+    let mut parts = Vec::with_capacity(workers);
+    let mut rest = deals;
+    for k in (1..workers).rev() {
+        let at = rest.len() * k / workers;
+        parts.push(rest.split_off(at));
+    }
+    parts.push(rest);
+    parts.reverse();
+    let resolve_part = |part: Vec<Box<Deal>>, diagnostics: &mut Diags| {
+        let mut resolver = Resolver {
+            program,
+            labels: Some(labels),
+            diagnostics,
+        };
+        part.into_iter()
+            .map(|deal| Box::new(resolver.deal_of(*deal)))
+            .collect::<Vec<_>>()
+    };
+    let mut parts = parts.into_iter();
+    let first = parts.next().unwrap_or_default();
+    let mut resolved = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut found = Diags::new();
+                    let deals = resolve_part(part, &mut found);
+                    (deals, found.list)
+                })
+            })
+            .collect();
+        let mut resolved = resolve_part(first, diagnostics);
+        for handle in handles {
+            match handle.join() {
+                Ok((mut deals, mut found)) => {
+                    resolved.append(&mut deals);
+                    diagnostics.append(&mut found);
+                }
+                Err(_) => diagnostics.push(Diagnostic::internal(
+                    None,
+                    "a thread resolving deals failed",
+                )),
+            }
+        }
+        resolved
+    });
+    resolved.shrink_to_fit();
     let mut resolver = Resolver {
         program,
-        labels: Some(&term_labels),
+        labels: Some(labels),
         diagnostics,
     };
-    let mut resolved = Vec::with_capacity(deals.len());
-    for deal in deals {
-        resolved.push(Box::new(resolver.deal_of(*deal)));
-    }
     let rules = rules.iter().map(|r| resolver.rule(r)).collect();
     (resolved, rules)
 }

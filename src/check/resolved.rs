@@ -32,6 +32,8 @@ impl Phase for Resolved {
     type Asset = Ref<AssetId>;
     type Target = Ref<Target>;
     type Deal = Ref<DealId>;
+    /// The text alone: its place was checked (duplicates, keywords) when it was declared.
+    type Label = Text;
 }
 
 pub type Point = ast::Point<Resolved>;

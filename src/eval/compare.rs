@@ -113,7 +113,7 @@ impl Evaluator<'_> {
                 "compare money with money, dates with dates, percentages with percentages",
             )),
         };
-        let mut explanation = Explanation::new(Summary::Compare(CompareSummary {
+        let mut explanation = Explanation::new(Summary::Compare(Box::new(CompareSummary {
             left: Side {
                 text: (self.text)(left.span),
                 value: shown(&l),
@@ -124,7 +124,7 @@ impl Evaluator<'_> {
                 value: shown(&r),
             },
             verdict,
-        }));
+        })));
         // `end(d.x)` of a term a termination ended early: the termination decides the day.
         for side in [left, right] {
             if let Value::Point(PointExpr::Start(r) | PointExpr::End(r)) = &side.node {

@@ -39,9 +39,10 @@ pub enum Summary {
         parts: Vec<Verdict>,
         verdict: Verdict,
     },
-    Can(CanSummary),
-    Active(ActiveSummary),
-    Compare(CompareSummary),
+    // Boxed: a report keeps one summary per check and one per part of a compound question.
+    Can(Box<CanSummary>),
+    Active(Box<ActiveSummary>),
+    Compare(Box<CompareSummary>),
     /// The question could not be evaluated: the diagnostic's message.
     Failed(String),
 }
@@ -138,7 +139,7 @@ pub enum Note {
     Part {
         question: String,
         verdict: Option<Verdict>,
-        summary: Summary,
+        summary: Box<Summary>,
     },
     /// The party (or a group it belongs to) owns the asset.
     Owns {
@@ -304,7 +305,7 @@ impl Explanation {
         self.notes.push(Note::Part {
             question,
             verdict,
-            summary: part.summary,
+            summary: Box::new(part.summary),
         });
         self.notes.extend(part.notes);
         self.terms.extend(part.terms);

@@ -227,13 +227,13 @@ impl<'w> Evaluator<'w> {
             asset: program.asset_text(asset_id),
             via: via.map(|c| program.channel_text(c.id)),
         };
-        let mut explanation = Explanation::new(Summary::Can(CanSummary {
+        let mut explanation = Explanation::new(Summary::Can(Box::new(CanSummary {
             deed: deed.clone(),
             always,
             verdict,
             day,
             days: days.possible,
-        }));
+        })));
         let owns = program.family(party_id).contains(&owner);
         if owns {
             explanation.notes.push(Note::Owns {
@@ -519,13 +519,13 @@ impl<'w> Evaluator<'w> {
         let timeline = Timeline::sweep(false, &covers, &[]);
         let days = self.days(when);
         let (verdict, day) = Self::over_days(&timeline, days, false);
-        let mut explanation = Explanation::new(Summary::Active(ActiveSummary {
+        let mut explanation = Explanation::new(Summary::Active(Box::new(ActiveSummary {
             target: (self.text)(target.span),
             verdict,
             day,
             days: days.possible,
             never_in_force: covers.is_empty(),
-        }));
+        })));
         for id in terms {
             self.note_window(&mut explanation, id, Effect::Applies, None, days.possible);
             if !self.world.deal_in_force(id.deal()) {
