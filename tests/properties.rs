@@ -180,20 +180,20 @@ fn may_on(
                 let TermKind::Right { kind, who, via, .. } = &term.kind else {
                     continue;
                 };
-                let term_via = via.as_ref().map(|v| v.id);
+                let term_via = via.as_ref().map(|v| v.id());
                 if term_via.is_some() && term_via != channel {
                     continue;
                 }
                 let excepted =
-                    |except: &[Ref<usize>]| except.iter().any(|e| program.within(actor, e.id));
+                    |except: &[Ref]| except.iter().any(|e| program.within(actor, e.id()));
                 let on = applies(world, id, day);
                 let (permits, blocks) = match (kind, who) {
-                    (RightKind::Grant, Who::Party(p)) => (actor == p.id, false),
+                    (RightKind::Grant, Who::Party(p)) => (actor == p.id(), false),
                     (RightKind::Grant, Who::Everyone { except }) => (!excepted(except), false),
-                    (RightKind::Forbid, Who::Party(p)) => (false, program.within(actor, p.id)),
+                    (RightKind::Forbid, Who::Party(p)) => (false, program.within(actor, p.id())),
                     (RightKind::Forbid, Who::Everyone { except }) => (false, !excepted(except)),
                     (_, Who::Party(h)) => {
-                        let holder = h.id;
+                        let holder = h.id();
                         let other = program.root(actor) != program.root(holder);
                         let spared =
                             *kind == RightKind::Sole && program.root(actor) == program.root(owner);
@@ -255,8 +255,8 @@ fn reference(rule_set: &RuleSet, question: &str) -> Verdict {
     else {
         panic!("not a can question")
     };
-    let party = party.id;
-    let via = via.map(|c| c.id);
+    let party = party.id();
+    let via = via.map(|c| c.id());
     let when = when.as_ref().map(|w| &w.node);
     let (mut some_certain_yes, mut all_possible_no) = (false, true);
     let (mut all_possible_yes, mut some_certain_no) = (true, false);

@@ -19,7 +19,7 @@ pub(super) fn check(program: &Program, diagnostics: &mut Vec<Diagnostic>) {
             .assumptions
             .iter()
             .filter_map(|a| match a {
-                Assumption::Event(event, point) => Some((event.id, point)),
+                Assumption::Event(event, point) => Some((event.id(), point)),
                 Assumption::Deal(_) => None,
             })
             .collect();
@@ -87,8 +87,8 @@ fn events_of(program: &Program, point: &Spanned<Point>) -> Vec<EventId> {
     loop {
         if let Some(p) = points.pop() {
             match p.node {
-                Point::Event(event) => found.push(event.id),
-                Point::Start(r) | Point::End(r) => targets.push(r.id),
+                Point::Event(event) => found.push(event.id()),
+                Point::Start(r) | Point::End(r) => targets.push(r.target),
                 Point::Earliest(ps) | Point::Latest(ps) => points.extend(*ps),
                 Point::Shifted(shifted) => points.push(shifted.0),
                 Point::Date(_) | Point::Sometime(_) => {}

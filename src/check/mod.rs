@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 pub use resolve::check_question;
-pub use resolved::{Ref, Resolved};
+pub use resolved::{Ref, Resolved, TargetRef};
 
 pub type PartyId = usize;
 pub type AssetId = usize;
@@ -611,7 +611,7 @@ pub fn check(files: Vec<ast::File>) -> (Program, Vec<Diagnostic>) {
     let mut flows = Vec::new();
     for (id, term) in program.terms() {
         if let ast::TermKind::Terminate { target, .. } = &term.kind {
-            terminators.entry(target.id).or_default().push(id);
+            terminators.entry(target.target).or_default().push(id);
         }
         flows.extend(flow_of(id, term));
     }
@@ -681,7 +681,7 @@ fn flow_of(term: TermId, t: &resolved::Term) -> Option<Flow> {
     else {
         return None;
     };
-    let (from, to) = (from.id, to.id);
+    let (from, to) = (from.id(), to.id());
     let (payer, payee) = match kind {
         ast::FlowKind::Invest | ast::FlowKind::Pay => (from, to),
         ast::FlowKind::Lease | ast::FlowKind::Supply => (to, from),

@@ -1,8 +1,8 @@
 //! Uses of names, dates and statically decidable types: every problem is reported, and the
 //! walk goes on after each one.
 
-use super::resolved::{self, Ref};
-use super::{ActionId, AssetId, ChannelId, DealId, EventId, PartyId, Program, Symbol, Target};
+use super::resolved::{self, Ref, TargetRef};
+use super::{DealId, PartyId, Program, Symbol};
 use crate::ast::*;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::model::time;
@@ -232,44 +232,44 @@ impl Resolver<'_> {
         resolve_name(self.program, name, kind, keep, self.diagnostics)
     }
 
-    fn party(&mut self, name: &Name) -> Option<Ref<PartyId>> {
+    fn party(&mut self, name: &Name) -> Option<Ref> {
         let id = expect_party(self.program, name, self.diagnostics)?;
-        Some(Ref::new(id, name.span))
+        Ref::new(id, name.span)
     }
 
-    fn action(&mut self, name: &Name) -> Option<Ref<ActionId>> {
+    fn action(&mut self, name: &Name) -> Option<Ref> {
         match self.symbol(name, "an action", |s| matches!(s, Symbol::Action(_)))? {
-            Symbol::Action(id) => Some(Ref::new(id, name.span)),
+            Symbol::Action(id) => Ref::new(id, name.span),
             _ => None,
         }
     }
 
-    fn channel(&mut self, name: &Name) -> Option<Ref<ChannelId>> {
+    fn channel(&mut self, name: &Name) -> Option<Ref> {
         match self.symbol(name, "a channel", |s| matches!(s, Symbol::Channel(_)))? {
-            Symbol::Channel(id) => Some(Ref::new(id, name.span)),
+            Symbol::Channel(id) => Ref::new(id, name.span),
             _ => None,
         }
     }
 
-    fn event(&mut self, name: &Name) -> Option<Ref<EventId>> {
+    fn event(&mut self, name: &Name) -> Option<Ref> {
         match self.symbol(name, "an event", |s| matches!(s, Symbol::Event(_)))? {
-            Symbol::Event(id) => Some(Ref::new(id, name.span)),
+            Symbol::Event(id) => Ref::new(id, name.span),
             _ => None,
         }
     }
 
-    fn deal(&mut self, name: &Name) -> Option<Ref<DealId>> {
+    fn deal(&mut self, name: &Name) -> Option<Ref> {
         match self.symbol(name, "a deal", |s| matches!(s, Symbol::Deal(_)))? {
-            Symbol::Deal(id) => Some(Ref::new(id, name.span)),
+            Symbol::Deal(id) => Ref::new(id, name.span),
             _ => None,
         }
     }
 
-    fn asset(&mut self, asset: &AssetRef) -> Option<Ref<AssetId>> {
+    fn asset(&mut self, asset: &AssetRef) -> Option<Ref> {
         let program = self.program;
         let owner = expect_party(program, &asset.owner, self.diagnostics)?;
         if let Some(id) = program.asset(asset) {
-            return Some(Ref::new(id, asset.span()));
+            return Ref::new(id, asset.span());
         }
         let elsewhere: Vec<String> = program
             .assets
@@ -344,7 +344,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn target(&mut self, reference: &Reference) -> Option<Ref<Target>> {
+    fn target(&mut self, reference: &Reference) -> Option<TargetRef> {
         let Symbol::Deal(deal) =
             self.symbol(&reference.first, "a deal", |s| matches!(s, Symbol::Deal(_)))?
         else {
@@ -378,7 +378,10 @@ impl Resolver<'_> {
                 self.diagnostics.push(d);
             }
         }
-        Some(Ref::new(target?, reference.span))
+        Some(TargetRef {
+            target: target?,
+            span: reference.span,
+        })
     }
 
     fn point(&mut self, point: &Spanned<Point>) -> Option<Spanned<resolved::Point>> {

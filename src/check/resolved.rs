@@ -2,21 +2,38 @@
 //! an id of its declaration ([`Resolved`]). The model and the evaluator read only these, so they
 //! never look a name up by its text.
 
-use super::{ActionId, AssetId, ChannelId, DealId, EventId, PartyId, Target};
+use super::Target;
 use crate::ast::{self, DateLit, Name, Phase, Text};
 use crate::source::{Span, Spanned};
 
-/// A use of a declared name: the declaration's id, and where the name is written.
+/// A use of a declared name: the declaration's id, and where the name is written. The id is
+/// held in 32 bits (the checker refuses rule sets with more declarations than that): a rule
+/// set of 100 MB holds millions of these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Ref<T> {
-    pub id: T,
+pub struct Ref {
+    id: u32,
     pub span: Span,
 }
 
-impl<T> Ref<T> {
-    pub fn new(id: T, span: Span) -> Ref<T> {
-        Ref { id, span }
+impl Ref {
+    /// `None` for an id past 32 bits (refused by the checker).
+    pub fn new(id: usize, span: Span) -> Option<Ref> {
+        Some(Ref {
+            id: u32::try_from(id).ok()?,
+            span,
+        })
     }
+
+    pub fn id(&self) -> usize {
+        self.id as usize
+    }
+}
+
+/// A use of `deal` or `deal.label`: what it points at, and where it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TargetRef {
+    pub target: Target,
+    pub span: Span,
 }
 
 /// Names resolved to ids: what `check` gives the later stages.
@@ -24,14 +41,14 @@ impl<T> Ref<T> {
 pub struct Resolved;
 
 impl Phase for Resolved {
-    type Party = Ref<PartyId>;
-    type Action = Ref<ActionId>;
-    type Channel = Ref<ChannelId>;
-    type Event = Ref<EventId>;
+    type Party = Ref;
+    type Action = Ref;
+    type Channel = Ref;
+    type Event = Ref;
     /// Its span is `Owner.name` as written.
-    type Asset = Ref<AssetId>;
-    type Target = Ref<Target>;
-    type Deal = Ref<DealId>;
+    type Asset = Ref;
+    type Target = TargetRef;
+    type Deal = Ref;
     /// The text alone: its place was checked (duplicates, keywords) when it was declared.
     type Label = Text;
 }
@@ -57,7 +74,7 @@ pub struct Deal {
     pub name: Name,
     pub label: Option<Text>,
     pub doc: Option<Text>,
-    pub parties: Box<[Ref<PartyId>]>,
+    pub parties: Box<[Ref]>,
     pub status: Option<Spanned<Status>>,
     pub dated: Option<Spanned<DateLit>>,
     pub sources: Box<[Text]>,

@@ -128,7 +128,7 @@ impl Evaluator<'_> {
         // `end(d.x)` of a term a termination ended early: the termination decides the day.
         for side in [left, right] {
             if let Value::Point(PointExpr::Start(r) | PointExpr::End(r)) = &side.node {
-                if let crate::check::Target::Term(id) = r.id {
+                if let crate::check::Target::Term(id) = r.target {
                     self.note_cuts(&mut explanation, id, crate::model::time::Interval::ALL);
                 }
             }
@@ -232,11 +232,14 @@ impl Evaluator<'_> {
                 None => Val::Missing(Missing::InvalidDate),
             },
             Value::Point(p) => Val::Point(self.world.point_node(p, Reading::First)),
-            Value::Invested(a, b) => money(a.id, b.id, &[FlowKind::Invest])?,
-            Value::Paid(a, b) => money(a.id, b.id, &PAID)?,
-            Value::Flow(a, b) => money(a.id, b.id, &FLOW)?,
+            Value::Invested(a, b) => money(a.id(), b.id(), &[FlowKind::Invest])?,
+            Value::Paid(a, b) => money(a.id(), b.id(), &PAID)?,
+            Value::Flow(a, b) => money(a.id(), b.id(), &FLOW)?,
             Value::Roundtrip(a, b) => {
-                let found = self.money().roundtrip(program, a.id, b.id).map_err(clash)?;
+                let found = self
+                    .money()
+                    .roundtrip(program, a.id(), b.id())
+                    .map_err(clash)?;
                 let how = roundtrip_notes(self.world, &found);
                 Val::Percent {
                     range: found.share,
@@ -245,7 +248,7 @@ impl Evaluator<'_> {
                     how,
                 }
             }
-            Value::Valuation(q) => self.valuation(q.id),
+            Value::Valuation(q) => self.valuation(q.id()),
         })
     }
 

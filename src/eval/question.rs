@@ -8,7 +8,7 @@ use super::logic::Verdict;
 use super::timeline::{Cover, Timeline};
 use crate::ast::RightKind;
 use crate::check::resolved::{Question, When};
-use crate::check::{ActionId, AssetId, ChannelId, PartyId, Ref, Target, TermId};
+use crate::check::{ChannelId, PartyId, Ref, Target, TargetRef, TermId};
 use crate::diagnostic::Diagnostic;
 use crate::model::money::MoneyGraph;
 use crate::model::rights::{Effect as RightEffect, Holder, RightsIndex};
@@ -205,27 +205,27 @@ impl<'w> Evaluator<'w> {
 
     fn can(
         &self,
-        party: &Ref<PartyId>,
+        party: &Ref,
         always: bool,
-        action: &Ref<ActionId>,
-        asset: &Ref<AssetId>,
-        via: Option<&Ref<ChannelId>>,
+        action: &Ref,
+        asset: &Ref,
+        via: Option<&Ref>,
         when: Option<&Spanned<When>>,
     ) -> Answer {
         let program = self.world.program;
-        let (party_id, asset_id) = (party.id, asset.id);
+        let (party_id, asset_id) = (party.id(), asset.id());
         let owner = program.owner_of(asset_id);
         let (timeline, involved, left_out) =
-            self.may_timeline(party_id, action.id, asset_id, via.map(|c| c.id), owner);
+            self.may_timeline(party_id, action.id(), asset_id, via.map(|c| c.id()), owner);
         let days = self.days(when);
         let (verdict, day) = Self::over_days(&timeline, days, always);
 
         let deed = Deed {
             party: program.party_text(party_id),
-            action: program.action_text(action.id),
+            action: program.action_text(action.id()),
             owner: program.party_text(owner),
             asset: program.asset_text(asset_id),
-            via: via.map(|c| program.channel_text(c.id)),
+            via: via.map(|c| program.channel_text(c.id())),
         };
         let mut explanation = Explanation::new(Summary::Can(Box::new(CanSummary {
             deed: deed.clone(),
@@ -499,9 +499,9 @@ impl<'w> Evaluator<'w> {
         (timeline, involved, left_out)
     }
 
-    fn active(&self, target: &Ref<Target>, when: Option<&Spanned<When>>) -> Answer {
+    fn active(&self, target: &TargetRef, when: Option<&Spanned<When>>) -> Answer {
         let program = self.world.program;
-        let terms: Vec<TermId> = match target.id {
+        let terms: Vec<TermId> = match target.target {
             Target::Term(id) => vec![id],
             Target::Deal(d) => (0..program.deal_term_count(d))
                 .map(|index| TermId::new(d, index))

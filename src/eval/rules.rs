@@ -139,9 +139,9 @@ fn scenario(program: &Program, base: &World<'_>, assumptions: &[Assumption]) -> 
     for assumption in assumptions {
         match assumption {
             Assumption::Deal(deal) => {
-                context.assumed_deals.insert(deal.id);
+                context.assumed_deals.insert(deal.id());
             }
-            Assumption::Event(event, point) => events.push((event.id, point)),
+            Assumption::Event(event, point) => events.push((event.id(), point)),
         }
     }
     let base_events = context.fixed_events.clone();

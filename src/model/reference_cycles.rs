@@ -157,7 +157,7 @@ impl DependencyGraph {
                 continue;
             }
             let cut = graph.node(Node::Cut(id));
-            match target.id {
+            match target.target {
                 Target::Term(t) => {
                     let cut_term = graph.node(Node::Term(t));
                     graph.edge(cut_term, cut);
@@ -282,7 +282,7 @@ fn point_references(point: &Spanned<Point>, out: &mut Vec<Target>) {
     let mut stack = vec![point];
     while let Some(p) = stack.pop() {
         match &p.node {
-            Point::Start(r) | Point::End(r) => out.push(r.id),
+            Point::Start(r) | Point::End(r) => out.push(r.target),
             Point::Earliest(ps) | Point::Latest(ps) => stack.extend(ps.iter()),
             Point::Shifted(shifted) => stack.push(&shifted.0),
             Point::Date(_) | Point::Sometime(_) | Point::Event(_) => {}

@@ -3,6 +3,7 @@
 
 use crate::ast::RightKind;
 use crate::check::resolved::{TermKind, Who};
+use crate::check::Ref;
 use crate::check::{ActionId, AssetId, ChannelId, PartyId, Program, TermId};
 
 /// Whom a right names.
@@ -52,13 +53,13 @@ impl RightsIndex {
                 continue;
             };
             let holder = match who {
-                Who::Party(p) => Holder::Party(p.id),
+                Who::Party(p) => Holder::Party(p.id()),
                 Who::Everyone { except } => Holder::Everyone {
-                    except: except.iter().map(|p| p.id).collect(),
+                    except: except.iter().map(Ref::id).collect(),
                 },
             };
-            let via = via.as_ref().and_then(|c| u32::try_from(c.id).ok());
-            let (Ok(action), Ok(asset)) = (u32::try_from(action.id), u32::try_from(asset.id))
+            let via = via.as_ref().and_then(|c| u32::try_from(c.id()).ok());
+            let (Ok(action), Ok(asset)) = (u32::try_from(action.id()), u32::try_from(asset.id()))
             else {
                 continue;
             };

@@ -504,9 +504,9 @@ impl<'p> World<'p> {
         match point {
             ast::Point::Date(d) => date_point(*d, reading),
             ast::Point::Sometime(d) => Point::sometime_in(*d),
-            ast::Point::Event(event) => self.event(event.id),
-            ast::Point::Start(r) => self.target_bounds(r.id).0,
-            ast::Point::End(r) => self.target_bounds(r.id).1,
+            ast::Point::Event(event) => self.event(event.id()),
+            ast::Point::Start(r) => self.target_bounds(r.target).0,
+            ast::Point::End(r) => self.target_bounds(r.target).1,
             ast::Point::Earliest(points) => {
                 let mut it = points.iter().map(|p| self.point(p, reading));
                 let first = it.next().unwrap_or(Point::exact(Day::NEVER));
