@@ -312,7 +312,7 @@ impl Explanation {
     }
 
     /// Lists the first [`MAX_EXPLANATION_TERMS`] terms and [`MAX_EXPLANATION_NOTES`] notes and
-    /// counts the rest: a sum over thousands of flows, thousands of grants of one right, or an
+    /// counts the rest (the lists then take no more room than they need): a sum over thousands of flows, thousands of grants of one right, or an
     /// `or` of thousands of parts (a note each) would list every one.
     pub fn cap_lists(&mut self) {
         let notes = self.notes.len().saturating_sub(MAX_EXPLANATION_NOTES);
@@ -325,6 +325,9 @@ impl Explanation {
             self.terms.truncate(MAX_EXPLANATION_TERMS);
             self.notes.push(Note::MoreTerms(more));
         }
+        // A report keeps an explanation per check: no room left over from growing the lists.
+        self.terms.shrink_to_fit();
+        self.notes.shrink_to_fit();
     }
 
     /// Keeps the first of each repeated term note, in linear time (parts of a compound
