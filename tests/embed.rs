@@ -23,7 +23,7 @@ fn seed_outcomes_as_a_user_snapshots_them() {
                 r.name.clone(),
                 r.checks
                     .iter()
-                    .map(|c| (c.question.clone(), c.answer))
+                    .map(|c| (c.question.to_string(), c.answer))
                     .collect(),
             )
         })

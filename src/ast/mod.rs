@@ -325,7 +325,7 @@ pub struct Check<P: Phase = Syntax> {
     pub kind: CheckKind,
     pub question: Spanned<Question<P>>,
     /// The question as written, for the report.
-    pub text: String,
+    pub text: Text,
     pub span: Span,
 }
 

@@ -550,7 +550,9 @@ impl Resolver<'_> {
 
     /// A deal, resolved; what needs no resolving is moved, not copied.
     fn deal_of(&mut self, deal: Deal) -> resolved::Deal {
-        let parties: Vec<_> = deal.parties.iter().map(|p| self.party(p)).collect();
+        for party in &deal.parties {
+            self.party(party);
+        }
         for extra in deal.statuses.iter().skip(1) {
             self.diagnostics.push(repeated(
                 extra.span,
@@ -572,14 +574,11 @@ impl Resolver<'_> {
         let dated = !deal.dated.is_empty();
         let terms = deal.terms.iter().map(|t| self.term(t, dated)).collect();
         resolved::Deal {
-            name: deal.name,
             label: deal.label,
             doc: deal.doc,
-            // A party that did not resolve is left out (the rule set has errors).
-            parties: parties.into_iter().flatten().collect(),
             status,
             dated: deal.dated.first().cloned(),
-            sources: deal.sources.into_boxed_slice(),
+            sources: deal.sources.into(),
             terms,
             span: deal.span,
         }

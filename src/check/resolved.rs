@@ -3,7 +3,7 @@
 //! never look a name up by its text.
 
 use super::Target;
-use crate::ast::{self, DateLit, Name, Phase, Text};
+use crate::ast::{self, DateLit, Phase, Text};
 use crate::source::{Span, Spanned};
 
 /// A use of a declared name: the declaration's id, and where the name is written. The id is
@@ -68,16 +68,16 @@ pub type When = ast::When<Resolved>;
 pub type Value = ast::Value<Resolved>;
 
 /// A deal as the later stages read it: its first status and first `dated` day (the checker
-/// reports any other as an error), and its terms by position.
+/// reports any other as an error), and its terms by position. Its name is the program's
+/// (`Program::deal_name`); its `between` parties, checked, are not kept: nothing reads them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Deal {
-    pub name: Name,
     pub label: Option<Text>,
     pub doc: Option<Text>,
-    pub parties: Box<[Ref]>,
     pub status: Option<Spanned<Status>>,
     pub dated: Option<Spanned<DateLit>>,
-    pub sources: Box<[Text]>,
+    /// Shared with the explanations that cite the deal.
+    pub sources: std::sync::Arc<[Text]>,
     /// Each term in the order written; `None` for a term with a name that did not resolve (the
     /// rule set then has errors and is not evaluated), so that positions stay term numbers.
     pub terms: Box<[Option<Term>]>,

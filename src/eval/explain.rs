@@ -215,7 +215,8 @@ pub struct TermNote {
     pub deal_label: Option<Text>,
     pub deal_description: Option<Text>,
     pub status: DealStatus,
-    pub sources: Vec<Text>,
+    /// Shared with the deal: a report lists thousands of terms of the same deals.
+    pub sources: std::sync::Arc<[Text]>,
     pub effect: Effect,
     /// Whom the effect is on, where that matters (for `cuts`, the term cut).
     pub party: Option<Text>,
@@ -347,8 +348,8 @@ impl Explanation {
 pub fn not_in_force(world: &World<'_>, deal: usize) -> Note {
     let name = world
         .program
-        .deal_tree(deal)
-        .map_or_else(|| Text::from("?"), |d| d.name.node.clone());
+        .deal_name(deal)
+        .map_or_else(|| Text::from("?"), |n| n.node.clone());
     let status = world.deal_status(deal);
     let only_assumed = world
         .program
@@ -408,12 +409,14 @@ pub fn term_note(
     let status = world.deal_status(id.deal());
     let (deal, deal_label, deal_description, deal_sources) = match deal {
         Some(d) => (
-            d.name.node.clone(),
+            program
+                .deal_name(id.deal())
+                .map_or_else(Text::new, |n| n.node.clone()),
             d.label.clone(),
             d.doc.clone(),
-            d.sources.to_vec(),
+            std::sync::Arc::clone(&d.sources),
         ),
-        None => (Text::new(), None, None, Vec::new()),
+        None => (Text::new(), None, None, std::sync::Arc::from(Vec::new())),
     };
     TermNote {
         term: program.term_name(id),

@@ -35,7 +35,8 @@ pub struct CheckOutcome {
     /// `ask` or `assert`.
     pub kind: &'static str,
     /// The question as written.
-    pub question: String,
+    /// Shared with the rule set (a report of thousands of rules keeps one a check).
+    pub question: crate::ast::Text,
     pub line: usize,
     pub answer: Verdict,
     /// What `expect` says; `yes` for an `assert`; null for an `ask` without `expect`.

@@ -80,7 +80,8 @@ impl Lowerer<'_> {
             .unwrap_or(child.as_str())
             .split_whitespace()
             .collect::<Vec<_>>()
-            .join(" ");
+            .join(" ")
+            .into();
         let question = self.lower_question(child)?;
         let expect = match c.optional(Rule::verdict) {
             Some(verdict) => Some(lower_verdict(&verdict)?),
