@@ -352,3 +352,33 @@ fn an_ask_error_keeps_its_did_you_mean() {
     assert!(said.starts_with("invalid question"), "{said}");
     assert!(said.contains("did you mean `Amazon`?"), "{said}");
 }
+
+/// The checked program is resolved: every name in a term is an id, and the id leads to the
+/// declaration (where go-to-definition would go).
+#[test]
+fn a_resolved_term_names_its_declarations_by_id() {
+    use dealcheck::ast::{Phase, TermKind};
+    use dealcheck::check::{Resolved, Symbol};
+    fn _resolved_names_are_refs(r: <Resolved as Phase>::Party) -> dealcheck::check::Ref {
+        r
+    }
+    let rules = RuleSet::load("rules/seed");
+    let program = rules.program();
+    let mut seen = 0;
+    for (_, term) in program.terms() {
+        if let TermKind::Right { action, asset, .. } = &term.kind {
+            let declared = program
+                .declaration(Symbol::Action(action.id()))
+                .expect("an action declaration");
+            // The use and the declaration spell the same name.
+            assert_eq!(
+                rules.sources().slice(declared),
+                rules.sources().slice(action.span)
+            );
+            let owner = program.owner_of(asset.id());
+            assert!(program.declaration(Symbol::Party(owner)).is_some());
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "the seed has licences");
+}

@@ -268,7 +268,7 @@ fn add_name(program: &mut Program, name: &Name, symbol: Symbol, diagnostics: &mu
                 "every name is declared exactly once in the whole rule set; rename one of them",
             );
             // The first declaration is already in the program: it came earlier.
-            if let Some(first) = program.symbol_span(existing) {
+            if let Some(first) = program.declaration(existing) {
                 d = d.with_other(
                     first,
                     format!("first declared here, as {}", existing.kind()),

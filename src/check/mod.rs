@@ -564,11 +564,12 @@ impl Program {
 
     /// Where a top-level name was declared.
     pub fn declared_at(&self, name: &str) -> Option<Span> {
-        self.symbol_span(self.symbol(name)?)
+        self.declaration(self.symbol(name)?)
     }
 
-    /// Where a symbol was declared: the span of its name in its declaration.
-    fn symbol_span(&self, symbol: Symbol) -> Option<Span> {
+    /// Where a symbol was declared: the span of its name in its declaration (what a resolved
+    /// [`Ref`] points to: `Symbol::Party(r.id())` for a party, and so on by its place).
+    pub fn declaration(&self, symbol: Symbol) -> Option<Span> {
         match symbol {
             Symbol::Party(p) => self.parties.get(p).map(|d| d.name.span),
             Symbol::Action(a) => self.actions.get(a).map(|d| d.name.span),
