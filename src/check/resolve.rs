@@ -94,7 +94,7 @@ fn resolve_name(
     program: &Program,
     name: &Name,
     kind: &str,
-    keep: fn(Symbol) -> bool,
+    keep: impl Fn(Symbol) -> bool,
     diagnostics: &mut Diags,
 ) -> Option<Symbol> {
     match program.symbol(&name.node) {
@@ -237,32 +237,49 @@ impl Resolver<'_> {
         Ref::new(id, name.span)
     }
 
+    /// A name of one kind of declaration (`id_of` picks its id from a symbol of that kind).
+    fn named(
+        &mut self,
+        name: &Name,
+        kind: &str,
+        id_of: fn(Symbol) -> Option<usize>,
+    ) -> Option<Ref> {
+        let symbol = resolve_name(
+            self.program,
+            name,
+            kind,
+            |s| id_of(s).is_some(),
+            self.diagnostics,
+        )?;
+        Ref::new(id_of(symbol)?, name.span)
+    }
+
     fn action(&mut self, name: &Name) -> Option<Ref> {
-        match self.symbol(name, "an action", |s| matches!(s, Symbol::Action(_)))? {
-            Symbol::Action(id) => Ref::new(id, name.span),
+        self.named(name, "an action", |s| match s {
+            Symbol::Action(id) => Some(id),
             _ => None,
-        }
+        })
     }
 
     fn channel(&mut self, name: &Name) -> Option<Ref> {
-        match self.symbol(name, "a channel", |s| matches!(s, Symbol::Channel(_)))? {
-            Symbol::Channel(id) => Ref::new(id, name.span),
+        self.named(name, "a channel", |s| match s {
+            Symbol::Channel(id) => Some(id),
             _ => None,
-        }
+        })
     }
 
     fn event(&mut self, name: &Name) -> Option<Ref> {
-        match self.symbol(name, "an event", |s| matches!(s, Symbol::Event(_)))? {
-            Symbol::Event(id) => Ref::new(id, name.span),
+        self.named(name, "an event", |s| match s {
+            Symbol::Event(id) => Some(id),
             _ => None,
-        }
+        })
     }
 
     fn deal(&mut self, name: &Name) -> Option<Ref> {
-        match self.symbol(name, "a deal", |s| matches!(s, Symbol::Deal(_)))? {
-            Symbol::Deal(id) => Ref::new(id, name.span),
+        self.named(name, "a deal", |s| match s {
+            Symbol::Deal(id) => Some(id),
             _ => None,
-        }
+        })
     }
 
     fn asset(&mut self, asset: &AssetRef) -> Option<Ref> {
