@@ -1,5 +1,6 @@
-//! Uses of names, dates and statically decidable types: every problem is reported, and the
-//! walk goes on after each one.
+//! Uses of names, dates and statically decidable types: each parsed deal, rule and question
+//! becomes its resolved form (every name an id of its declaration, [`super::resolved`]); every
+//! problem is reported, and the walk goes on after each one.
 
 use super::resolved::{self, Ref, TargetRef};
 use super::{DealId, PartyId, Program, Symbol};

@@ -10,15 +10,14 @@ use miette::{
 };
 use std::fmt;
 
-/// One file's lines around a diagnostic's labels (from the text held, or read back from disk
-/// once released), with their control characters blanked.
+/// One file's lines around a diagnostic's labels, with their control characters blanked.
 struct FileSource<'a> {
     file: &'a SourceFile,
     /// Runs of whole lines around the labels, by where they start, control characters blanked.
     excerpts: Vec<(usize, String)>,
 }
 
-/// Lines read back around each label: more than miette shows (one line either side).
+/// Lines taken around each label: more than miette shows (one line either side).
 const EXCERPT_CONTEXT_LINES: usize = 2;
 
 impl<'a> FileSource<'a> {
@@ -212,8 +211,7 @@ fn source<'a>(sources: Lookup<'a>, spans: &[Span]) -> Option<FileSource<'a>> {
 }
 
 /// Whether the lines a snippet of `span` shows (its own, and one on either side) can be drawn:
-/// the file's text can be had (a released file changed on disk cannot be drawn from) and the
-/// lines are short enough (see [`MAX_SNIPPET_LINE_BYTES`](crate::limits::MAX_SNIPPET_LINE_BYTES)).
+/// they are short enough (see [`MAX_SNIPPET_LINE_BYTES`](crate::limits::MAX_SNIPPET_LINE_BYTES)).
 fn drawable(file: &SourceFile, span: Span) -> bool {
     let first = file.line_of(span.start).saturating_sub(2);
     let last = file.line_of(span.end);
@@ -328,8 +326,8 @@ fn prepare<'a>(diagnostic: &'a Diagnostic, sources: Lookup<'a>) -> Rendered<'a> 
                 rendered.source = source(sources, &drawn);
             }
             Some(file) => {
-                // Not drawable (a line too long, a file changed on disk since it was read): the
-                // place in words, the label after the message.
+                // Not drawable (a line too long): the place in words, the label after the
+                // message.
                 rendered.message = format!("{}: {}", place(file, *span), diagnostic.message);
                 if !diagnostic.label.is_empty() {
                     rendered
