@@ -828,9 +828,19 @@ pub fn check_question(
         labels: None,
         diagnostics: &mut diagnostics,
     };
-    match resolver.question(question) {
+    let resolved = resolver.question(question);
+    match resolved {
         Some(q) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(q),
-        _ => Err(diagnostics.list),
+        _ => {
+            if !diagnostics.iter().any(Diagnostic::is_error) {
+                // Every name that fails to resolve is reported; this is a guard, not a path.
+                diagnostics.push(Diagnostic::internal(
+                    Some(question.span),
+                    "the question did not resolve",
+                ));
+            }
+            Err(diagnostics.list)
+        }
     }
 }
 
