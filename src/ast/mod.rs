@@ -237,6 +237,47 @@ impl<P: Phase> Term<P> {
     pub fn is_right(&self) -> bool {
         matches!(self.kind, TermKind::Right { .. })
     }
+
+    /// When the term applies, as written (a `terminate` term has no window).
+    pub fn window(&self) -> Option<&Window<P>> {
+        match &self.kind {
+            TermKind::Flow { window, .. } | TermKind::Right { window, .. } => Some(window),
+            TermKind::Terminate { .. } => None,
+        }
+    }
+}
+
+impl<P: Phase> Window<P> {
+    /// The points the window is written with (a `for` duration is not one).
+    pub fn points(&self) -> impl Iterator<Item = &Spanned<Point<P>>> {
+        let (first, second) = match self {
+            Window::On(p) | Window::During(p) => (Some(p), None),
+            Window::Range { from, end } => (
+                from.as_ref(),
+                match end {
+                    Some(WindowEnd::Until(p)) => Some(p),
+                    _ => None,
+                },
+            ),
+        };
+        first.into_iter().chain(second)
+    }
+}
+
+impl<P: Phase> Point<P> {
+    /// The points this one is made of (`earliest`/`latest` lists, the base of a shift): a walk
+    /// over nested points keeps its own stack with these, so deep nesting never recurses.
+    pub fn parts(&self) -> &[Spanned<Point<P>>] {
+        match self {
+            Point::Earliest(points) | Point::Latest(points) => points,
+            Point::Shifted(shifted) => std::slice::from_ref(&shifted.0),
+            Point::Date(_)
+            | Point::Sometime(_)
+            | Point::Event(_)
+            | Point::Start(_)
+            | Point::End(_) => &[],
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

@@ -5,7 +5,7 @@
 //! Runs once the checker knows every term and termination, since a window's days depend on the
 //! terminations aimed at it as well as on its own points.
 
-use super::resolved::{Assumption, Point, Status, TermKind, Window, WindowEnd};
+use super::resolved::{Assumption, Point, Status, TermKind};
 use super::{EventId, Program, Target, TermId};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::Spanned;
@@ -79,20 +79,19 @@ fn path_back(
 /// Every event a point's day depends on: events it names, and those of every window (with the
 /// terminations that cut it) its `start(…)`/`end(…)` read, transitively. Explicit stacks: points
 /// and references nest deeply.
-fn events_of(program: &Program, point: &Spanned<Point>) -> Vec<EventId> {
+fn events_of<'p>(program: &'p Program, point: &'p Spanned<Point>) -> Vec<EventId> {
     let mut found = Vec::new();
-    let mut points: Vec<Spanned<Point>> = vec![point.clone()];
+    let mut points: Vec<&'p Spanned<Point>> = vec![point];
     let mut targets: Vec<Target> = Vec::new();
     let mut seen: FxHashSet<Target> = FxHashSet::default();
     loop {
         if let Some(p) = points.pop() {
-            match p.node {
+            match &p.node {
                 Point::Event(event) => found.push(event.id()),
                 Point::Start(r) | Point::End(r) => targets.push(r.target),
-                Point::Earliest(ps) | Point::Latest(ps) => points.extend(*ps),
-                Point::Shifted(shifted) => points.push(shifted.0),
-                Point::Date(_) | Point::Sometime(_) => {}
+                _ => {}
             }
+            points.extend(p.node.parts());
         } else if let Some(target) = targets.pop() {
             if seen.insert(target) {
                 read_target(program, target, &mut points, &mut targets);
@@ -104,10 +103,10 @@ fn events_of(program: &Program, point: &Spanned<Point>) -> Vec<EventId> {
 }
 
 /// The points a target's days are made of, and the other targets they read.
-fn read_target(
-    program: &Program,
+fn read_target<'p>(
+    program: &'p Program,
     target: Target,
-    points: &mut Vec<Spanned<Point>>,
+    points: &mut Vec<&'p Spanned<Point>>,
     targets: &mut Vec<Target>,
 ) {
     match target {
@@ -117,13 +116,8 @@ fn read_target(
             }
         }
         Target::Term(id) => {
-            if let Some(term) = program.term(id) {
-                match &term.kind {
-                    TermKind::Flow { window, .. } | TermKind::Right { window, .. } => {
-                        window_points(window.clone(), points);
-                    }
-                    TermKind::Terminate { .. } => {}
-                }
+            if let Some(window) = program.term(id).and_then(|t| t.window()) {
+                points.extend(window.points());
             }
             let aimed = program
                 .terminators_of(Target::Term(id))
@@ -132,26 +126,14 @@ fn read_target(
                 if let Some(TermKind::Terminate { on: Some(on), .. }) =
                     program.term(terminator).map(|t| &t.kind)
                 {
-                    points.push(on.clone());
+                    points.push(on);
                 }
             }
             let status = program.deal_tree(id.deal()).and_then(|d| d.status.as_ref());
             if let Some(Status::TerminatedOn(on)) = status.map(|s| &s.node) {
-                points.push((**on).clone());
+                points.push(on);
             }
         }
-    }
-}
-
-fn window_points(window: Window, points: &mut Vec<Spanned<Point>>) {
-    match window {
-        Window::Range { from, end } => {
-            points.extend(from);
-            if let Some(WindowEnd::Until(until)) = end {
-                points.push(until);
-            }
-        }
-        Window::On(p) | Window::During(p) => points.push(p),
     }
 }
 

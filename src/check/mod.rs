@@ -386,13 +386,16 @@ impl Program {
 
     /// What a `deal` or `deal.label` reference written in a question points at.
     pub fn target(&self, reference: &ast::Reference) -> Option<Target> {
-        self.target_in(reference, |deal| {
-            self.deals.get(deal).into_iter().flat_map(|d| {
-                d.terms.iter().map(|t| {
-                    t.as_ref()
-                        .and_then(|t| t.label.as_ref())
-                        .map(|l| l.as_str())
-                })
+        self.target_in(reference, |deal| self.term_labels(deal))
+    }
+
+    /// A resolved deal's term labels, by position.
+    pub fn term_labels(&self, deal: DealId) -> impl Iterator<Item = Option<&str>> {
+        self.deals.get(deal).into_iter().flat_map(|d| {
+            d.terms.iter().map(|t| {
+                t.as_ref()
+                    .and_then(|t| t.label.as_ref())
+                    .map(|l| l.as_str())
             })
         })
     }

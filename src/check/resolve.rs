@@ -345,20 +345,7 @@ impl Resolver<'_> {
                 .get(deal)
                 .map(|l| l.iter().map(|l| l.as_deref()).collect())
                 .unwrap_or_default(),
-            None => self
-                .program
-                .deal_tree(deal)
-                .map(|d| {
-                    d.terms
-                        .iter()
-                        .map(|t| {
-                            t.as_ref()
-                                .and_then(|t| t.label.as_ref())
-                                .map(|l| l.as_str())
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            None => self.program.term_labels(deal).collect(),
         }
     }
 

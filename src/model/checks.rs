@@ -8,7 +8,8 @@ use super::range::Range;
 use super::rights::{Effect, Holder, Right, RightsIndex};
 use super::time::Interval;
 use super::world::World;
-use crate::ast::{RightKind, TermKind, Window, WindowEnd};
+use crate::ast::RightKind;
+use crate::check::resolved::{Window, WindowEnd};
 use crate::check::{PartyId, TermId};
 use crate::diagnostic::{codes, Diagnostic, Severity};
 use crate::source::Span;
@@ -38,12 +39,8 @@ fn term_span(world: &World<'_>, id: TermId) -> Span {
 /// (wrong only when N is zero), and `on`/`during` a period or a single uncertain day is always
 /// well formed.
 fn windows(world: &World<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    for (id, term) in world.program.terms().filter(|(_, t)| !t.is_terminate()) {
-        let window = match &term.kind {
-            TermKind::Flow { window, .. } | TermKind::Right { window, .. } => window,
-            TermKind::Terminate { .. } => continue,
-        };
-        let Window::Range { end: Some(end), .. } = window else {
+    for (id, term) in world.program.terms() {
+        let Some(Window::Range { end: Some(end), .. }) = term.window() else {
             continue;
         };
         let w = world.written_window(id);

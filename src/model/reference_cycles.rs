@@ -5,7 +5,7 @@
 //! is reported once, as a warning at its first term, with the path that closes it.
 
 use super::cycles::Digraph;
-use crate::check::resolved::{Point, Status, TermKind, Window, WindowEnd};
+use crate::check::resolved::{Point, Status, TermKind, Window};
 use crate::check::{DealId, Program, Target, TermId};
 use crate::diagnostic::{codes, Diagnostic, Location, Severity};
 use crate::limits::MAX_REFERENCE_CYCLES;
@@ -134,7 +134,7 @@ impl DependencyGraph {
         let mut references = Vec::new();
         for (id, term) in program.terms().filter(|(_, t)| !t.is_terminate()) {
             references.clear();
-            if let TermKind::Flow { window, .. } | TermKind::Right { window, .. } = &term.kind {
+            if let Some(window) = term.window() {
                 window_references(window, &mut references);
             }
             if references.is_empty() {
@@ -264,16 +264,8 @@ impl DependencyGraph {
 }
 
 fn window_references(window: &Window, out: &mut Vec<Target>) {
-    match window {
-        Window::Range { from, end } => {
-            if let Some(from) = from {
-                point_references(from, out);
-            }
-            if let Some(WindowEnd::Until(until)) = end {
-                point_references(until, out);
-            }
-        }
-        Window::On(p) | Window::During(p) => point_references(p, out),
+    for point in window.points() {
+        point_references(point, out);
     }
 }
 
@@ -281,12 +273,10 @@ fn window_references(window: &Window, out: &mut Vec<Target>) {
 fn point_references(point: &Spanned<Point>, out: &mut Vec<Target>) {
     let mut stack = vec![point];
     while let Some(p) = stack.pop() {
-        match &p.node {
-            Point::Start(r) | Point::End(r) => out.push(r.target),
-            Point::Earliest(ps) | Point::Latest(ps) => stack.extend(ps.iter()),
-            Point::Shifted(shifted) => stack.push(&shifted.0),
-            Point::Date(_) | Point::Sometime(_) | Point::Event(_) => {}
+        if let Point::Start(r) | Point::End(r) = &p.node {
+            out.push(r.target);
         }
+        stack.extend(p.node.parts());
     }
 }
 

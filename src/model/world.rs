@@ -463,9 +463,8 @@ impl<'p> World<'p> {
     }
 
     fn compute_window(&self, deal: DealId, term: &resolved::Term) -> TermWindow {
-        let window = match &term.kind {
-            TermKind::Flow { window, .. } | TermKind::Right { window, .. } => window,
-            TermKind::Terminate { .. } => return TermWindow::ALWAYS,
+        let Some(window) = term.window() else {
+            return TermWindow::ALWAYS;
         };
         match window {
             Window::On(p) | Window::During(p) => TermWindow {
@@ -604,29 +603,13 @@ impl<'p> World<'p> {
 
 /// Whether a term's window reads another's days (`start(…)`, `end(…)`, at any depth).
 fn reads_windows(term: &resolved::Term) -> bool {
-    let window = match &term.kind {
-        TermKind::Flow { window, .. } | TermKind::Right { window, .. } => window,
-        TermKind::Terminate { .. } => return false,
-    };
-    let mut points: Vec<&resolved::Point> = Vec::new();
-    match window {
-        Window::On(p) | Window::During(p) => points.push(&p.node),
-        Window::Range { from, end } => {
-            points.extend(from.iter().map(|p| &p.node));
-            if let Some(WindowEnd::Until(p)) = end {
-                points.push(&p.node);
-            }
-        }
-    }
+    let mut points: Vec<&crate::source::Spanned<resolved::Point>> =
+        term.window().into_iter().flat_map(Window::points).collect();
     while let Some(point) = points.pop() {
-        match point {
-            ast::Point::Start(_) | ast::Point::End(_) => return true,
-            ast::Point::Earliest(ps) | ast::Point::Latest(ps) => {
-                points.extend(ps.iter().map(|p| &p.node))
-            }
-            ast::Point::Shifted(shifted) => points.push(&shifted.0.node),
-            ast::Point::Date(_) | ast::Point::Sometime(_) | ast::Point::Event(_) => {}
+        if matches!(point.node, ast::Point::Start(_) | ast::Point::End(_)) {
+            return true;
         }
+        points.extend(point.node.parts());
     }
     false
 }
