@@ -603,13 +603,23 @@ impl<'p> World<'p> {
 
 /// Whether a term's window reads another's days (`start(…)`, `end(…)`, at any depth).
 fn reads_windows(term: &resolved::Term) -> bool {
-    let mut points: Vec<&crate::source::Spanned<resolved::Point>> =
-        term.window().into_iter().flat_map(Window::points).collect();
-    while let Some(point) = points.pop() {
-        if matches!(point.node, ast::Point::Start(_) | ast::Point::End(_)) {
+    term.window()
+        .is_some_and(|w| w.points().any(|p| reads_window(&p.node)))
+}
+
+/// Whether a point reads a window; a point of dates and events (nearly all) is answered without
+/// allocating: this runs on every window worked out.
+fn reads_window(point: &resolved::Point) -> bool {
+    if matches!(point, ast::Point::Start(_) | ast::Point::End(_)) {
+        return true;
+    }
+    // Nested points: an explicit stack, as they nest deeply.
+    let mut stack: Vec<&resolved::Point> = point.parts().iter().map(|p| &p.node).collect();
+    while let Some(p) = stack.pop() {
+        if matches!(p, ast::Point::Start(_) | ast::Point::End(_)) {
             return true;
         }
-        points.extend(point.node.parts());
+        stack.extend(p.parts().iter().map(|p| &p.node));
     }
     false
 }
