@@ -222,6 +222,7 @@ pub mod codes {
     pub const TYPE: &str = "type";
     pub const WRONG_KIND: &str = "wrong-kind";
     pub const EMPTY_RULE: &str = "empty-rule";
+    pub const OPEN_EXPECTED: &str = "open-expected";
     pub const CONFLICTING_ASSUMPTIONS: &str = "conflicting-assumptions";
     pub const CIRCULAR_ASSUMPTION: &str = "circular-assumption";
     pub const WINDOW: &str = "window";

@@ -11,7 +11,8 @@
 use dealcheck::ast::RightKind;
 use dealcheck::check::resolved::{Question, TermKind, When, Who};
 use dealcheck::check::{Program, Ref, TermId};
-use dealcheck::eval::question::Evaluator;
+use dealcheck::eval::open::OpenValue;
+use dealcheck::eval::question::{Evaluator, ANYONE_ELSE};
 use dealcheck::model::time::{Day, Point};
 use dealcheck::model::world::{Reading, World};
 use dealcheck::source::FileId;
@@ -160,6 +161,21 @@ fn may_on(
     via: Option<usize>,
     day: Day,
 ) -> Verdict {
+    let actors: Vec<usize> = (0..program.parties.len())
+        .filter(|&a| program.within(a, party))
+        .collect();
+    may_on_actors(world, program, &actors, via, day)
+}
+
+/// Day by day: may any of `actors` (each alone) act? An actor may be an undeclared party in no
+/// group (`ANYONE_ELSE`).
+fn may_on_actors(
+    world: &World<'_>,
+    program: &Program,
+    actors: &[usize],
+    via: Option<usize>,
+    day: Day,
+) -> Verdict {
     let owner = program.party("Owner").unwrap();
     let channels: Vec<Option<usize>> = match via {
         Some(c) => vec![Some(c)],
@@ -168,11 +184,8 @@ fn may_on(
             .chain([None])
             .collect(),
     };
-    let actors: Vec<usize> = (0..program.parties.len())
-        .filter(|&a| program.within(a, party))
-        .collect();
     let mut answer = Verdict::No;
-    for &actor in &actors {
+    for &actor in actors {
         for &channel in &channels {
             let mut permitted = Verdict::from_bool(actor == owner);
             let mut blocked = Verdict::No;
@@ -258,15 +271,27 @@ fn reference(rule_set: &RuleSet, question: &str) -> Verdict {
     let party = party.id();
     let via = via.map(|c| c.id());
     let when = when.as_ref().map(|w| &w.node);
+    over_days(&world, when, always, |day| {
+        may_on(&world, program, party, via, day)
+    })
+}
+
+/// "Some day" (or with `always`, "every day") of a WHEN, from each day's answer (§6).
+fn over_days(
+    world: &World<'_>,
+    when: Option<&When>,
+    always: bool,
+    may: impl Fn(Day) -> Verdict,
+) -> Verdict {
     let (mut some_certain_yes, mut all_possible_no) = (false, true);
     let (mut all_possible_yes, mut some_certain_no) = (true, false);
     for d in FIRST..=LAST {
         let day = Day(d);
-        let (certain, possible) = in_when(&world, when, day);
+        let (certain, possible) = in_when(world, when, day);
         if !possible {
             continue;
         }
-        let v = may_on(&world, program, party, via, day);
+        let v = may(day);
         some_certain_yes |= certain && v == Verdict::Yes;
         some_certain_no |= certain && v == Verdict::No;
         all_possible_no &= v == Verdict::No;
@@ -344,6 +369,77 @@ proptest! {
     fn interval_evaluator_matches_day_by_day(text in rule_set_text(), question in can_question()) {
         let rule_set = load(&text);
         prop_assert_eq!(ask(&rule_set, &question), reference(&rule_set, &question), "{}\n{}", text, question);
+    }
+
+    /// `when can`: each day of the answer is the reference's answer that day, and-ed with
+    /// whether the day is asked about; the earliest days are the first yes and non-no days.
+    #[test]
+    fn when_can_matches_day_by_day(text in rule_set_text(), p in prop::sample::select(&PARTIES[..]), v in via(), w in when()) {
+        let rule_set = load(&text);
+        let program = rule_set.program();
+        let world = rule_set.world(&Options::default()).unwrap();
+        let question = format!("when can {p} x Owner.a {v} {w}");
+        let answer = rule_set.ask(&question, &Options::default()).unwrap();
+        let Some(OpenValue::Days(days)) = answer.value() else { panic!("no days: {question}") };
+        let (q, _) = dealcheck::syntax::parse_question(FileId(99), &format!("can P x Owner.a {w}")).unwrap();
+        let q = dealcheck::check::check_question(program, &q).unwrap();
+        let Question::Can { when, .. } = q.node else { unreachable!() };
+        let when = when.as_ref().map(|w| &w.node);
+        let party = program.party(p).unwrap();
+        let via = v.strip_prefix("via ").map(|c| program.channel(c).unwrap());
+        let (mut first_yes, mut first_possible) = (None, None);
+        for d in FIRST..=LAST {
+            let day = Day(d);
+            let (certain, possible) = match when {
+                None => (day >= world.as_of, day >= world.as_of),
+                Some(_) => in_when(&world, when, day),
+            };
+            let listed = days.pieces.iter().find(|(i, _)| i.contains(day)).map(|p| p.1);
+            if !possible {
+                prop_assert_eq!(listed, None, "day {} is not asked about\n{}\n{}", day, text, question);
+                continue;
+            }
+            let asked = if certain { Verdict::Yes } else { Verdict::Unknown };
+            let expected = may_on(&world, program, party, via, day).and(asked);
+            prop_assert_eq!(listed, Some(expected), "day {}\n{}\n{}", day, text, question);
+            if expected == Verdict::Yes && first_yes.is_none() { first_yes = Some(day); }
+            if expected != Verdict::No && first_possible.is_none() { first_possible = Some(day); }
+        }
+        let within = |found: Option<Day>, expected: Option<Day>| match expected {
+            Some(_) => found == expected,
+            None => found.is_none_or(|d| d.0 > LAST),
+        };
+        prop_assert!(within(days.earliest_certain, first_yes), "earliest certain {:?} vs {:?}\n{}\n{}", days.earliest_certain, first_yes, text, question);
+        prop_assert!(within(days.earliest_possible, first_possible), "earliest possible {:?} vs {:?}\n{}\n{}", days.earliest_possible, first_possible, text, question);
+    }
+
+    /// `who can`: each declared party's verdict is its `can` answer by the reference (absent
+    /// means no), and anyone else's is the reference's for an undeclared party in no group.
+    #[test]
+    fn who_can_matches_each_party(text in rule_set_text(), always in any::<bool>(), v in via(), w in when()) {
+        let rule_set = load(&text);
+        let program = rule_set.program();
+        let world = rule_set.world(&Options::default()).unwrap();
+        let always_word = if always { "always " } else { "" };
+        let question = format!("who can {always_word}x Owner.a {v} {w}");
+        let answer = rule_set.ask(&question, &Options::default()).unwrap();
+        let Some(OpenValue::Parties(who)) = answer.value() else { panic!("no parties: {question}") };
+        let mut any = Verdict::No;
+        for p in PARTIES {
+            let expected = reference(&rule_set, &format!("can {p} {always_word}x Owner.a {v} {w}"));
+            let listed = who.parties.iter().find(|l| l.party.as_str() == p).map_or(Verdict::No, |l| l.verdict);
+            prop_assert_eq!(listed, expected, "{}\n{}\n{}", p, text, question);
+            any = any.or(expected);
+        }
+        let (q, _) = dealcheck::syntax::parse_question(FileId(99), &format!("can P x Owner.a {w}")).unwrap();
+        let q = dealcheck::check::check_question(program, &q).unwrap();
+        let Question::Can { when, .. } = q.node else { unreachable!() };
+        let via = v.strip_prefix("via ").map(|c| program.channel(c).unwrap());
+        let anyone = over_days(&world, when.as_ref().map(|w| &w.node), always, |day| {
+            may_on_actors(&world, program, &[ANYONE_ELSE], via, day)
+        });
+        prop_assert_eq!(who.anyone_else, anyone, "anyone else\n{}\n{}", text, question);
+        prop_assert_eq!(answer.verdict, any.or(anyone), "{}\n{}", text, question);
     }
 
 }

@@ -408,6 +408,31 @@ pub enum Question<P: Phase = Syntax> {
         op: CmpOp,
         right: Spanned<Value<P>>,
     },
+    /// An open question: only at the top of an `ask` (the grammar never nests one).
+    Open(Box<Open<P>>),
+}
+
+/// A question answered with days, parties or a value rather than yes or no.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Open<P: Phase = Syntax> {
+    /// `when can P X A [via C] [WHEN]`: the days P may, in three kinds.
+    When {
+        party: P::Party,
+        action: P::Action,
+        asset: P::Asset,
+        via: Option<P::Channel>,
+        when: Option<Spanned<When<P>>>,
+    },
+    /// `who can [always] X A [via C] [WHEN]`: each declared party that may, and anyone else.
+    Who {
+        always: bool,
+        action: P::Action,
+        asset: P::Asset,
+        via: Option<P::Channel>,
+        when: Option<Spanned<When<P>>>,
+    },
+    /// A value alone (`paid(P, Q)`, `end(d.ip)`, `2030 + 7 years`): its value.
+    Value(Spanned<Value<P>>),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -650,6 +650,9 @@ impl Resolver<'_> {
                 ),
             );
         }
+        for check in &rule.checks {
+            self.check_open(check);
+        }
         let checks = rule
             .checks
             .iter()
@@ -670,6 +673,35 @@ impl Resolver<'_> {
             checks,
             span: rule.span,
         }
+    }
+
+    /// An open question has no yes/no answer to expect: `expect` or `assert` on one is an
+    /// error (`ask` alone reports its value).
+    fn check_open(&mut self, check: &Check) {
+        let Question::Open(open) = &check.question.node else {
+            return;
+        };
+        let what = match open.as_ref() {
+            Open::When { .. } => "days",
+            Open::Who { .. } => "parties",
+            Open::Value(_) => "a value",
+        };
+        let (message, help) = match check.kind {
+            CheckKind::Ask { expect: None } => return,
+            CheckKind::Ask { expect: Some(_) } => (
+                format!("`expect` on a question answered with {what}, not yes or no"),
+                "drop `expect` to report the answer, or ask a yes/no question (`can …`, `active(…)`, a comparison such as `paid(A, B) >= 1B USD`)",
+            ),
+            CheckKind::Assert => (
+                format!("`assert` on a question answered with {what}, not yes or no"),
+                "use `ask` to report the answer, or assert a yes/no question (`can …`, `active(…)`, a comparison)",
+            ),
+        };
+        self.diagnostics.push(
+            Diagnostic::error(codes::OPEN_EXPECTED, check.span, message)
+                .with_label("this question has no yes/no answer")
+                .with_help(help),
+        );
     }
 
     fn question(&mut self, question: &Spanned<Question>) -> Option<Spanned<resolved::Question>> {
@@ -706,6 +738,7 @@ impl Resolver<'_> {
                     },
                 }
             }
+            Question::Open(open) => Question::Open(Box::new(self.open(open)?)),
             Question::Active { target, when } => {
                 let target = self.target(target);
                 let when = when.as_ref().map(|w| self.when(w));
@@ -747,6 +780,73 @@ impl Resolver<'_> {
             }
         };
         Some(Spanned::new(node, question.span))
+    }
+
+    fn open(&mut self, open: &Open) -> Option<resolved::Open> {
+        Some(match open {
+            Open::When {
+                party,
+                action,
+                asset,
+                via,
+                when,
+            } => {
+                let party = self.party(party);
+                let (action, asset, via, when) = self.deed(action, asset, via, when);
+                Open::When {
+                    party: party?,
+                    action: action?,
+                    asset: asset?,
+                    via: via?,
+                    when: when?,
+                }
+            }
+            Open::Who {
+                always,
+                action,
+                asset,
+                via,
+                when,
+            } => {
+                let (action, asset, via, when) = self.deed(action, asset, via, when);
+                Open::Who {
+                    always: *always,
+                    action: action?,
+                    asset: asset?,
+                    via: via?,
+                    when: when?,
+                }
+            }
+            Open::Value(value) => Open::Value(self.value(value)?),
+        })
+    }
+
+    /// The action, asset, channel and days of a `when can`/`who can`, each resolved (every
+    /// name is looked up, so each unknown one gets its diagnostic).
+    #[allow(clippy::type_complexity)]
+    fn deed(
+        &mut self,
+        action: &Name,
+        asset: &AssetRef,
+        via: &Option<Name>,
+        when: &Option<Spanned<When>>,
+    ) -> (
+        Option<Ref>,
+        Option<Ref>,
+        Option<Option<Ref>>,
+        Option<Option<Spanned<resolved::When>>>,
+    ) {
+        let action = self.action(action);
+        let asset = self.asset(asset);
+        let via = match via {
+            Some(c) => self.channel(c).map(Some),
+            None => Some(None),
+        };
+        let when = match when {
+            Some(w) => self.when(w).map(Some),
+            None => Some(None),
+        };
+        (action, asset, via, when)
     }
 
     fn questions(

@@ -64,6 +64,7 @@ pub type Rule = ast::Rule<Resolved>;
 pub type Assumption = ast::Assumption<Resolved>;
 pub type Check = ast::Check<Resolved>;
 pub type Question = ast::Question<Resolved>;
+pub type Open = ast::Open<Resolved>;
 pub type When = ast::When<Resolved>;
 pub type Value = ast::Value<Resolved>;
 

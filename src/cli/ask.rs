@@ -11,11 +11,14 @@ pub fn run(common: &Common, path: &Path, question: &str, format: Format) -> u8 {
         Ok(answer) => {
             match format {
                 Format::Json => {
-                    let json = serde_json::json!({
+                    let mut json = serde_json::json!({
                         "question": question,
                         "verdict": answer.verdict,
                         "explanation": answer.explanation,
                     });
+                    if let (Some(value), Some(record)) = (answer.value(), json.as_object_mut()) {
+                        record.insert("value".into(), serde_json::json!(value));
+                    }
                     out(&format!("{json:#}\n"));
                 }
                 // `ask` is not offered DOT (`Format::ASK`); were it asked for, text is written.

@@ -125,42 +125,11 @@ impl Evaluator<'_> {
             },
             verdict,
         })));
-        // `end(d.x)` of a term a termination ended early: the termination decides the day.
         for side in [left, right] {
-            if let Value::Point(PointExpr::Start(r) | PointExpr::End(r)) = &side.node {
-                if let crate::check::Target::Term(id) = r.target {
-                    self.note_cuts(&mut explanation, id, crate::model::time::Interval::ALL);
-                }
-            }
+            self.note_decided_by(&mut explanation, side);
         }
         for val in [&l, &r] {
-            match val {
-                Val::Money { terms, .. } => {
-                    self.note_flows(&mut explanation, terms, Effect::Counts)
-                }
-                Val::Percent {
-                    flows_in,
-                    back,
-                    how,
-                    ..
-                } => {
-                    explanation.notes.extend(how.iter().cloned());
-                    self.note_flows(&mut explanation, flows_in, Effect::Counts);
-                    let listed = back.len().min(MAX_FLOWS_BACK);
-                    self.note_flows(
-                        &mut explanation,
-                        back.get(..listed).unwrap_or(back),
-                        Effect::Returns,
-                    );
-                    if back.len() > listed {
-                        explanation
-                            .notes
-                            .push(Note::MoreFlowsBack(back.len() - listed));
-                    }
-                }
-                Val::Missing(why) => explanation.notes.push(Note::Missing(why.clone())),
-                _ => {}
-            }
+            self.note_value(&mut explanation, val);
         }
         // Each term once, in linear time: a sum over thousands of flows lists thousands.
         explanation.dedup_terms();
@@ -168,6 +137,75 @@ impl Evaluator<'_> {
             verdict,
             explanation,
         })
+    }
+
+    /// A value asked alone (`ask paid(A, B)`): the value, and the terms that make it. Its
+    /// verdict says whether the value is known: yes when exact, unknown when only a range of it
+    /// is (or the rule set does not give it).
+    pub(super) fn value_answer(&self, value: &Spanned<Value>) -> Result<Answer, Diagnostic> {
+        let val = self.value(value, value.span)?;
+        let known = match &val {
+            Val::Money { range, .. } | Val::Percent { range, .. } | Val::Number(range) => {
+                range.is_exact()
+            }
+            Val::Point(p) => p.is_exact(),
+            Val::Duration(_) | Val::Period(..) => true,
+            Val::Missing(_) => false,
+        };
+        let verdict = if known {
+            Verdict::Yes
+        } else {
+            Verdict::Unknown
+        };
+        let mut explanation = Explanation::new(Summary::Value(Box::new(Side {
+            text: (self.text)(value.span),
+            value: shown(&val),
+        })));
+        self.note_decided_by(&mut explanation, value);
+        self.note_value(&mut explanation, &val);
+        explanation.dedup_terms();
+        Ok(Answer {
+            verdict,
+            explanation,
+        })
+    }
+
+    /// `end(d.x)` of a term a termination ended early: the termination decides the day.
+    fn note_decided_by(&self, explanation: &mut Explanation, value: &Spanned<Value>) {
+        if let Value::Point(PointExpr::Start(r) | PointExpr::End(r)) = &value.node {
+            if let crate::check::Target::Term(id) = r.target {
+                self.note_cuts(explanation, id, crate::model::time::Interval::ALL);
+            }
+        }
+    }
+
+    /// What made a value: the flows summed, how money comes back, or why it is missing.
+    fn note_value(&self, explanation: &mut Explanation, val: &Val) {
+        match val {
+            Val::Money { terms, .. } => self.note_flows(explanation, terms, Effect::Counts),
+            Val::Percent {
+                flows_in,
+                back,
+                how,
+                ..
+            } => {
+                explanation.notes.extend(how.iter().cloned());
+                self.note_flows(explanation, flows_in, Effect::Counts);
+                let listed = back.len().min(MAX_FLOWS_BACK);
+                self.note_flows(
+                    explanation,
+                    back.get(..listed).unwrap_or(back),
+                    Effect::Returns,
+                );
+                if back.len() > listed {
+                    explanation
+                        .notes
+                        .push(Note::MoreFlowsBack(back.len() - listed));
+                }
+            }
+            Val::Missing(why) => explanation.notes.push(Note::Missing(why.clone())),
+            _ => {}
+        }
     }
 
     /// Lists flow terms with what they did (`counts` toward a sum, `returns` money) on the days

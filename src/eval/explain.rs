@@ -43,6 +43,12 @@ pub enum Summary {
     Can(Box<CanSummary>),
     Active(Box<ActiveSummary>),
     Compare(Box<CompareSummary>),
+    /// `when can`: the days, in three kinds.
+    When(Box<super::open::WhenAnswer>),
+    /// `who can`: the parties that may, and anyone else.
+    Who(Box<super::open::WhoAnswer>),
+    /// A value asked alone: as written, and its value.
+    Value(Box<Side>),
     /// The question could not be evaluated: the diagnostic's message.
     Failed(String),
 }

@@ -4,6 +4,7 @@
 mod compare;
 pub mod explain;
 pub mod logic;
+pub mod open;
 pub mod question;
 pub mod rules;
 pub mod timeline;

@@ -7,7 +7,7 @@ use super::explain::{
 use super::logic::Verdict;
 use super::timeline::{Cover, Timeline};
 use crate::ast::RightKind;
-use crate::check::resolved::{Question, When};
+use crate::check::resolved::{Open, Question, When};
 use crate::check::{ChannelId, PartyId, Ref, Target, TargetRef, TermId};
 use crate::diagnostic::Diagnostic;
 use crate::model::money::MoneyGraph;
@@ -25,6 +25,10 @@ pub struct Answer {
     pub verdict: Verdict,
     pub explanation: Explanation,
 }
+
+/// An undeclared party in no group (the "anyone else" of `who can`): no term names it, no
+/// group holds it, and it owns nothing. No declared party has this id.
+pub const ANYONE_ELSE: PartyId = PartyId::MAX;
 
 /// Evaluates questions in one world.
 pub struct Evaluator<'w> {
@@ -137,9 +141,33 @@ impl<'w> Evaluator<'w> {
                 asset,
                 via,
                 when,
-            } => Ok(self.can(party, *always, action, asset, via.as_ref(), when.as_ref())),
+            } => Ok(self.can_over(
+                party,
+                *always,
+                action,
+                asset,
+                via.as_ref(),
+                self.days(when.as_ref()),
+            )),
             Question::Active { target, when } => Ok(self.active(target, when.as_ref())),
             Question::Compare { left, op, right } => self.compare(left, *op, right, question.span),
+            Question::Open(open) => match open.as_ref() {
+                Open::When {
+                    party,
+                    action,
+                    asset,
+                    via,
+                    when,
+                } => Ok(self.when_can(party, action, asset, via.as_ref(), when.as_ref())),
+                Open::Who {
+                    always,
+                    action,
+                    asset,
+                    via,
+                    when,
+                } => Ok(self.who_can(*always, action, asset, via.as_ref(), when.as_ref())),
+                Open::Value(value) => self.value_answer(value),
+            },
         }
     }
 
@@ -203,21 +231,21 @@ impl<'w> Evaluator<'w> {
         }
     }
 
-    fn can(
+    /// `can P [always] X A [via C] WHEN` over the days of a WHEN.
+    pub(super) fn can_over(
         &self,
         party: &Ref,
         always: bool,
         action: &Ref,
         asset: &Ref,
         via: Option<&Ref>,
-        when: Option<&Spanned<When>>,
+        days: Days,
     ) -> Answer {
         let program = self.world.program;
         let (party_id, asset_id) = (party.id(), asset.id());
         let owner = program.owner_of(asset_id);
         let (timeline, involved, left_out) =
             self.may_timeline(party_id, action.id(), asset_id, via.map(|c| c.id()), owner);
-        let days = self.days(when);
         let (verdict, day) = Self::over_days(&timeline, days, always);
 
         let deed = Deed {
@@ -314,7 +342,7 @@ impl<'w> Evaluator<'w> {
     }
 
     /// Adds what a term did over the question's days: certainly, then possibly.
-    fn note_window(
+    pub(super) fn note_window(
         &self,
         explanation: &mut Explanation,
         id: TermId,
@@ -420,6 +448,27 @@ impl<'w> Evaluator<'w> {
         via: Option<ChannelId>,
         owner: PartyId,
     ) -> (Timeline, Vec<(TermId, Effect, PartyId)>, Vec<usize>) {
+        let actors = self.world.program.family(party);
+        let (timelines, involved, left_out) =
+            self.actor_timelines(&actors, action, asset, via, owner);
+        let timeline = timelines
+            .iter()
+            .fold(Timeline::constant(Verdict::No), |all, t| all.or(t));
+        (timeline, involved, left_out)
+    }
+
+    /// Day by day, for each actor alone (not its units): may it do `action` with `asset` on
+    /// some channel? One pass over the asset's rights serves every actor. An actor may be
+    /// [`ANYONE_ELSE`].
+    #[allow(clippy::type_complexity)]
+    pub fn actor_timelines(
+        &self,
+        actors: &[PartyId],
+        action: usize,
+        asset: usize,
+        via: Option<ChannelId>,
+        owner: PartyId,
+    ) -> (Vec<Timeline>, Vec<(TermId, Effect, PartyId)>, Vec<usize>) {
         let program = self.world.program;
         let rights = self.index.rights(action, asset);
         let channels: Vec<Option<ChannelId>> = match via {
@@ -447,14 +496,15 @@ impl<'w> Evaluator<'w> {
                 _ => everyone.push(i),
             }
         }
-        let mut timeline = Timeline::constant(Verdict::No);
+        let mut timelines = Vec::with_capacity(actors.len());
         let mut involved = Vec::new();
         // Seen (term, effect, actor) triples: a set, so that thousands of terms on one asset
         // are listed in linear time.
         let mut seen = rustc_hash::FxHashSet::default();
         let mut left_out = Vec::new();
         let mut seen_deals = rustc_hash::FxHashSet::default();
-        for actor in program.family(party) {
+        for &actor in actors {
+            let mut timeline = Timeline::constant(Verdict::No);
             let mut concerning = everyone.clone();
             for named in std::iter::once(actor).chain(program.groups_of(actor)) {
                 concerning.extend(by_party.get(&named).into_iter().flatten());
@@ -495,8 +545,9 @@ impl<'w> Evaluator<'w> {
                 }
                 timeline = timeline.or(&Timeline::sweep(actor == owner, &permits, &blocks));
             }
+            timelines.push(timeline);
         }
-        (timeline, involved, left_out)
+        (timelines, involved, left_out)
     }
 
     fn active(&self, target: &TargetRef, when: Option<&Spanned<When>>) -> Answer {

@@ -42,6 +42,9 @@ pub struct CheckOutcome {
     /// What `expect` says; `yes` for an `assert`; null for an `ask` without `expect`.
     pub expected: Option<Verdict>,
     pub passed: bool,
+    /// What an open question (`when can`, `who can`, a value) answers; absent for yes/no.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<super::open::OpenValue>,
     pub explanation: Explanation,
     /// Why the check could not be evaluated, when it could not.
     pub error: Option<String>,
@@ -208,6 +211,7 @@ fn evaluate_checks(
                 answer: answer.verdict,
                 expected,
                 passed: expected.is_none_or(|e| e == answer.verdict),
+                value: answer.value(),
                 explanation: answer.explanation,
                 error: None,
             },
@@ -221,6 +225,7 @@ fn evaluate_checks(
                     answer: Verdict::Unknown,
                     expected,
                     passed: false,
+                    value: None,
                     explanation: Explanation::new(Summary::Failed(message.clone())),
                     error: Some(message),
                 }

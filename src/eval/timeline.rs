@@ -103,6 +103,11 @@ impl Timeline {
         self.combine(other, Verdict::or)
     }
 
+    /// Per day: this and that.
+    pub fn and(&self, other: &Timeline) -> Timeline {
+        self.combine(other, Verdict::and)
+    }
+
     fn combine(&self, other: &Timeline, op: fn(Verdict, Verdict) -> Verdict) -> Timeline {
         let mut days: Vec<Day> = self
             .segments

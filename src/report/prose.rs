@@ -7,7 +7,9 @@ use crate::eval::explain::{
     Missing, NotInForce, Note, Shown, StatusWord, Summary, MAX_EXPLANATION_TERMS,
 };
 use crate::eval::logic::Verdict;
+use crate::eval::open::{OpenValue, WhenAnswer, WhoAnswer};
 use crate::model::range::Range;
+use crate::model::time::{Day, Interval};
 use rust_decimal::Decimal;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 use std::fmt::{self, Display, Formatter};
@@ -28,6 +30,9 @@ impl Display for Summary {
             Summary::Can(can) => can.fmt(f),
             Summary::Active(active) => active.fmt(f),
             Summary::Compare(compare) => compare.fmt(f),
+            Summary::When(when) => when.fmt(f),
+            Summary::Who(who) => who.fmt(f),
+            Summary::Value(side) => write!(f, "{} is {}", side.text, side.value),
             Summary::Failed(message) => write!(f, "could not be evaluated: {message}"),
         }
     }
@@ -353,5 +358,191 @@ impl Serialize for Explanation {
 impl Serialize for DealStatus {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
+    }
+}
+
+impl Display for WhenAnswer {
+    /// "Amazon may host OpenAI.models: first certainly on 2040-01-01, first possibly on
+    /// 2030-01-01"; the days themselves are [`WhenAnswer::lines`].
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let (who, act) = (&self.deed.party, self.deed.act());
+        match (self.earliest_certain, self.earliest_possible) {
+            (_, None) => write!(f, "{who} may not {act} on any day of {}", self.days),
+            (None, Some(p)) => write!(
+                f,
+                "{who} may {act} on no day for certain; first possibly on {p}"
+            ),
+            (Some(c), Some(p)) if c == p => write!(f, "{who} may {act} first on {c}"),
+            (Some(c), Some(p)) => write!(
+                f,
+                "{who} may {act} first certainly on {c}, first possibly on {p}"
+            ),
+        }
+    }
+}
+
+impl WhenAnswer {
+    /// One line a stretch of days: `yes      2040-01-01 onwards`.
+    pub fn lines(&self) -> Vec<String> {
+        self.pieces
+            .iter()
+            .map(|(days, verdict)| format!("{:<8} {days}", verdict.word()))
+            .collect()
+    }
+}
+
+impl Display for WhoAnswer {
+    /// "who may host OpenAI.models on some day of 2031-01-01 .. 2031-12-31: 2 declared
+    /// parties; anyone else: no"; the parties are [`WhoAnswer::lines`].
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let which = if self.always { "every" } else { "some" };
+        let count = match self.parties.len() {
+            0 => "no declared party".to_string(),
+            1 => "1 declared party".to_string(),
+            n => format!("{n} declared parties"),
+        };
+        write!(
+            f,
+            "who may {} on {which} day of {}: {count}; anyone else: {}",
+            self.deed.act(),
+            self.days,
+            self.anyone_else
+        )
+    }
+}
+
+impl WhoAnswer {
+    /// How many parties the text lists before counting the rest.
+    pub const MAX_LINES: usize = 50;
+
+    /// One line a party that may: `yes      Microsoft`; parties that answer only as anyone
+    /// else would are marked so.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .parties
+            .iter()
+            .take(Self::MAX_LINES)
+            .map(|p| {
+                let like = if p.as_anyone_else {
+                    " (as anyone else)"
+                } else {
+                    ""
+                };
+                format!("{:<8} {}{like}", p.verdict.word(), p.party)
+            })
+            .collect();
+        if self.parties.len() > Self::MAX_LINES {
+            lines.push(format!(
+                "… and {} more parties",
+                self.parties.len() - Self::MAX_LINES
+            ));
+        }
+        lines
+    }
+}
+
+/// An interval's ends for JSON: ISO days, `null` for an open end.
+fn day_or_null(day: Day) -> Option<String> {
+    (day != Day::PAST && day != Day::NEVER).then(|| day.to_string())
+}
+
+struct DaysRecord<'a>(&'a Interval, Verdict);
+
+impl Serialize for DaysRecord<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut record = serializer.serialize_struct("Days", 3)?;
+        record.serialize_field("from", &day_or_null(self.0.start))?;
+        record.serialize_field("to", &day_or_null(self.0.end))?;
+        record.serialize_field("answer", &self.1)?;
+        record.end()
+    }
+}
+
+/// JSON of an open answer (`value`, docs/report.md): data, with the value in words as `text`.
+impl Serialize for OpenValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            OpenValue::Days(when) => {
+                let days: Vec<DaysRecord<'_>> =
+                    when.pieces.iter().map(|(i, v)| DaysRecord(i, *v)).collect();
+                let mut record = serializer.serialize_struct("Days", 5)?;
+                record.serialize_field("kind", "days")?;
+                record.serialize_field("days", &days)?;
+                record.serialize_field(
+                    "earliest_certain",
+                    &when.earliest_certain.map(|d| d.to_string()),
+                )?;
+                record.serialize_field(
+                    "earliest_possible",
+                    &when.earliest_possible.map(|d| d.to_string()),
+                )?;
+                record.serialize_field("text", &when.to_string())?;
+                record.end()
+            }
+            OpenValue::Parties(who) => {
+                let parties: Vec<PartyRecord<'_>> = who
+                    .parties
+                    .iter()
+                    .map(|p| PartyRecord(&p.party, p.verdict))
+                    .collect();
+                let mut record = serializer.serialize_struct("Parties", 4)?;
+                record.serialize_field("kind", "parties")?;
+                record.serialize_field("parties", &parties)?;
+                record.serialize_field("anyone_else", &who.anyone_else)?;
+                record.serialize_field("text", &who.to_string())?;
+                record.end()
+            }
+            OpenValue::Value(side) => {
+                let mut record = serializer.serialize_struct("Value", 4)?;
+                let (kind, low, high, unit): (
+                    &str,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = match &side.value {
+                    Shown::Money {
+                        range, currency, ..
+                    } => (
+                        "money",
+                        Some(range.lo.to_string()),
+                        range.hi.map(|h| h.to_string()),
+                        currency.clone(),
+                    ),
+                    Shown::Percent(range) => (
+                        "percent",
+                        Some(range.lo.to_string()),
+                        range.hi.map(|h| h.to_string()),
+                        None,
+                    ),
+                    Shown::Number(range) => (
+                        "number",
+                        Some(range.lo.to_string()),
+                        range.hi.map(|h| h.to_string()),
+                        None,
+                    ),
+                    Shown::Duration(_) => ("duration", None, None, None),
+                    Shown::Point(p) => ("day", day_or_null(p.lo), day_or_null(p.hi), None),
+                    Shown::Period(a, b) => ("period", day_or_null(*a), day_or_null(*b), None),
+                    Shown::Missing(_) => ("missing", None, None, None),
+                };
+                record.serialize_field("kind", kind)?;
+                record.serialize_field("low", &low)?;
+                record.serialize_field("high", &high)?;
+                record.serialize_field("unit", &unit)?;
+                record.serialize_field("text", &side.value.to_string())?;
+                record.end()
+            }
+        }
+    }
+}
+
+struct PartyRecord<'a>(&'a crate::ast::Text, Verdict);
+
+impl Serialize for PartyRecord<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut record = serializer.serialize_struct("Party", 2)?;
+        record.serialize_field("party", self.0.as_str())?;
+        record.serialize_field("answer", &self.1)?;
+        record.end()
     }
 }

@@ -1,6 +1,6 @@
 //! Lowering of rules and questions (reference §6).
 
-use super::cursor::Lowered;
+use super::cursor::{Cursor, Lowered};
 use super::grammar::Rule;
 use super::lower::Lowerer;
 use crate::ast::*;
@@ -71,7 +71,7 @@ impl Lowerer<'_> {
         let span = self.pair_span(&pair);
         let is_ask = pair.as_rule() == Rule::ask;
         let mut c = self.cursor(pair);
-        let child = c.next(Rule::question)?;
+        let child = c.any()?;
         // The question's own text: without a comment that follows it.
         let own = self.pair_span(&child);
         let text = child
@@ -82,7 +82,7 @@ impl Lowerer<'_> {
             .collect::<Vec<_>>()
             .join(" ")
             .into();
-        let question = self.lower_question(child)?;
+        let question = self.lower_query(child)?;
         let expect = match c.optional(Rule::verdict) {
             Some(verdict) => Some(lower_verdict(&verdict)?),
             None => None,
@@ -99,6 +99,68 @@ impl Lowerer<'_> {
             text,
             span,
         })
+    }
+
+    /// What `ask`/`assert` (or a lone question) take: a yes/no question or an open one.
+    pub(super) fn lower_query(&mut self, pair: P<'_>) -> Lowered<Spanned<Question>> {
+        let span = self.pair_span(&pair);
+        let open = match pair.as_rule() {
+            Rule::question => return self.lower_question(pair),
+            Rule::when_q => {
+                let mut c = self.cursor(pair);
+                c.next(Rule::when_word)?;
+                let party = self.name(c.next(Rule::name)?);
+                let action = self.name(c.next(Rule::name)?);
+                let asset = self.lower_asset_ref(c.next(Rule::asset_ref)?)?;
+                let via = self.optional_via(&mut c)?;
+                let when = self.optional_when(&mut c)?;
+                c.finish()?;
+                Open::When {
+                    party,
+                    action,
+                    asset,
+                    via,
+                    when,
+                }
+            }
+            Rule::who_q => {
+                let mut c = self.cursor(pair);
+                c.next(Rule::who_word)?;
+                let always = c.optional(Rule::always).is_some();
+                let action = self.name(c.next(Rule::name)?);
+                let asset = self.lower_asset_ref(c.next(Rule::asset_ref)?)?;
+                let via = self.optional_via(&mut c)?;
+                let when = self.optional_when(&mut c)?;
+                c.finish()?;
+                Open::Who {
+                    always,
+                    action,
+                    asset,
+                    via,
+                    when,
+                }
+            }
+            Rule::value_q => {
+                let mut c = self.cursor(pair);
+                let value = self.lower_value(c.any()?)?;
+                c.finish()?;
+                Open::Value(value)
+            }
+            other => {
+                return Err(Diagnostic::internal(
+                    Some(span),
+                    format!("unexpected question {other:?}"),
+                ))
+            }
+        };
+        Ok(Spanned::new(Question::Open(Box::new(open)), span))
+    }
+
+    fn optional_when(&mut self, c: &mut Cursor<'_>) -> Lowered<Option<Spanned<When>>> {
+        match c.optional(Rule::when) {
+            Some(when) => Ok(Some(self.lower_when(when)?)),
+            None => Ok(None),
+        }
     }
 
     pub(super) fn lower_question(&mut self, pair: P<'_>) -> Lowered<Spanned<Question>> {
@@ -155,10 +217,7 @@ impl Lowerer<'_> {
             Rule::active_q => {
                 let mut c = self.cursor(pair);
                 let target = self.lower_reference(c.next(Rule::reference)?)?;
-                let when = match c.optional(Rule::when) {
-                    Some(when) => Some(self.lower_when(when)?),
-                    None => None,
-                };
+                let when = self.optional_when(&mut c)?;
                 c.finish()?;
                 Question::Active { target, when }
             }
@@ -180,10 +239,7 @@ impl Lowerer<'_> {
         let action = self.name(c.next(Rule::name)?);
         let asset = self.lower_asset_ref(c.next(Rule::asset_ref)?)?;
         let via = self.optional_via(&mut c)?;
-        let when = match c.optional(Rule::when) {
-            Some(when) => Some(self.lower_when(when)?),
-            None => None,
-        };
+        let when = self.optional_when(&mut c)?;
         c.finish()?;
         Ok(Question::Can {
             party,

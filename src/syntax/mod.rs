@@ -263,7 +263,7 @@ pub fn parse_question(
     let root = pairs
         .next()
         .ok_or_else(|| vec![Diagnostic::internal(None, "the parser returned nothing")])?;
-    let question = root.into_inner().find(|p| p.as_rule() == Rule::question);
+    let question = root.into_inner().find(|p| p.as_rule() != Rule::EOI);
     let question = question.ok_or_else(|| {
         vec![Diagnostic::internal(
             None,
@@ -271,7 +271,7 @@ pub fn parse_question(
         )]
     })?;
     let mut lowerer = Lowerer::new(file, text, 0, Interner::default());
-    match lowerer.lower_question(question) {
+    match lowerer.lower_query(question) {
         Ok(q) => Ok((q, lowerer.diagnostics)),
         Err(d) => {
             lowerer.diagnostics.push(d);
