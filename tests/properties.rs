@@ -597,3 +597,199 @@ proptest! {
         prop_assert_eq!(listed, brute_force_cycles(n, &edges));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Money over time: one flow's share of a sum over a WHEN, against walking its days and periods.
+
+/// A flow: its window (possibly with an uncertain start) and whether it recurs.
+fn money_flow() -> impl Strategy<Value = String> {
+    let exact = || prop::sample::select(&["2026", "2026-07-14", "2027-Q2", "2028-02-29"][..]);
+    let start = || {
+        prop_oneof![
+            exact().prop_map(str::to_string),
+            Just("sometime in 2026-H2".to_string())
+        ]
+    };
+    prop_oneof![
+        exact().prop_map(|d| format!("pay 100 USD from P to Q on {d}")),
+        Just("pay 100 USD from P to Q on sometime in 2027".to_string()),
+        (start(), 1..40u32)
+            .prop_map(|(d, n)| format!("pay 100 USD from P to Q from {d} for {n} months")),
+        (start(), exact()).prop_map(|(a, b)| format!("pay 100 USD from P to Q from {a} until {b}")),
+        (
+            start(),
+            prop::sample::select(&["year", "quarter", "month"][..]),
+            1..30u32
+        )
+            .prop_map(|(d, every, n)| format!(
+                "pay 100 USD per {every} from P to Q from {d} for {n} months"
+            )),
+        (
+            start(),
+            prop::sample::select(&["year", "quarter", "month"][..])
+        )
+            .prop_map(|(d, every)| format!("pay 100 USD per {every} from P to Q from {d}")),
+    ]
+}
+
+fn money_text(flow: &str, cut: Option<&str>) -> String {
+    let mut text = format!("as of 2025-06-01\nparty P\nparty Q\nevent launch expected 2027\nevent someday\ndeal d {{\n  dated 2025-01-01\n  f: {flow}\n}}\n");
+    if let Some(day) = cut {
+        text.push_str(&format!(
+            "deal amend {{\n  dated 2025-01-01\n  terminate d.f on {day}\n}}\n"
+        ));
+    }
+    text
+}
+
+/// The flow's (certain, possible) days, its recurring period in months, and the days of its
+/// possible starts.
+fn flow_days(
+    rule_set: &RuleSet,
+) -> (
+    dealcheck::model::time::Interval,
+    dealcheck::model::time::Interval,
+    Option<i32>,
+    Vec<Day>,
+    Day,
+) {
+    let program = rule_set.program();
+    let world = rule_set.world(&Options::default()).unwrap();
+    let id = TermId::new(0, 0);
+    let window = world.window(id).unwrap();
+    let every = match &program.term(id).unwrap().kind {
+        TermKind::Flow { every, .. } => every.map(|e| e.duration().months),
+        _ => None,
+    };
+    let starts = (window.start.lo.0..=window.start.hi.0).map(Day).collect();
+    (
+        window.certain(),
+        window.possible(),
+        every,
+        starts,
+        window.end.lo,
+    )
+}
+
+fn money_range(
+    rule_set: &RuleSet,
+    question: &str,
+) -> Option<(rust_decimal::Decimal, Option<rust_decimal::Decimal>)> {
+    let answer = rule_set.ask(question, &Options::default()).unwrap();
+    let Some(OpenValue::Value(side)) = answer.value() else {
+        panic!("no value: {question}")
+    };
+    match side.value {
+        dealcheck::eval::explain::Shown::Money {
+            range,
+            currency: Some(_),
+            ..
+        } => Some((range.lo, range.hi)),
+        _ => None,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A one-off or a commitment counts wholly when every day it may be due is certainly in
+    /// the WHEN, not at all when none is possibly in it, else from 0 to its amount; a recurring
+    /// flow counts its whole periods certainly inside, and at most the periods that meet it.
+    #[test]
+    fn money_over_when_matches_days_and_periods(flow in money_flow(), w in when(), cut in prop::option::of(prop::sample::select(&["2026-09-30", "2027-03-01"][..]))) {
+        let text = money_text(&flow, cut);
+        let rule_set = load(&text);
+        let world = rule_set.world(&Options::default()).unwrap();
+        let question = format!("paid(P, Q) {w}");
+        let found = money_range(&rule_set, &question);
+        let when = match w.as_str() {
+            "" => None,
+            _ => {
+                let (q, _) = dealcheck::syntax::parse_question(FileId(99), &format!("active(d) {w}")).unwrap();
+                let q = dealcheck::check::check_question(rule_set.program(), &q).unwrap();
+                let Question::Active { when, .. } = q.node else { unreachable!() };
+                when
+            }
+        };
+        let in_when = |day: Day| match &when {
+            None => (true, true),
+            Some(w) => in_when(&world, Some(&w.node), day),
+        };
+        let (certain, possible, every, starts, _) = flow_days(&rule_set);
+        let hundred = rust_decimal::Decimal::from(100);
+        let far = Day(LAST + 4000);
+        match every {
+            None => {
+                let cut_short = cut.is_some() && world.written_window(TermId::new(0, 0)).possible() != possible;
+                let days: Vec<Day> = (possible.start.0.max(FIRST)..=possible.end.0.min(LAST)).map(Day).collect();
+                let unbounded = possible.end.0 > LAST || possible.start.0 < FIRST;
+                let all_in = !unbounded && days.iter().all(|&d| in_when(d).0);
+                let none_in = !unbounded && days.iter().all(|&d| !in_when(d).1);
+                let expected = if possible.is_empty() || none_in {
+                    None
+                } else if all_in && !cut_short {
+                    Some((hundred, Some(hundred)))
+                } else {
+                    Some((rust_decimal::Decimal::ZERO, Some(hundred)))
+                };
+                if !unbounded || expected.is_none() {
+                    prop_assert_eq!(found, expected, "{}\n{}", text, question);
+                }
+                let _ = certain;
+            }
+            Some(months) => {
+                // Each possible start: walk its periods up to far beyond the last day checked.
+                let (mut least, mut most) = (u64::MAX, 0u64);
+                let mut unbounded = false;
+                // This start's written end (`for N months` ties it to the start) and where the
+                // termination, if any, stops it.
+                let months_for = flow.split(" for ").nth(1).and_then(|r| r.split(' ').next()).and_then(|n| n.parse::<i32>().ok());
+                let cut_day = cut.map(|c| dealcheck::parse_date(c).unwrap());
+                for &start in &starts {
+                    let written_end = match months_for {
+                        Some(n) => start.add(dealcheck::ast::Duration { months: n, days: 0 }, 1).pred(),
+                        None => Day::NEVER,
+                    };
+                    let stops = cut_day.map_or(written_end, |c| written_end.min(c.pred()));
+                    let (mut whole, mut meeting) = (0u64, 0u64);
+                    let mut k = 0;
+                    loop {
+                        let first = start.add(dealcheck::ast::Duration { months: months * k, days: 0 }, 1);
+                        let last = start.add(dealcheck::ast::Duration { months: months * (k + 1), days: 0 }, 1).pred();
+                        if first > stops || first > far || last > written_end {
+                            // Periods go on past the days walked: unbounded if the WHEN does too.
+                            if first <= stops && last <= written_end && in_when(far).1 { unbounded = true; }
+                            break;
+                        }
+                        let days = first.0..=last.0;
+                        let certainly = last <= stops && days.clone().all(|d| in_when(Day(d)).0);
+                        // Whole in the window as written, started before the flow may have
+                        // stopped, and meeting the WHEN.
+                        let possibly = last <= written_end && days.clone().any(|d| d <= stops.0 && in_when(Day(d)).1);
+                        if certainly { whole += 1; }
+                        if possibly { meeting += 1; }
+                        k += 1;
+                    }
+                    least = least.min(whole);
+                    most = most.max(meeting);
+                }
+                match found {
+                    None => prop_assert_eq!(most, 0, "{}\n{}", text, question),
+                    Some((lo, hi)) => {
+                        // Sound: never more certain than the periods walked, never less possible.
+                        prop_assert!(lo <= hundred * rust_decimal::Decimal::from(least), "low {} > {} periods\n{}\n{}", lo, least, text, question);
+                        if let Some(hi) = hi {
+                            prop_assert!(!unbounded, "bounded although the flow runs past the days walked\n{}\n{}", text, question);
+                            prop_assert!(hi >= hundred * rust_decimal::Decimal::from(most), "high {} < {} periods\n{}\n{}", hi, most, text, question);
+                        }
+                        // Exact where the start is: both ends are the periods walked.
+                        if starts.len() == 1 && !unbounded {
+                            prop_assert_eq!(lo, hundred * rust_decimal::Decimal::from(least), "{}\n{}", text, question);
+                            prop_assert_eq!(hi, Some(hundred * rust_decimal::Decimal::from(most)), "{}\n{}", text, question);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -125,6 +125,34 @@ pub struct Duration {
     pub days: i32,
 }
 
+/// The period of a recurring amount (`per year`, `per quarter`, `per month`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Every {
+    Year,
+    Quarter,
+    Month,
+}
+
+impl Every {
+    /// The period as a calendar duration.
+    pub fn duration(self) -> Duration {
+        let months = match self {
+            Every::Year => 12,
+            Every::Quarter => 3,
+            Every::Month => 1,
+        };
+        Duration { months, days: 0 }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Every::Year => "year",
+            Every::Quarter => "quarter",
+            Every::Month => "month",
+        }
+    }
+}
+
 /// An amount of money, exact or a range (§2).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Money {
@@ -309,6 +337,8 @@ pub enum TermKind<P: Phase = Syntax> {
         what: Option<Text>,
         window: Window<P>,
         valuation: Option<Box<Spanned<Money>>>,
+        /// `per year|quarter|month`: the amount is due for each whole period of the window.
+        every: Option<Every>,
     },
     Right {
         kind: RightKind,
@@ -461,9 +491,10 @@ pub enum Value<P: Phase = Syntax> {
     Number(Decimal),
     Duration(Duration),
     Point(Point<P>),
-    Invested(P::Party, P::Party),
-    Paid(P::Party, P::Party),
-    Flow(P::Party, P::Party),
+    /// A sum of flows from one party to another, over all time or over the days of a WHEN.
+    Invested(P::Party, P::Party, Option<Box<Spanned<When<P>>>>),
+    Paid(P::Party, P::Party, Option<Box<Spanned<When<P>>>>),
+    Flow(P::Party, P::Party, Option<Box<Spanned<When<P>>>>),
     Roundtrip(P::Party, P::Party),
     Valuation(P::Party),
 }

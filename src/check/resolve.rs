@@ -488,6 +488,7 @@ impl Resolver<'_> {
                 what,
                 window,
                 valuation,
+                every,
             } => {
                 let (from, to) = (self.party(from), self.party(to));
                 let window = self.window(window, dated, term.span);
@@ -499,6 +500,7 @@ impl Resolver<'_> {
                     what: what.clone(),
                     window: window?,
                     valuation: valuation.clone(),
+                    every: *every,
                 }
             }
             TermKind::Right {
@@ -875,19 +877,30 @@ impl Resolver<'_> {
             let (a, b) = (r.party(a), r.party(b));
             a.zip(b)
         };
+        // A sum's WHEN, resolved; `Some(None)` when there is none.
+        let over = |r: &mut Self, when: &Option<Box<Spanned<When>>>| match when {
+            Some(w) => r.when(w).map(|w| Some(Box::new(w))),
+            None => Some(None),
+        };
         let node = match &value.node {
             Value::Point(p) => Value::Point(self.point(&Spanned::new(p.clone(), value.span))?.node),
-            Value::Invested(a, b) => {
-                let (a, b) = pair(self, a, b)?;
-                Value::Invested(a, b)
+            Value::Invested(a, b, when) => {
+                let parties = pair(self, a, b);
+                let when = over(self, when);
+                let ((a, b), when) = parties.zip(when)?;
+                Value::Invested(a, b, when)
             }
-            Value::Paid(a, b) => {
-                let (a, b) = pair(self, a, b)?;
-                Value::Paid(a, b)
+            Value::Paid(a, b, when) => {
+                let parties = pair(self, a, b);
+                let when = over(self, when);
+                let ((a, b), when) = parties.zip(when)?;
+                Value::Paid(a, b, when)
             }
-            Value::Flow(a, b) => {
-                let (a, b) = pair(self, a, b)?;
-                Value::Flow(a, b)
+            Value::Flow(a, b, when) => {
+                let parties = pair(self, a, b);
+                let when = over(self, when);
+                let ((a, b), when) = parties.zip(when)?;
+                Value::Flow(a, b, when)
             }
             Value::Roundtrip(a, b) => {
                 let (a, b) = pair(self, a, b)?;

@@ -5,9 +5,10 @@ use super::explain::{CompareSummary, Effect, Explanation, Missing, Note, Shown, 
 use super::logic::Verdict;
 use super::question::{Answer, Evaluator};
 use crate::ast::{CmpOp, DateLit, FlowKind, Point as PointExpr};
-use crate::check::resolved::{TermKind, Value};
+use crate::check::resolved::{TermKind, Value, When};
 use crate::check::TermId;
 use crate::diagnostic::{codes, Diagnostic};
+use crate::model::due::Within;
 use crate::model::money::CurrencyClash;
 use crate::model::range::Range;
 use crate::model::time::{period, Day, Point};
@@ -236,8 +237,19 @@ impl Evaluator<'_> {
             .with_other(c.second.1, format!("an amount in {}", c.second.0))
             .with_help("dealcheck never converts currencies; keep one currency per flow")
         };
-        let money = |p, q, kinds: &[FlowKind]| -> Result<Val, Diagnostic> {
-            let sum = crate::model::money::sum(self.world, p, q, kinds).map_err(clash)?;
+        let money = |p,
+                     q,
+                     kinds: &[FlowKind],
+                     when: &Option<Box<Spanned<When>>>|
+         -> Result<Val, Diagnostic> {
+            let within = when.as_deref().map(|w| {
+                let days = self.days(Some(w));
+                Within {
+                    certain: days.certain,
+                    possible: days.possible,
+                }
+            });
+            let sum = crate::model::money::sum(self.world, p, q, kinds, within).map_err(clash)?;
             Ok(Val::Money {
                 range: sum.range,
                 currency: sum.currency,
@@ -270,9 +282,9 @@ impl Evaluator<'_> {
                 None => Val::Missing(Missing::InvalidDate),
             },
             Value::Point(p) => Val::Point(self.world.point_node(p, Reading::First)),
-            Value::Invested(a, b) => money(a.id(), b.id(), &[FlowKind::Invest])?,
-            Value::Paid(a, b) => money(a.id(), b.id(), &PAID)?,
-            Value::Flow(a, b) => money(a.id(), b.id(), &FLOW)?,
+            Value::Invested(a, b, when) => money(a.id(), b.id(), &[FlowKind::Invest], when)?,
+            Value::Paid(a, b, when) => money(a.id(), b.id(), &PAID, when)?,
+            Value::Flow(a, b, when) => money(a.id(), b.id(), &FLOW, when)?,
             Value::Roundtrip(a, b) => {
                 let found = self
                     .money()

@@ -2,6 +2,7 @@
 
 pub mod checks;
 pub mod cycles;
+pub mod due;
 pub mod money;
 pub mod range;
 pub mod reference_cycles;

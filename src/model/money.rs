@@ -131,11 +131,16 @@ pub fn edge(world: &World<'_>, flow: &Flow) -> Option<Edge> {
 
 /// Sums in-force flows of the given kinds from `payer` (or its units) to `payee` (or its units),
 /// looking only at what the payer's family pays.
+///
+/// Each flow counts for what is due over all time, or over the days of `within`
+/// ([`super::due::counted`]): recurring amounts by the period, commitments cut short by a
+/// termination (or due only partly within the days) from 0 to their amount.
 pub fn sum(
     world: &World<'_>,
     payer: PartyId,
     payee: PartyId,
     kinds: &[FlowKind],
+    within: Option<super::due::Within>,
 ) -> Result<Sum, CurrencyClash> {
     let program = world.program;
     let edges: Vec<Edge> = program
@@ -145,6 +150,14 @@ pub fn sum(
         .filter(|f| kinds.contains(&f.kind) && program.within(f.payee(), payee))
         .filter_map(|f| edge(world, f))
         .filter(|e| e.in_force)
+        .filter_map(|mut e| {
+            let every = match program.term(e.term()).map(|t| &t.kind) {
+                Some(TermKind::Flow { every, .. }) => *every,
+                _ => None,
+            };
+            e.amount = super::due::counted(world, e.term(), e.amount, every, within)?;
+            Some(e)
+        })
         .collect();
     sum_edges(program, edges.iter())
 }

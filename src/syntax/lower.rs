@@ -421,6 +421,24 @@ impl<'s> Lowerer<'s> {
         Ok(Some(money))
     }
 
+    /// An optional `worth M [per PERIOD]` clause.
+    fn worth_clause(
+        &mut self,
+        c: &mut Cursor<'_>,
+    ) -> Lowered<Option<(Spanned<Money>, Option<Every>)>> {
+        let Some(clause) = c.optional(Rule::worth) else {
+            return Ok(None);
+        };
+        let mut cc = self.cursor(clause);
+        let money = self.lower_money(cc.next(Rule::money)?)?;
+        let every = match cc.optional(Rule::per_period) {
+            Some(per) => Some(lower_every(&per)?),
+            None => None,
+        };
+        cc.finish()?;
+        Ok(Some((money, every)))
+    }
+
     /// An optional `for "what"` clause.
     fn label_clause(&mut self, c: &mut Cursor<'_>) -> Lowered<Option<Text>> {
         let Some(clause) = c.optional(Rule::for_what) else {
@@ -473,6 +491,7 @@ impl<'s> Lowerer<'s> {
             what: None,
             window,
             valuation: valuation.map(Box::new),
+            every: None,
         })
     }
 
@@ -480,6 +499,10 @@ impl<'s> Lowerer<'s> {
         let span = self.pair_span(&pair);
         let mut c = self.cursor(pair);
         let amount = self.lower_money(c.next(Rule::money)?)?;
+        let every = match c.optional(Rule::per_period) {
+            Some(per) => Some(lower_every(&per)?),
+            None => None,
+        };
         let from = self.name(c.next(Rule::name)?);
         let to = self.name(c.next(Rule::name)?);
         let before = self.label_clause(&mut c)?;
@@ -495,6 +518,7 @@ impl<'s> Lowerer<'s> {
             what,
             window,
             valuation: None,
+            every,
         })
     }
 
@@ -504,11 +528,15 @@ impl<'s> Lowerer<'s> {
         let what = Some(self.lower_label(c.next(Rule::label)?)?);
         let from = self.name(c.next(Rule::name)?);
         let to = self.name(c.next(Rule::name)?);
-        let before = self.money_clause(&mut c, Rule::worth)?;
+        let before = self.worth_clause(&mut c)?;
         let window = self.lower_window(c.next(Rule::window)?)?;
-        let after = self.money_clause(&mut c, Rule::worth)?;
+        let after = self.worth_clause(&mut c)?;
         c.finish()?;
-        let amount = self.either_side(before, after, span, "worth");
+        let worth = self.either_side(before, after, span, "worth");
+        let (amount, every) = match worth {
+            Some((amount, every)) => (Some(amount), every),
+            None => (None, None),
+        };
         Ok(TermKind::Flow {
             kind,
             amount,
@@ -517,6 +545,7 @@ impl<'s> Lowerer<'s> {
             what,
             window,
             valuation: None,
+            every,
         })
     }
 
@@ -1039,4 +1068,18 @@ pub(super) fn doc_before(text: &str, offset: usize) -> Option<Text> {
     }
     lines.reverse();
     Some(Text::from(lines.join("\n")))
+}
+
+/// `per year|quarter|month`.
+fn lower_every(pair: &P<'_>) -> Lowered<Every> {
+    let word = pair.clone().into_inner().nth(1).map(|p| p.as_rule());
+    match word {
+        Some(Rule::YEAR) => Ok(Every::Year),
+        Some(Rule::quarter_word) => Ok(Every::Quarter),
+        Some(Rule::MONTH) => Ok(Every::Month),
+        other => Err(Diagnostic::internal(
+            None,
+            format!("unexpected {other:?} after `per`"),
+        )),
+    }
 }

@@ -321,10 +321,11 @@ impl Lowerer<'_> {
                     Some(Rule::VALUATION) => Value::Valuation(first),
                     Some(two @ (Rule::INVESTED | Rule::PAID | Rule::FLOW | Rule::ROUNDTRIP)) => {
                         let second = self.name(c.next(Rule::name)?);
+                        let when = self.optional_when(&mut c)?.map(Box::new);
                         match two {
-                            Rule::INVESTED => Value::Invested(first, second),
-                            Rule::PAID => Value::Paid(first, second),
-                            Rule::FLOW => Value::Flow(first, second),
+                            Rule::INVESTED => Value::Invested(first, second, when),
+                            Rule::PAID => Value::Paid(first, second, when),
+                            Rule::FLOW => Value::Flow(first, second, when),
                             _ => Value::Roundtrip(first, second),
                         }
                     }
