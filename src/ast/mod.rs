@@ -182,6 +182,8 @@ pub enum Point<P: Phase = Syntax> {
     Date(DateLit),
     /// `sometime in PERIOD`.
     Sometime(DateLit),
+    /// `sometime between A and B`: some day from A's first to B's last.
+    SometimeBetween(Box<(DateLit, DateLit)>),
     // The forms below are boxed, so that a point is sixteen bytes and windows hold theirs in
     // place: a rule set of 100 MB has a million points, nearly all of them dates.
     Event(Box<P::Event>),
@@ -301,6 +303,7 @@ impl<P: Phase> Point<P> {
             Point::Shifted(shifted) => std::slice::from_ref(&shifted.0),
             Point::Date(_)
             | Point::Sometime(_)
+            | Point::SometimeBetween(_)
             | Point::Event(_)
             | Point::Start(_)
             | Point::End(_) => &[],

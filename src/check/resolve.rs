@@ -399,6 +399,27 @@ impl Resolver<'_> {
                 check_date(&Spanned::new(*d, point.span), self.diagnostics);
                 Point::Sometime(*d)
             }
+            Point::SometimeBetween(dates) => {
+                let (first, last) = **dates;
+                check_date(&Spanned::new(first, point.span), self.diagnostics);
+                check_date(&Spanned::new(last, point.span), self.diagnostics);
+                let (a, b) = (time::period(first), time::period(last));
+                if let (Some((start, _)), Some((_, end))) = (a, b) {
+                    if end < start {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                codes::WINDOW,
+                                point.span,
+                                "`sometime between` ends before it starts",
+                            )
+                            .with_label(format!("{end} is before {start}"))
+                            .with_help("write the earlier date first: `sometime between A and B`"),
+                        );
+                        return None;
+                    }
+                }
+                Point::SometimeBetween(dates.clone())
+            }
             Point::Event(name) => Point::Event(Box::new(self.event(name)?)),
             Point::Start(r) => Point::Start(Box::new(self.target(r)?)),
             Point::End(r) => Point::End(Box::new(self.target(r)?)),

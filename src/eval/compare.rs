@@ -91,11 +91,7 @@ impl Evaluator<'_> {
             }
             (Val::Percent { range: a, .. }, Val::Percent { range: b, .. })
             | (Val::Number(a), Val::Number(b)) => a.compare(op, b),
-            (Val::Duration(a), Val::Duration(b)) => {
-                let anchor = self.world.as_of;
-                let (x, y) = (anchor.add(*a, 1), anchor.add(*b, 1));
-                day_range(x, x).compare(op, &day_range(y, y))
-            }
+            (Val::Duration(a), Val::Duration(b)) => compare_durations(*a, op, *b),
             (Val::Point(p), Val::Period(f, l)) => point_vs_period(*p, op, *f, *l),
             (Val::Period(f, l), Val::Point(p)) => point_vs_period(*p, flip(op), *f, *l),
             (Val::Point(a), Val::Point(b)) => {
@@ -440,4 +436,35 @@ fn roundtrip_notes(
         });
     }
     notes
+}
+
+/// `a OP b` for two durations, over every day they could start on: months and years against
+/// days and weeks depend on which months they span (`1 month > 30 days` is unknown; `7 years >
+/// 80 months` is yes). Both in months, or both in days, compare exactly.
+fn compare_durations(a: crate::ast::Duration, op: CmpOp, b: crate::ast::Duration) -> Verdict {
+    let exact = |x: i64, y: i64| {
+        Range::exact(Decimal::from(x)).compare(op, &Range::exact(Decimal::from(y)))
+    };
+    if a.months == 0 && b.months == 0 {
+        return exact(i64::from(a.days), i64::from(b.days));
+    }
+    if a.days == 0 && b.days == 0 {
+        return exact(i64::from(a.months), i64::from(b.months));
+    }
+    // How much longer `a` runs than `b` from a start day depends only on the start's month and
+    // year, and on its day of the month only from the 29th (where month ends clamp): the 1st,
+    // 29th, 30th and 31st of every month of a 400-year Gregorian cycle cover every case.
+    let (mut least, mut most) = (i64::MAX, i64::MIN);
+    for month in 0..4800 {
+        let (year, month) = (2000 + month / 12, (month % 12 + 1) as u8);
+        for day in [1, 29, 30, 31] {
+            let Some(start) = Day::from_ymd(year, month, day) else {
+                continue;
+            };
+            let longer = i64::from(start.add(a, 1).0) - i64::from(start.add(b, 1).0);
+            least = least.min(longer);
+            most = most.max(longer);
+        }
+    }
+    Range::closed(Decimal::from(least), Decimal::from(most)).compare(op, &Range::ZERO)
 }

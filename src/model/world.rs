@@ -519,6 +519,13 @@ impl<'p> World<'p> {
         match point {
             ast::Point::Date(d) => date_point(*d, reading),
             ast::Point::Sometime(d) => Point::sometime_in(*d),
+            ast::Point::SometimeBetween(dates) => {
+                let (first, last) = (Point::sometime_in(dates.0), Point::sometime_in(dates.1));
+                Point {
+                    lo: first.lo,
+                    hi: last.hi,
+                }
+            }
             ast::Point::Event(event) => self.event(event.id()),
             ast::Point::Start(r) => self.target_bounds(r.target).0,
             ast::Point::End(r) => self.target_bounds(r.target).1,

@@ -700,8 +700,15 @@ impl<'s> Lowerer<'s> {
             Rule::sometime => {
                 let mut c = self.cursor(pair);
                 let date = self.lower_date(c.next(Rule::date)?)?;
+                let until = match c.optional(Rule::date) {
+                    Some(last) => Some(self.lower_date(last)?),
+                    None => None,
+                };
                 c.finish()?;
-                Point::Sometime(date.node)
+                match until {
+                    Some(last) => Point::SometimeBetween(Box::new((date.node, last.node))),
+                    None => Point::Sometime(date.node),
+                }
             }
             Rule::event_ref => {
                 let mut c = self.cursor(pair);
