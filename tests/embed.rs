@@ -382,3 +382,30 @@ fn a_resolved_term_names_its_declarations_by_id() {
     }
     assert!(seen > 0, "the seed has licences");
 }
+
+#[test]
+fn an_assumed_day_outside_a_terms_range_is_an_error_and_fails_the_rule() {
+    let rules = RuleSet::from_sources([(
+        "outside.deal",
+        "as of 2025-01-01\nparty Owner\nparty Licensee\nasset Owner.rights\naction broadcast\n\
+         deal licence {\n  tv: grant Licensee may broadcast Owner.rights from 2025 until sometime in 2030s\n}\n\
+         rule outside_its_range {\n  assuming end(licence.tv) on 2045-01-01\n  ask can Licensee broadcast Owner.rights in 2044\n}\n\
+         rule inside_its_range {\n  assuming end(licence.tv) on 2035-06-30\n  ask can Licensee always broadcast Owner.rights in 2035-H1 expect yes\n}\n",
+    )]);
+    assert!(!rules.has_errors());
+    let report = rules.check(&Options::default());
+    let error = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "type")
+        .unwrap();
+    assert!(
+        error.message.contains("cannot be 2045-01-01"),
+        "{}",
+        error.message
+    );
+    assert_eq!(error.line, Some(10));
+    assert!(!report.rules[0].passed);
+    assert!(report.rules[1].passed);
+    assert_eq!(report.exit_code(), 1);
+}

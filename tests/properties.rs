@@ -793,3 +793,80 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// What would settle it: every day of an open fact, fixed alone, against the days listed.
+
+/// Fixes one fact on one day in a context.
+type Fix = dyn Fn(Day, &mut dealcheck::model::world::Context);
+
+fn verdict_with(
+    rule_set: &RuleSet,
+    question: &str,
+    fix: impl FnOnce(&mut dealcheck::model::world::Context),
+) -> Verdict {
+    let program = rule_set.program();
+    let base = rule_set.world(&Options::default()).unwrap();
+    let mut context = base.context().clone();
+    context.as_of = Some(base.as_of);
+    fix(&mut context);
+    let world = World::new(program, context, base.as_of);
+    let text_of = |_: dealcheck::source::Span| String::new();
+    let evaluator = Evaluator::new(
+        &world,
+        rule_set.rights_index(),
+        rule_set.sources(),
+        &text_of,
+    );
+    let (q, _) = dealcheck::syntax::parse_question(FileId(99), question).unwrap();
+    let q = dealcheck::check::check_question(program, &q).unwrap();
+    evaluator.question(&q).unwrap().verdict
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// For an unknown `can`, each day of each open fact listed, fixed alone, gives yes where the
+    /// answer says yes, no where it says no, and unknown elsewhere.
+    #[test]
+    fn settling_days_match_each_day(text in rule_set_text(), question in can_question()) {
+        use dealcheck::eval::explain::Note;
+        use dealcheck::eval::settle::OpenFact;
+        use dealcheck::model::world::Bound;
+        let rule_set = load(&text);
+        let program = rule_set.program();
+        let answer = rule_set.ask(&question, &Options::default()).unwrap();
+        for note in &answer.explanation.notes {
+            let Note::Settles(settles) = note else { continue };
+            let (days, fixing): (Point, Box<Fix>) = match &settles.fact {
+                OpenFact::Event { name, days } => {
+                    let id = program.event(name).unwrap();
+                    (*days, Box::new(move |d, c| { c.fixed_events.insert(id, Point::exact(d)); }))
+                }
+                OpenFact::Bound { term, bound, days } => {
+                    let id = program.terms().map(|(id, _)| id).find(|&id| program.term_name(id) == *term).unwrap();
+                    let bound: Bound = *bound;
+                    (*days, Box::new(move |d, c| { c.fixed_bounds.insert((id, bound), Point::exact(d)); }))
+                }
+                OpenFact::Amount { .. } => continue,
+            };
+            if days.hi == Day::NEVER {
+                let found = verdict_with(&rule_set, &question, |c| fixing(Day::NEVER, c));
+                prop_assert_eq!(settles.never, Some(found), "never\n{}\n{}", text, question);
+            }
+            let (lo, hi) = (days.lo.0.max(FIRST), days.hi.0.min(LAST));
+            for d in lo..=hi {
+                let day = Day(d);
+                let listed = if settles.yes.iter().any(|i| i.contains(day)) {
+                    Verdict::Yes
+                } else if settles.no.iter().any(|i| i.contains(day)) {
+                    Verdict::No
+                } else {
+                    Verdict::Unknown
+                };
+                let found = verdict_with(&rule_set, &question, |c| fixing(day, c));
+                prop_assert_eq!(listed, found, "{} fixed on {}\n{}\n{}\n{:?}", dealcheck::eval::settle::fact_name(&settles.fact), day, text, question, settles);
+            }
+        }
+    }
+}

@@ -392,6 +392,16 @@ pub enum Assumption<P: Phase = Syntax> {
     Deal(P::Deal),
     /// `assuming EVENT on POINT`: fix the event's day.
     Event(P::Event, Spanned<Point<P>>),
+    /// `assuming start(REF) on POINT` / `assuming end(REF) on POINT`: fix a term's first or
+    /// last day as written (`None`: no day given, an error the checker reports).
+    Bound(Box<P::Target>, Bound, Option<Spanned<Point<P>>>),
+}
+
+/// A term's first or last day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Bound {
+    Start,
+    End,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -20,7 +20,7 @@ pub(super) fn check(program: &Program, diagnostics: &mut Vec<Diagnostic>) {
             .iter()
             .filter_map(|a| match a {
                 Assumption::Event(event, point) => Some((event.id(), point)),
-                Assumption::Deal(_) => None,
+                Assumption::Deal(_) | Assumption::Bound(..) => None,
             })
             .collect();
         for &(id, point) in &fixed {

@@ -656,6 +656,9 @@ impl Resolver<'_> {
                     let point = self.point(point);
                     event.zip(point).map(|(e, p)| Assumption::Event(e, p))
                 }
+                Assumption::Bound(reference, bound, point) => {
+                    self.assumed_bound(reference, *bound, point.as_ref())
+                }
             };
             // One that did not resolve is left out (the rule set has errors).
             assumptions.extend(resolved);
@@ -696,6 +699,49 @@ impl Resolver<'_> {
             checks,
             span: rule.span,
         }
+    }
+
+    /// `assuming start(REF) on D` / `assuming end(REF) on D`: REF must name one term, and a
+    /// day must be given.
+    fn assumed_bound(
+        &mut self,
+        reference: &Reference,
+        bound: Bound,
+        point: Option<&Spanned<Point>>,
+    ) -> Option<resolved::Assumption> {
+        let word = match bound {
+            Bound::Start => "start",
+            Bound::End => "end",
+        };
+        let target = self.target(reference)?;
+        if !matches!(target.target, super::Target::Term(_)) {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::TYPE,
+                    reference.span,
+                    format!("`assuming {word}(…)` fixes a day of one term, not of a whole deal"),
+                )
+                .with_label("a deal")
+                .with_help(format!(
+                    "name a labelled term: `assuming {word}(deal.label) on DATE`"
+                )),
+            );
+            return None;
+        }
+        let Some(point) = point else {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    codes::TYPE,
+                    reference.span,
+                    format!("`assuming {word}(…)` needs a day"),
+                )
+                .with_label("which day?")
+                .with_help(format!("write `assuming {word}(…) on DATE`")),
+            );
+            return None;
+        };
+        let point = self.point(point)?;
+        Some(Assumption::Bound(Box::new(target), bound, Some(point)))
     }
 
     /// An open question has no yes/no answer to expect: `expect` or `assert` on one is an

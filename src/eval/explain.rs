@@ -182,6 +182,21 @@ pub enum Note {
     Missing(Missing),
     /// A diagnostic met while answering (its message).
     Diagnostic(String),
+    /// A fact an unknown answer depends on, and the days of it that would settle the answer.
+    Settles(Box<Settles>),
+}
+
+/// What would settle an unknown answer: one open fact, and for a day fact the days on which
+/// fixing it alone gives yes, and those giving no (the rest leave it unknown).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settles {
+    pub fact: super::settle::OpenFact,
+    /// Whether its days were tried (not for a value asked alone, nor an amount).
+    pub tried: bool,
+    pub yes: Vec<Interval>,
+    pub no: Vec<Interval>,
+    /// For an event that may never happen: the answer if it does not.
+    pub never: Option<Verdict>,
 }
 
 /// A deal left out of the world an answer was worked out in.

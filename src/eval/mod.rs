@@ -7,4 +7,5 @@ pub mod logic;
 pub mod open;
 pub mod question;
 pub mod rules;
+pub mod settle;
 pub mod timeline;

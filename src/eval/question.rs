@@ -84,6 +84,9 @@ impl<'w> Evaluator<'w> {
     /// ([`Explanation::cap_lists`]).
     pub fn answer(&self, question: &Spanned<Question>) -> Result<Answer, Diagnostic> {
         let mut answer = self.question(question)?;
+        if answer.verdict == Verdict::Unknown {
+            self.note_settles(question, &mut answer.explanation);
+        }
         answer.explanation.cap_lists();
         Ok(answer)
     }

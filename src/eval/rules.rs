@@ -4,9 +4,11 @@
 use super::explain::{Explanation, Summary};
 use super::logic::Verdict;
 use super::question::Evaluator;
+use crate::ast::Bound;
 use crate::ast::CheckKind;
 use crate::check::resolved::{Assumption, Rule};
-use crate::check::{DealId, EventId, Program};
+use crate::check::{DealId, EventId, Program, Target};
+use crate::diagnostic::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::rights::RightsIndex;
 use crate::model::time::Day;
@@ -72,6 +74,7 @@ pub fn evaluate_rules(
     let count = program.rules.len();
     let mut checks: Vec<Option<Vec<CheckOutcome>>> = (0..count).map(|_| None).collect();
     let mut found: Vec<Vec<Diagnostic>> = (0..count).map(|_| Vec::new()).collect();
+    let mut bad_assumption = vec![false; count];
     // Rules without assumptions share the base world's evaluator.
     let shared = Evaluator::new(base, index, sources, &text);
     let mut scenarios: BTreeMap<ScenarioKey, (Context, Vec<usize>)> = BTreeMap::new();
@@ -81,7 +84,16 @@ pub fn evaluate_rules(
                 *slot = Some(evaluate_checks(rule, &shared, sources, out));
             }
         } else {
-            let context = scenario(program, base, &rule.assumptions);
+            let mut scratch = Vec::new();
+            let out = found.get_mut(r).unwrap_or(&mut scratch);
+            let before = out.len();
+            let context = scenario(program, base, &rule.assumptions, out);
+            // An assumption that could not be made: the rule's answers are not the ones asked.
+            if out.len() > before {
+                if let Some(flag) = bad_assumption.get_mut(r) {
+                    *flag = true;
+                }
+            }
             scenarios
                 .entry(ScenarioKey::of(&context))
                 .or_insert_with(|| (context, Vec::new()))
@@ -104,7 +116,13 @@ pub fn evaluate_rules(
         }
     }
     let mut outcomes = Vec::with_capacity(count);
-    for ((rule, checks), found) in program.rules.iter().zip(checks).zip(found) {
+    for (((rule, checks), found), bad) in program
+        .rules
+        .iter()
+        .zip(checks)
+        .zip(found)
+        .zip(bad_assumption)
+    {
         for d in found {
             // Several scenarios may cut the same chain of references: one `too-deep` is enough.
             let repeated = d.code == crate::diagnostic::codes::TOO_DEEP
@@ -123,7 +141,7 @@ pub fn evaluate_rules(
             description: rule.doc.as_ref().map(|d| d.to_string()),
             file,
             line,
-            passed: checks.iter().all(|c| c.passed),
+            passed: !bad && checks.iter().all(|c| c.passed),
             checks,
         });
     }
@@ -136,7 +154,12 @@ pub fn evaluate_rules(
 /// An event's day may be written with another event the rule fixes (`assuming b on a + 1 day`):
 /// days are read again with the events fixed so far until none moves. The checker refuses
 /// circular assumptions, so with n events fixed, n rounds settle every day.
-fn scenario(program: &Program, base: &World<'_>, assumptions: &[Assumption]) -> Context {
+fn scenario(
+    program: &Program,
+    base: &World<'_>,
+    assumptions: &[Assumption],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Context {
     let mut context = base.context().clone();
     context.as_of = Some(base.as_of);
     let mut events = Vec::new();
@@ -146,6 +169,38 @@ fn scenario(program: &Program, base: &World<'_>, assumptions: &[Assumption]) -> 
                 context.assumed_deals.insert(deal.id());
             }
             Assumption::Event(event, point) => events.push((event.id(), point)),
+            Assumption::Bound(target, bound, Some(point)) => {
+                let Target::Term(id) = target.target else {
+                    continue;
+                };
+                let written = base.written_window(id);
+                let possible = match bound {
+                    Bound::Start => written.start,
+                    Bound::End => written.end,
+                };
+                let day = base.point(point, Reading::First);
+                if day.lo < possible.lo || day.hi > possible.hi {
+                    let word = match bound {
+                        Bound::Start => "start",
+                        Bound::End => "end",
+                    };
+                    diagnostics.push(
+                        Diagnostic::error(
+                            codes::TYPE,
+                            point.span,
+                            format!(
+                                "`{word}({})` cannot be {day}: as written it is {possible}",
+                                program.term_name(id)
+                            ),
+                        )
+                        .with_label("outside the days the term allows")
+                        .with_help("fix it to a day inside its possible range"),
+                    );
+                    continue;
+                }
+                context.fixed_bounds.insert((id, *bound), day);
+            }
+            Assumption::Bound(_, _, None) => {}
         }
     }
     let base_events = context.fixed_events.clone();
@@ -168,6 +223,7 @@ fn scenario(program: &Program, base: &World<'_>, assumptions: &[Assumption]) -> 
 struct ScenarioKey {
     deals: Vec<DealId>,
     events: Vec<(EventId, Day, Day)>,
+    bounds: Vec<(crate::check::TermId, Bound, Day, Day)>,
 }
 
 impl ScenarioKey {
@@ -180,7 +236,17 @@ impl ScenarioKey {
             .map(|(&e, p)| (e, p.lo, p.hi))
             .collect();
         events.sort_unstable();
-        ScenarioKey { deals, events }
+        let mut bounds: Vec<_> = context
+            .fixed_bounds
+            .iter()
+            .map(|(&(id, bound), p)| (id, bound, p.lo, p.hi))
+            .collect();
+        bounds.sort_unstable();
+        ScenarioKey {
+            deals,
+            events,
+            bounds,
+        }
     }
 }
 

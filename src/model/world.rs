@@ -16,7 +16,12 @@ pub struct Context {
     pub as_of: Option<Day>,
     pub assumed_deals: HashSet<DealId>,
     pub fixed_events: HashMap<EventId, Point>,
+    /// Terms' first or last days fixed (`assuming end(d.ip) on 2031-05-01`), as written:
+    /// terminations still cut them.
+    pub fixed_bounds: HashMap<(TermId, Bound), Point>,
 }
+
+pub use crate::ast::Bound;
 
 /// Which day of a period a date literal means where one day is needed (§5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -425,7 +430,7 @@ impl<'p> World<'p> {
                 };
             };
             return match term {
-                Some(term) => self.compute_window(id.deal(), term),
+                Some(term) => self.fix_bounds(id, self.compute_window(id.deal(), term)),
                 None => TermWindow::ALWAYS,
             };
         }
@@ -453,12 +458,26 @@ impl<'p> World<'p> {
             .borrow_mut()
             .insert(self.program, id, Slot::InProgress);
         let window = match self.program.term(id) {
-            Some(term) => self.compute_window(id.deal(), term),
+            Some(term) => self.fix_bounds(id, self.compute_window(id.deal(), term)),
             None => TermWindow::ALWAYS,
         };
         self.written
             .borrow_mut()
             .insert(self.program, id, Slot::Done(window));
+        window
+    }
+
+    /// The window with the bounds the context fixes.
+    fn fix_bounds(&self, id: TermId, mut window: TermWindow) -> TermWindow {
+        if self.context.fixed_bounds.is_empty() {
+            return window;
+        }
+        if let Some(p) = self.context.fixed_bounds.get(&(id, Bound::Start)) {
+            window.start = *p;
+        }
+        if let Some(p) = self.context.fixed_bounds.get(&(id, Bound::End)) {
+            window.end = *p;
+        }
         window
     }
 

@@ -294,6 +294,7 @@ impl Display for Note {
             }
             Note::Missing(why) => why.fmt(f),
             Note::Diagnostic(message) => f.write_str(message),
+            Note::Settles(settles) => settles.fmt(f),
         }
     }
 }
@@ -544,5 +545,58 @@ impl Serialize for PartyRecord<'_> {
         record.serialize_field("party", self.0.as_str())?;
         record.serialize_field("answer", &self.1)?;
         record.end()
+    }
+}
+
+impl Display for crate::eval::explain::Settles {
+    /// "open: end(d.ip), sometime in 2029-12-31 .. 2039-12-31: yes if it is on 2035-01-01 ..
+    /// 2039-12-31; no if on 2029-12-31 .. 2034-12-31".
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        use crate::eval::settle::{fact_name, OpenFact};
+        let name = fact_name(&self.fact);
+        match &self.fact {
+            OpenFact::Amount {
+                amount, currency, ..
+            } => {
+                return write!(
+                    f,
+                    "open: {name}, stated as {}",
+                    amount.describe(&format!(" {currency}"))
+                )
+            }
+            OpenFact::Event { days, .. } | OpenFact::Bound { days, .. } => {
+                let days = if days.hi == Day::NEVER {
+                    format!("some day from {}, or never", days.lo)
+                } else {
+                    days.to_string()
+                };
+                write!(f, "open: {name} ({days})")?;
+            }
+        }
+        let list = |days: &[Interval], verdict: Verdict| {
+            let mut said: Vec<String> = days.iter().map(|d| format!("on {d}")).collect();
+            if self.never == Some(verdict) {
+                said.push("never".to_string());
+            }
+            said.join(" or ")
+        };
+        let mut settled = Vec::new();
+        for verdict in [Verdict::Yes, Verdict::No] {
+            let days = if verdict == Verdict::Yes {
+                &self.yes
+            } else {
+                &self.no
+            };
+            if !days.is_empty() || self.never == Some(verdict) {
+                settled.push(format!("{verdict} if it is {}", list(days, verdict)));
+            }
+        }
+        if !self.tried {
+            Ok(())
+        } else if settled.is_empty() {
+            f.write_str(": fixing it alone does not settle the answer")
+        } else {
+            write!(f, ": {}", settled.join("; "))
+        }
     }
 }

@@ -55,6 +55,25 @@ impl Lowerer<'_> {
 
     fn lower_assuming(&mut self, pair: P<'_>) -> Lowered<Assumption> {
         let mut c = self.cursor(pair);
+        if let Some(bound) = c
+            .optional(Rule::start_of)
+            .or_else(|| c.optional(Rule::end_of))
+        {
+            let which = if bound.as_rule() == Rule::start_of {
+                Bound::Start
+            } else {
+                Bound::End
+            };
+            let mut b = self.cursor(bound);
+            let reference = self.lower_reference(b.next(Rule::reference)?)?;
+            b.finish()?;
+            let point = match c.optional(Rule::point) {
+                Some(point) => Some(self.lower_point(point)?),
+                None => None,
+            };
+            c.finish()?;
+            return Ok(Assumption::Bound(Box::new(reference), which, point));
+        }
         let name = self.name(c.next(Rule::name)?);
         let point = match c.optional(Rule::point) {
             Some(point) => Some(self.lower_point(point)?),
