@@ -84,6 +84,24 @@ fn ask(c: &mut Criterion) {
                 rules.ask(&ranges[i], &options).unwrap()
             })
         });
+        if deals < 1_000 {
+            continue;
+        }
+        // Open questions over the same deeds: within 3x of a point `can` (issue 18).
+        let whens: Vec<String> = (0..64).map(|i| corpus::when_question(deals, i)).collect();
+        let whos: Vec<String> = (0..64).map(|i| corpus::who_question(deals, i)).collect();
+        group.bench_with_input(BenchmarkId::new("when", deals), &rules, |b, rules| {
+            b.iter(|| {
+                i = (i + 1) % whens.len();
+                rules.ask(&whens[i], &options).unwrap()
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("who", deals), &rules, |b, rules| {
+            b.iter(|| {
+                i = (i + 1) % whos.len();
+                rules.ask(&whos[i], &options).unwrap()
+            })
+        });
     }
     group.finish();
 }

@@ -247,3 +247,20 @@ pub fn range_question(deals: usize, i: usize) -> String {
         (p + 1) % shape.parties
     )
 }
+
+/// `when can` over the same deed as [`point_question`].
+pub fn when_question(deals: usize, i: usize) -> String {
+    let shape = Shape::new(deals);
+    let p = i % shape.parties;
+    format!(
+        "when can p{} host p{p}.model via developer_cloud",
+        (p + 1) % shape.parties
+    )
+}
+
+/// `who can` over the same asset as [`point_question`].
+pub fn who_question(deals: usize, i: usize) -> String {
+    let shape = Shape::new(deals);
+    let p = i % shape.parties;
+    format!("who can host p{p}.model via developer_cloud on 2027-06-15")
+}
