@@ -227,6 +227,7 @@ pub mod codes {
     pub const CIRCULAR_ASSUMPTION: &str = "circular-assumption";
     pub const WINDOW: &str = "window";
     pub const CURRENCY: &str = "currency";
+    pub const RATE: &str = "rate";
     pub const EXCLUSIVE_CONFLICT: &str = "exclusive-conflict";
     pub const INEFFECTIVE_GRANT: &str = "ineffective-grant";
     pub const CIRCULAR_FLOW: &str = "circular-flow";

@@ -64,6 +64,16 @@ pub enum Item {
     Event(Box<EventDecl>),
     Deal(Box<Deal>),
     Rule(Box<Rule>),
+    /// `rate 1 GBP = 1.27 USD`.
+    Rate(Box<RateDecl>),
+}
+
+/// An exchange rate: `one` (of one currency) is worth `value` (of another).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RateDecl {
+    pub one: Spanned<Money>,
+    pub value: Spanned<Money>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

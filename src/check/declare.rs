@@ -44,6 +44,7 @@ pub(super) fn declare(
     program.deal_names.reserve_exact(deals);
     for item in files.into_iter().flat_map(|f| f.items) {
         match item {
+            Item::Rate(rate) => declare_rate(&mut program, *rate, diagnostics),
             Item::AsOf(date) => match &program.as_of {
                 Some(first) => diagnostics.push(
                     Diagnostic::error(
@@ -504,4 +505,71 @@ fn cycle_names<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> String {
         }
     }
     shown.join(" → ")
+}
+
+/// `rate 1 A = R B`: one unit of A (written `1`, so converting multiplies and stays exact) in
+/// another currency B; at most one rate a pair of currencies, in either direction.
+fn declare_rate(
+    program: &mut Program,
+    rate: crate::ast::RateDecl,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    use crate::ast::Amount;
+    let (one, value) = (&rate.one, &rate.value);
+    let mut error = |span, message: String, label: &str, help: &str| {
+        diagnostics.push(
+            Diagnostic::error(codes::RATE, span, message)
+                .with_label(label)
+                .with_help(help),
+        );
+    };
+    if one.node.amount != Amount::Exact(rust_decimal::Decimal::ONE) {
+        return error(
+            one.span,
+            "a rate is written for one unit of a currency".to_string(),
+            "not 1",
+            "write `rate 1 GBP = 1.27 USD`: one unit on the left, its worth on the right",
+        );
+    }
+    if one.node.currency == value.node.currency {
+        return error(
+            value.span,
+            format!("a rate from {} to itself", one.node.currency),
+            "the same currency",
+            "a rate converts one currency into another",
+        );
+    }
+    let range = crate::model::range::Range::from_amount(&value.node.amount);
+    if range.hi.is_none() || range.lo_open {
+        return error(
+            value.span,
+            "a rate must be a number or a closed range".to_string(),
+            "open-ended",
+            "write `= 1.27 USD` or `= between 1.25 USD and 1.30 USD`",
+        );
+    }
+    let (from, to) = (one.node.currency.clone(), value.node.currency.clone());
+    if let Some(first) = program
+        .rates
+        .iter()
+        .find(|r| (r.from == from && r.to == to) || (r.from == to && r.to == from))
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::RATE,
+                rate.span,
+                format!("a second rate between {from} and {to}"),
+            )
+            .with_label("second rate")
+            .with_other(first.span, "first rate here")
+            .with_help("keep one rate a pair of currencies (a range if it varies)"),
+        );
+        return;
+    }
+    program.rates.push(super::Rate {
+        from,
+        to,
+        rate: range,
+        span: rate.span,
+    });
 }

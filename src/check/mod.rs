@@ -241,9 +241,20 @@ impl DealFacts {
 }
 
 /// A checked rule set: the declarations of every file, in file order, and their names.
+/// `rate 1 FROM = R TO`: one unit of `from` is worth `rate` of `to`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rate {
+    pub from: ast::Text,
+    pub to: ast::Text,
+    pub rate: crate::model::range::Range,
+    pub span: crate::source::Span,
+}
+
 #[derive(Debug, Default)]
 pub struct Program {
     pub as_of: Option<Spanned<DateLit>>,
+    /// Declared exchange rates (`rate 1 GBP = 1.27 USD`).
+    pub rates: Vec<Rate>,
     pub parties: Vec<ast::PartyDecl>,
     pub assets: Vec<ast::AssetDecl>,
     pub actions: Vec<ast::SimpleDecl>,
@@ -461,6 +472,14 @@ impl Program {
     }
 
     /// The flows paid by one party (not its units).
+    /// What one unit of `from` is worth in `to`, if a rate says (written that way round).
+    pub fn rate(&self, from: &str, to: &str) -> Option<crate::model::range::Range> {
+        self.rates
+            .iter()
+            .find(|r| r.from.as_str() == from && r.to.as_str() == to)
+            .map(|r| r.rate)
+    }
+
     pub fn flows_from(&self, payer: PartyId) -> impl Iterator<Item = &Flow> + '_ {
         self.flows_by_payer
             .of(payer)

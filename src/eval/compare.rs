@@ -25,6 +25,8 @@ enum Val {
         range: Range,
         currency: Option<String>,
         terms: Vec<TermId>,
+        /// Declared rates a sum across currencies was converted with: from, to, rate.
+        converted: Vec<(String, String, Range)>,
     },
     /// A percentage; a `roundtrip` brings the flows in and the flows that can carry money back.
     Percent {
@@ -60,6 +62,7 @@ impl Evaluator<'_> {
         let r = self.value(right, span)?;
         let l = year_as_number(&left.node, l, &r);
         let r = year_as_number(&right.node, r, &l);
+        let (l, r) = self.same_currency(l, r);
         let verdict = match (&l, &r) {
             (Val::Missing(_), _) | (_, Val::Missing(_)) => Verdict::Unknown,
             (
@@ -82,9 +85,9 @@ impl Evaluator<'_> {
                             format!("cannot compare {ca} with {cb}"),
                         )
                         .with_label(format!("{ca} on the left, {cb} on the right"))
-                        .with_help(
-                            "dealcheck never converts currencies; compare amounts in one currency",
-                        ));
+                        .with_help(format!(
+                            "dealcheck converts currencies only at a declared rate: add `rate 1 {ca} = … {cb}`, or compare amounts in one currency"
+                        )));
                     }
                 }
                 a.compare(op, b)
@@ -136,6 +139,65 @@ impl Evaluator<'_> {
         })
     }
 
+    /// Two amounts in different currencies, one converted into the other's when a declared
+    /// rate says how (`rate 1 GBP = 1.27 USD` turns GBP into USD); unchanged otherwise.
+    fn same_currency(&self, l: Val, r: Val) -> (Val, Val) {
+        let currency = |v: &Val| match v {
+            Val::Money {
+                currency: Some(c), ..
+            } => Some(c.clone()),
+            _ => None,
+        };
+        let (Some(a), Some(b)) = (currency(&l), currency(&r)) else {
+            return (l, r);
+        };
+        if a == b {
+            return (l, r);
+        }
+        let program = self.world.program;
+        let convert = |v: Val, from: &str, to: &str| match v {
+            Val::Money {
+                range,
+                terms,
+                mut converted,
+                ..
+            } => match program.rate(from, to) {
+                Some(rate) => {
+                    converted.push((from.to_string(), to.to_string(), rate));
+                    Val::Money {
+                        range: range.scale(&rate),
+                        currency: Some(to.to_string()),
+                        terms,
+                        converted,
+                    }
+                }
+                None => Val::Money {
+                    range,
+                    currency: Some(from.to_string()),
+                    terms,
+                    converted,
+                },
+            },
+            other => other,
+        };
+        if program.rate(&a, &b).is_some() {
+            return (convert(l, &a, &b), r);
+        }
+        if program.rate(&b, &a).is_some() {
+            return (l, convert(r, &b, &a));
+        }
+        // Both into a third currency each has a rate into (EUR and GBP both into USD).
+        let common = program
+            .rates
+            .iter()
+            .map(|rate| rate.to.to_string())
+            .find(|t| program.rate(&a, t).is_some() && program.rate(&b, t).is_some());
+        match common {
+            Some(t) => (convert(l, &a, &t), convert(r, &b, &t)),
+            None => (l, r),
+        }
+    }
+
     /// A value asked alone (`ask paid(A, B)`): the value, and the terms that make it. Its
     /// verdict says whether the value is known: yes when exact, unknown when only a range of it
     /// is (or the rule set does not give it).
@@ -179,7 +241,21 @@ impl Evaluator<'_> {
     /// What made a value: the flows summed, how money comes back, or why it is missing.
     fn note_value(&self, explanation: &mut Explanation, val: &Val) {
         match val {
-            Val::Money { terms, .. } => self.note_flows(explanation, terms, Effect::Counts),
+            Val::Money {
+                terms, converted, ..
+            } => {
+                for (from, to, rate) in converted {
+                    let note = Note::Converted {
+                        from: from.clone(),
+                        to: to.clone(),
+                        rate: *rate,
+                    };
+                    if !explanation.notes.contains(&note) {
+                        explanation.notes.push(note);
+                    }
+                }
+                self.note_flows(explanation, terms, Effect::Counts)
+            }
             Val::Percent {
                 flows_in,
                 back,
@@ -231,7 +307,7 @@ impl Evaluator<'_> {
             .with_label("the question adds amounts in different currencies")
             .with_other(c.first.1, format!("an amount in {}", c.first.0))
             .with_other(c.second.1, format!("an amount in {}", c.second.0))
-            .with_help("dealcheck never converts currencies; keep one currency per flow")
+            .with_help(format!("dealcheck converts currencies only at a declared rate: add `rate 1 {} = … {}`, or keep one currency", c.first.0, c.second.0))
         };
         let money = |p,
                      q,
@@ -250,6 +326,7 @@ impl Evaluator<'_> {
                 range: sum.range,
                 currency: sum.currency,
                 terms: sum.terms,
+                converted: sum.converted,
             })
         };
         const PAID: [FlowKind; 3] = [FlowKind::Pay, FlowKind::Lease, FlowKind::Supply];
@@ -264,6 +341,7 @@ impl Evaluator<'_> {
                 range: Range::from_amount(&m.amount),
                 currency: Some(m.currency.to_string()),
                 terms: Vec::new(),
+                converted: Vec::new(),
             },
             Value::Percent(p) => Val::Percent {
                 how: Vec::new(),
@@ -336,6 +414,7 @@ impl Evaluator<'_> {
                 range,
                 currency: Some(currency),
                 terms: vec![id],
+                converted: Vec::new(),
             },
             None => Val::Missing(Missing::NoValuation(program.party_text(party))),
         }
@@ -349,6 +428,7 @@ fn shown(v: &Val) -> Shown {
             range,
             currency,
             terms,
+            ..
         } => Shown::Money {
             range: *range,
             currency: currency.clone(),

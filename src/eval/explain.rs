@@ -184,6 +184,12 @@ pub enum Note {
     Diagnostic(String),
     /// A fact an unknown answer depends on, and the days of it that would settle the answer.
     Settles(Box<Settles>),
+    /// Amounts in `from` were converted into `to` at a declared rate (one `from` is `rate`).
+    Converted {
+        from: String,
+        to: String,
+        rate: Range,
+    },
 }
 
 /// What would settle an unknown answer: one open fact, and for a day fact the days on which

@@ -182,6 +182,20 @@ impl Range {
         }
     }
 
+    /// This amount converted at `rate` (both above 0): each end times the rate's.
+    pub fn scale(self, rate: &Range) -> Range {
+        let hi = match (self.hi, rate.hi) {
+            (Some(a), Some(r)) => a.checked_mul(r),
+            _ => None,
+        };
+        Range {
+            lo: self.lo.checked_mul(rate.lo).unwrap_or(Decimal::MAX),
+            lo_open: self.lo_open || rate.lo_open,
+            hi,
+            hi_open: self.hi_open || rate.hi_open,
+        }
+    }
+
     /// This amount for each of at least `least` and at most `most` periods (`None`: no bound).
     pub fn times(self, least: u64, most: Option<u64>) -> Range {
         let scale = |v: Decimal, n: u64| v.checked_mul(Decimal::from(n));

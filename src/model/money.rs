@@ -94,6 +94,8 @@ pub struct Sum {
     pub currency: Option<String>,
     pub range: Range,
     pub terms: Vec<TermId>,
+    /// The declared rates a sum across currencies was converted with: from, to, rate.
+    pub converted: Vec<(String, String, Range)>,
 }
 
 /// `roundtrip(I, E)` worked out: the share, the flows from I into E, and the flows that can
@@ -159,7 +161,43 @@ pub fn sum(
             Some(e)
         })
         .collect();
-    sum_edges(program, edges.iter())
+    let (edges, converted) = convert(program, edges);
+    let mut sum = sum_edges(program, edges.iter())?;
+    sum.converted = converted;
+    Ok(sum)
+}
+
+/// Flows in several currencies, each converted into one of them when declared rates allow
+/// (`rate 1 GBP = 1.27 USD` converts GBP into USD, never the other way: multiplying keeps the
+/// amounts exact); unchanged otherwise, for [`sum_edges`] to refuse.
+fn convert(program: &Program, mut edges: Vec<Edge>) -> (Vec<Edge>, Vec<(String, String, Range)>) {
+    let mut currencies: Vec<Currency> = edges.iter().map(|e| e.currency).collect();
+    currencies.sort_unstable_by_key(|c| c.to_string());
+    currencies.dedup();
+    if currencies.len() < 2 {
+        return (edges, Vec::new());
+    }
+    let target = currencies.iter().copied().find(|t| {
+        currencies
+            .iter()
+            .all(|c| c == t || program.rate(&c.to_string(), &t.to_string()).is_some())
+    });
+    let Some(target) = target else {
+        return (edges, Vec::new());
+    };
+    let mut used = Vec::new();
+    for c in currencies.into_iter().filter(|&c| c != target) {
+        let (from, to) = (c.to_string(), target.to_string());
+        let Some(rate) = program.rate(&from, &to) else {
+            continue;
+        };
+        for edge in edges.iter_mut().filter(|e| e.currency == c) {
+            edge.amount = edge.amount.scale(&rate);
+            edge.currency = target;
+        }
+        used.push((from, to, rate));
+    }
+    (edges, used)
 }
 
 impl MoneyGraph {
@@ -344,6 +382,7 @@ fn sum_edges<'a>(
         currency: None,
         range: Range::ZERO,
         terms: Vec::new(),
+        converted: Vec::new(),
     };
     // The first edge summed: its currency is the sum's.
     let mut first: Option<&Edge> = None;

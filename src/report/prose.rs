@@ -295,6 +295,11 @@ impl Display for Note {
             Note::Missing(why) => why.fmt(f),
             Note::Diagnostic(message) => f.write_str(message),
             Note::Settles(settles) => settles.fmt(f),
+            Note::Converted { from, to, rate } => write!(
+                f,
+                "amounts in {from} converted into {to} at the declared rate 1 {from} = {}",
+                rate.describe(&format!(" {to}"))
+            ),
         }
     }
 }

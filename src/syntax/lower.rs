@@ -102,6 +102,15 @@ impl<'s> Lowerer<'s> {
                 c.finish()?;
                 Item::AsOf(date)
             }
+            Rule::rate_decl => {
+                let span = self.pair_span(&pair);
+                let mut c = self.cursor(pair);
+                c.next(Rule::rate_word)?;
+                let one = self.lower_money(c.next(Rule::money)?)?;
+                let value = self.lower_money(c.next(Rule::money)?)?;
+                c.finish()?;
+                Item::Rate(Box::new(RateDecl { one, value, span }))
+            }
             Rule::party_decl => Item::Party(Box::new(self.lower_party_decl(pair, doc)?)),
             Rule::asset_decl => Item::Asset(Box::new(self.lower_asset_decl(pair, doc)?)),
             Rule::action_decl => Item::Action(Box::new(self.lower_simple_decl(pair, doc)?)),
