@@ -42,9 +42,25 @@ fn header() -> String {
 fn who() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(&PARTIES[..]).prop_map(str::to_string),
+        holders(),
         Just("everyone".to_string()),
         prop::sample::select(&PARTIES[..]).prop_map(|p| format!("everyone except {p}")),
     ]
+}
+
+/// Two different parties, as a list.
+fn holders() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(&PARTIES[..]),
+        prop::sample::select(&PARTIES[..]),
+    )
+        .prop_filter("two different parties", |(a, b)| a != b)
+        .prop_map(|(a, b)| format!("{a}, {b}"))
+}
+
+/// A term's channels: none, one, or both.
+fn term_via() -> impl Strategy<Value = String> {
+    prop_oneof![via(), Just("via c0, c1".to_string())]
 }
 
 fn window() -> impl Strategy<Value = String> {
@@ -68,15 +84,21 @@ fn via() -> impl Strategy<Value = String> {
 }
 
 fn term() -> impl Strategy<Value = String> {
-    let holder = || prop::sample::select(&PARTIES[..]);
+    let holder = || {
+        prop_oneof![
+            3 => prop::sample::select(&PARTIES[..]).prop_map(str::to_string),
+            1 => holders(),
+        ]
+    };
     prop_oneof![
-        (who(), via(), window())
+        (who(), term_via(), window())
             .prop_map(|(w, v, win)| format!("grant {w} may x Owner.a {v} {win}")),
-        (holder(), via(), window())
+        (holder(), term_via(), window())
             .prop_map(|(h, v, win)| format!("exclusive {h} may x Owner.a {v} {win}")),
-        (holder(), via(), window())
+        (holder(), term_via(), window())
             .prop_map(|(h, v, win)| format!("sole {h} may x Owner.a {v} {win}")),
-        (who(), via(), window()).prop_map(|(w, v, win)| format!("forbid {w} x Owner.a {v} {win}")),
+        (who(), term_via(), window())
+            .prop_map(|(w, v, win)| format!("forbid {w} x Owner.a {v} {win}")),
     ]
 }
 
@@ -190,11 +212,24 @@ fn may_on_actors(
             let mut permitted = Verdict::from_bool(actor == owner);
             let mut blocked = Verdict::No;
             for (id, term) in program.terms() {
-                let TermKind::Right { kind, who, via, .. } = &term.kind else {
+                let TermKind::Right {
+                    kind,
+                    who,
+                    via,
+                    also_via,
+                    ..
+                } = &term.kind
+                else {
                     continue;
                 };
-                let term_via = via.as_ref().map(|v| v.id());
-                if term_via.is_some() && term_via != channel {
+                // A term with channels covers each of them; one without, every channel.
+                let on_channel = match via {
+                    None => true,
+                    Some(first) => std::iter::once(first)
+                        .chain(also_via.iter())
+                        .any(|v| Some(v.id()) == channel),
+                };
+                if !on_channel {
                     continue;
                 }
                 let excepted =
@@ -205,12 +240,28 @@ fn may_on_actors(
                     (RightKind::Grant, Who::Everyone { except }) => (!excepted(except), false),
                     (RightKind::Forbid, Who::Party(p)) => (false, program.within(actor, p.id())),
                     (RightKind::Forbid, Who::Everyone { except }) => (false, !excepted(except)),
+                    (RightKind::Grant, Who::Parties(ps)) => {
+                        (ps.iter().any(|p| p.id() == actor), false)
+                    }
+                    (RightKind::Forbid, Who::Parties(ps)) => {
+                        (false, ps.iter().any(|p| program.within(actor, p.id())))
+                    }
                     (_, Who::Party(h)) => {
                         let holder = h.id();
                         let other = program.root(actor) != program.root(holder);
                         let spared =
                             *kind == RightKind::Sole && program.root(actor) == program.root(owner);
                         (actor == holder, actor != holder && other && !spared)
+                    }
+                    // Several holders: each may; everyone outside all their groups may not.
+                    (_, Who::Parties(ps)) => {
+                        let holds = ps.iter().any(|p| p.id() == actor);
+                        let other = ps
+                            .iter()
+                            .all(|p| program.root(actor) != program.root(p.id()));
+                        let spared =
+                            *kind == RightKind::Sole && program.root(actor) == program.root(owner);
+                        (holds, !holds && other && !spared)
                     }
                     _ => (false, false),
                 };

@@ -359,6 +359,9 @@ pub enum TermKind<P: Phase = Syntax> {
         action: P::Action,
         asset: P::Asset,
         via: Option<P::Channel>,
+        /// The further channels of a `via` list (`via uk, usa`): an empty box, no allocation,
+        /// for the usual one channel or none.
+        also_via: Box<[P::Channel]>,
         window: Window<P>,
     },
     Terminate {
@@ -370,7 +373,11 @@ pub enum TermKind<P: Phase = Syntax> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Who<P: Phase = Syntax> {
     Party(P::Party),
-    Everyone { except: Box<[P::Party]> },
+    /// Several parties (`grant Sky, TNT may …`, `exclusive Sky, TNT may …`).
+    Parties(Box<[P::Party]>),
+    Everyone {
+        except: Box<[P::Party]>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -490,6 +490,10 @@ impl Resolver<'_> {
     fn who(&mut self, who: &Who) -> Option<resolved::Who> {
         Some(match who {
             Who::Party(p) => Who::Party(self.party(p)?),
+            Who::Parties(parties) => {
+                let parties: Vec<_> = parties.iter().map(|p| self.party(p)).collect();
+                Who::Parties(parties.into_iter().collect::<Option<_>>()?)
+            }
             Who::Everyone { except } => {
                 let except: Vec<_> = except.iter().map(|p| self.party(p)).collect();
                 Who::Everyone {
@@ -530,12 +534,14 @@ impl Resolver<'_> {
                 action,
                 asset,
                 via,
+                also_via,
                 window,
             } => {
                 let who = self.who(who);
                 let action = self.action(action);
                 let asset = self.asset(asset);
                 let via = via.as_ref().map(|c| self.channel(c));
+                let also_via: Vec<_> = also_via.iter().map(|c| self.channel(c)).collect();
                 let window = self.window(window, dated, term.span);
                 TermKind::Right {
                     kind: *kind,
@@ -546,6 +552,7 @@ impl Resolver<'_> {
                         Some(c) => Some(c?),
                         None => None,
                     },
+                    also_via: also_via.into_iter().collect::<Option<_>>()?,
                     window: window?,
                 }
             }

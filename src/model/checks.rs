@@ -148,7 +148,10 @@ fn exclusive_conflicts(world: &World<'_>, index: &RightsIndex, diagnostics: &mut
                 if listed < MAX_CONFLICTS {
                     for &j in &active {
                         let Some(o) = live.get(j) else { continue };
-                        if o.family == l.family || !channels_overlap(o.right, l.right) {
+                        if o.family == l.family
+                            || o.right.id == l.right.id
+                            || !channels_overlap(o.right, l.right)
+                        {
                             continue;
                         }
                         if listed < MAX_CONFLICTS {

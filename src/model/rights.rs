@@ -27,6 +27,9 @@ pub struct Right {
     asset: u32,
     /// `None`: every channel.
     via: Option<u32>,
+    /// One of several holders of one `exclusive`/`sole` (`exclusive Sky, TNT may …`): the
+    /// others (read from the term) are not "someone else".
+    shared: bool,
 }
 
 /// Every right of a rule set, sorted by (action, asset), in rule-set order within each. Built
@@ -47,30 +50,46 @@ impl RightsIndex {
                 action,
                 asset,
                 via,
+                also_via,
                 ..
             } = &term.kind
             else {
                 continue;
             };
-            let holder = match who {
-                Who::Party(p) => Holder::Party(p.id()),
-                Who::Everyone { except } => Holder::Everyone {
+            // A list of holders or channels is one right for each: the same term, each holder
+            // on each channel.
+            let holders: Vec<Holder> = match who {
+                Who::Party(p) => vec![Holder::Party(p.id())],
+                Who::Parties(parties) => parties.iter().map(|p| Holder::Party(p.id())).collect(),
+                Who::Everyone { except } => vec![Holder::Everyone {
                     except: except.iter().map(Ref::id).collect(),
-                },
+                }],
             };
-            let via = via.as_ref().and_then(|c| u32::try_from(c.id()).ok());
+            let shared = matches!(who, Who::Parties(_));
+            let channels: Vec<Option<u32>> = match via {
+                None => vec![None],
+                Some(first) => std::iter::once(first)
+                    .chain(also_via.iter())
+                    .map(|c| u32::try_from(c.id()).ok())
+                    .collect(),
+            };
             let (Ok(action), Ok(asset)) = (u32::try_from(action.id()), u32::try_from(asset.id()))
             else {
                 continue;
             };
-            rights.push(Right {
-                id,
-                kind: *kind,
-                holder,
-                action,
-                asset,
-                via,
-            });
+            for holder in holders {
+                for &via in &channels {
+                    rights.push(Right {
+                        id,
+                        kind: *kind,
+                        holder: holder.clone(),
+                        action,
+                        asset,
+                        via,
+                        shared,
+                    });
+                }
+            }
         }
         // Stable: rule-set order is kept within each (action, asset).
         rights.sort_by_key(|r| (r.action, r.asset));
@@ -122,6 +141,20 @@ impl Right {
         self.via.is_none() || self.via() == channel
     }
 
+    /// Whether `actor` is in the group of one of the holders of this right's term (a shared
+    /// `exclusive`/`sole`).
+    fn co_holder(&self, program: &Program, actor: PartyId) -> bool {
+        match program.term(self.id).map(|t| &t.kind) {
+            Some(TermKind::Right {
+                who: Who::Parties(parties),
+                ..
+            }) => parties
+                .iter()
+                .any(|p| program.root(p.id()) == program.root(actor)),
+            _ => false,
+        }
+    }
+
     /// What this right does to `actor` (if anything). `owner` owns the asset.
     pub fn effect_on(&self, program: &Program, actor: PartyId, owner: PartyId) -> Option<Effect> {
         let excepted = |except: &[PartyId]| except.iter().any(|&e| program.within(actor, e));
@@ -139,7 +172,8 @@ impl Right {
             (RightKind::Exclusive | RightKind::Sole, Holder::Party(holder)) => {
                 // "Someone else" is neither the holder nor in the holder's group; a sole
                 // licence also leaves the owner (and its group) free.
-                let same_group = program.root(actor) == program.root(*holder);
+                let same_group = program.root(actor) == program.root(*holder)
+                    || (self.shared && self.co_holder(program, actor));
                 let owner_spared =
                     self.kind == RightKind::Sole && program.root(actor) == program.root(owner);
                 if actor == *holder {

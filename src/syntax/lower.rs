@@ -562,11 +562,20 @@ impl<'s> Lowerer<'s> {
         let mut c = self.cursor(pair);
         let who = match c.optional(Rule::who) {
             Some(w) => self.lower_who(w)?,
-            None => Who::Party(self.name(c.next(Rule::name)?)),
+            None => self.lower_holders(c.next(Rule::holders)?)?,
         };
         let action = self.name(c.next(Rule::name)?);
         let asset = self.lower_asset_ref(c.next(Rule::asset_ref)?)?;
-        let via = self.optional_via(&mut c)?;
+        let mut channels: Vec<Name> = match c.optional(Rule::via_list) {
+            Some(list) => list
+                .into_inner()
+                .filter(|p| p.as_rule() == Rule::name)
+                .map(|p| self.name(p))
+                .collect(),
+            None => Vec::new(),
+        };
+        let also_via: Box<[Name]> = channels.split_off(channels.len().min(1)).into();
+        let via = channels.pop();
         let window = self.lower_window(c.next(Rule::window)?)?;
         c.finish()?;
         Ok(TermKind::Right {
@@ -575,6 +584,7 @@ impl<'s> Lowerer<'s> {
             action,
             asset,
             via,
+            also_via,
             window,
         })
     }
@@ -589,10 +599,26 @@ impl<'s> Lowerer<'s> {
                 .collect();
             Who::Everyone { except }
         } else {
-            Who::Party(self.name(c.next(Rule::name)?))
+            self.lower_holders(c.next(Rule::holders)?)?
         };
         c.finish()?;
         Ok(who)
+    }
+
+    /// `P` or `P, Q, …`.
+    fn lower_holders(&mut self, pair: P<'_>) -> Lowered<Who> {
+        let mut names: Vec<Name> = pair
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::name)
+            .map(|p| self.name(p))
+            .collect();
+        Ok(match names.len() {
+            1 => match names.pop() {
+                Some(one) => Who::Party(one),
+                None => Who::Parties(Box::default()),
+            },
+            _ => Who::Parties(names.into()),
+        })
     }
 
     fn lower_terminate(&mut self, pair: P<'_>) -> Lowered<TermKind> {
