@@ -192,8 +192,30 @@ fn hostile_shapes(c: &mut Criterion) {
     group.finish();
 }
 
+/// The whole timeline (every lane) of a 10,000-deal rule set, drawn as SVG: issue 19 asks
+/// under a second.
+fn timeline(c: &mut Criterion) {
+    use dealcheck::eval::chart::ChartFilter;
+    use dealcheck::eval::question::Evaluator;
+    let mut group = c.benchmark_group("timeline");
+    group.sample_size(10);
+    let rules = RuleSet::from_sources([("corpus.deal", corpus::generate(10_000, 1))]);
+    assert!(!rules.has_errors());
+    let world = rules.world(&Options::default()).unwrap();
+    let text = |_| String::new();
+    group.bench_function("svg/10000", |b| {
+        b.iter(|| {
+            let evaluator = Evaluator::new(&world, rules.rights_index(), rules.sources(), &text);
+            let chart = evaluator.chart(&ChartFilter::default());
+            black_box(dealcheck::report::svg::to_svg(&chart))
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    timeline,
     hostile_shapes,
     parse_and_check,
     byte_loop,

@@ -577,3 +577,41 @@ fn escape_sequences_in_rule_files_do_not_reach_the_terminal() {
     assert!(stderr(&o).contains("duplicate-name"), "{}", stderr(&o));
     assert!(!o.stderr.contains(&0x1b), "{}", stderr(&o));
 }
+
+#[test]
+fn timeline_draws_svg_or_json_and_refuses_unknown_names() {
+    let o = dealcheck(&[
+        "timeline",
+        "rules/seed",
+        "--asset",
+        "OpenAI.frontier_models",
+        "--action",
+        "host",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let svg = stdout(&o);
+    assert!(svg.starts_with("<svg"), "{svg}");
+    assert!(roxmltree::Document::parse(&svg).is_ok());
+    assert!(svg.contains("host OpenAI.frontier_models"));
+    assert!(!svg.contains("supply_capacity"), "only the lane asked for");
+
+    let o = dealcheck(&["timeline", "rules/seed", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(!json["lanes"].as_array().unwrap().is_empty());
+
+    let o = dealcheck(&["timeline", "rules/seed", "--asset", "OpenAI.nothing"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no asset is named `OpenAI.nothing`"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = dealcheck(&["timeline", "rules/seed", "--format", "text"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "timeline writes svg and json only"
+    );
+}

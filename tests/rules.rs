@@ -56,3 +56,44 @@ fn every_rule_set_checks_cleanly_and_passes() {
         insta::assert_json_snapshot!(format!("{name}_json"), report);
     }
 }
+
+/// The timeline of each shipped rule set: valid XML (an SVG document with a title and a
+/// description for screen readers), every lane and party there, snapshotted.
+#[test]
+fn every_rule_set_draws_its_timeline() {
+    use dealcheck::eval::chart::ChartFilter;
+    use dealcheck::eval::question::Evaluator;
+    for dir in rule_sets() {
+        let rule_set = RuleSet::load(&dir);
+        let world = rule_set.world(&Options::default()).unwrap();
+        let text = |_| String::new();
+        let evaluator = Evaluator::new(&world, rule_set.rights_index(), rule_set.sources(), &text);
+        let chart = evaluator.chart(&ChartFilter::default());
+        assert!(!chart.lanes.is_empty(), "{}", dir.display());
+        let svg = dealcheck::report::svg::to_svg(&chart);
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        assert_eq!(root.attribute("role"), Some("img"));
+        for id in ["timeline-title", "timeline-desc", "as-of", "hatch"] {
+            assert!(
+                doc.descendants().any(|n| n.attribute("id") == Some(id)),
+                "#{id}"
+            );
+        }
+        let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+        for lane in &chart.lanes {
+            let title = format!("{} {}.{}", lane.action, lane.owner, lane.asset);
+            assert!(texts.iter().any(|t| *t == title), "lane {title}");
+            for row in &lane.rows {
+                assert!(
+                    texts.iter().any(|t| t.starts_with(row.party.as_str())),
+                    "row {}",
+                    row.party
+                );
+            }
+        }
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        insta::assert_snapshot!(format!("{name}_timeline_svg"), svg);
+    }
+}

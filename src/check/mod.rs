@@ -364,6 +364,13 @@ impl Program {
         }
     }
 
+    /// An asset written `Owner.name` (as on the command line).
+    pub fn asset_by_name(&self, written: &str) -> Option<AssetId> {
+        let (owner, name) = written.split_once('.')?;
+        let owner = self.party(owner)?;
+        self.assets_by_name.get(&owner)?.get(name).copied()
+    }
+
     pub fn asset(&self, asset: &ast::AssetRef) -> Option<AssetId> {
         let owner = self.party(&asset.owner.node)?;
         self.assets_by_name

@@ -14,7 +14,7 @@ pub fn run(common: &Common, rule_set: RuleSet, format: Format) -> u8 {
             )),
         },
         // `check` is not offered DOT (`Format::CHECK`); were it asked for, text is written.
-        Format::Text | Format::Dot => {
+        Format::Text | Format::Dot | Format::Svg => {
             // Reference §8: rules, then diagnostics, then the summary line.
             out(&dealcheck::report::render_rules(&report.rules));
             let render = common.render();

@@ -3,6 +3,7 @@
 mod ask;
 mod check;
 mod graph;
+mod timeline;
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -70,13 +71,28 @@ enum Command {
         #[arg(long, value_parser = FormatParser(Format::GRAPH), default_value = "dot")]
         format: Format,
     },
+    /// Draw who may act when: a lane per action on an asset, a row per party
+    Timeline {
+        paths: Vec<PathBuf>,
+        /// Only this asset (`Owner.name`)
+        #[arg(long, value_name = "ASSET")]
+        asset: Option<String>,
+        /// Only this action
+        #[arg(long, value_name = "ACTION")]
+        action: Option<String>,
+        /// Output format
+        #[arg(long, value_parser = FormatParser(Format::TIMELINE), default_value = "svg")]
+        format: Format,
+    },
 }
 
 /// The subcommands, as written on the command line.
-const SUBCOMMANDS: [&str; 4] = ["check", "ask", "graph", "help"];
+const SUBCOMMANDS: [&str; 5] = ["check", "ask", "graph", "timeline", "help"];
 
 /// Flags that take a value in the next argument (unless written `--flag=value`).
-const FLAGS_WITH_VALUES: [&str; 4] = ["--as-of", "--assume", "--format", "--color"];
+const FLAGS_WITH_VALUES: [&str; 6] = [
+    "--as-of", "--assume", "--format", "--color", "--asset", "--action",
+];
 
 /// `--format` of one subcommand: only the formats it writes, listed in its `--help`.
 #[derive(Clone, Copy)]
@@ -255,6 +271,17 @@ pub fn main() -> ExitCode {
         Command::Graph { paths, format } => {
             graph::run(common, load(paths, &LoadOptions::default()), format)
         }
+        Command::Timeline {
+            paths,
+            asset,
+            action,
+            format,
+        } => timeline::run(
+            common,
+            load(paths, &LoadOptions::default()),
+            timeline::Only { asset, action },
+            format,
+        ),
     };
     if WRITE_FAILED.load(Ordering::Relaxed) {
         return ExitCode::from(2);

@@ -1,6 +1,7 @@
 //! Answers (yes/no/unknown) with explanations. Evaluation never fails at the top: a check that
 //! cannot be evaluated becomes an error outcome and the others are still answered.
 
+pub mod chart;
 mod compare;
 pub mod explain;
 pub mod logic;

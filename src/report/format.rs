@@ -14,6 +14,8 @@ pub enum Format {
     Json,
     /// The money graph in Graphviz's DOT language.
     Dot,
+    /// A picture: the timeline of who may act when.
+    Svg,
 }
 
 impl Format {
@@ -23,9 +25,11 @@ impl Format {
     pub const ASK: &'static [Format] = &[Format::Text, Format::Json];
     /// What `graph` writes (the first is its default).
     pub const GRAPH: &'static [Format] = &[Format::Dot, Format::Json];
+    /// What `timeline` writes (the first is its default).
+    pub const TIMELINE: &'static [Format] = &[Format::Svg, Format::Json];
 
     /// Every format, in the order the help lists them.
-    pub const ALL: &'static [Format] = &[Format::Text, Format::Json, Format::Dot];
+    pub const ALL: &'static [Format] = &[Format::Text, Format::Json, Format::Dot, Format::Svg];
 
     /// The name written after `--format`.
     pub fn name(self) -> &'static str {
@@ -33,6 +37,7 @@ impl Format {
             Format::Text => "text",
             Format::Json => "json",
             Format::Dot => "dot",
+            Format::Svg => "svg",
         }
     }
 }
@@ -64,12 +69,12 @@ mod tests {
         for &format in Format::ALL {
             assert_eq!(format.name().parse::<Format>(), Ok(format));
         }
-        assert!("svg".parse::<Format>().is_err());
+        assert!("html".parse::<Format>().is_err());
     }
 
     #[test]
     fn every_command_writes_known_formats_and_json() {
-        for list in [Format::CHECK, Format::ASK, Format::GRAPH] {
+        for list in [Format::CHECK, Format::ASK, Format::GRAPH, Format::TIMELINE] {
             assert!(list.iter().all(|f| Format::ALL.contains(f)));
             assert!(list.contains(&Format::Json));
         }

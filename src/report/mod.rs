@@ -6,6 +6,7 @@ mod format;
 pub mod graph;
 mod prose;
 mod render;
+pub mod svg;
 mod text;
 
 pub use escape::escape_controls;
