@@ -199,6 +199,26 @@ impl RuleSet {
         report
     }
 
+    /// The report as one self-contained HTML page, with the timeline and the money graph
+    /// (left out when the rule set is invalid); see docs/report.md.
+    pub fn html_page(&self, report: &Report, options: &Options) -> String {
+        use crate::eval::chart::ChartFilter;
+        use crate::report::{graph::graph, html, svg::to_svg};
+        let pictures = match self.world(options) {
+            Ok(world) if !self.has_errors() => {
+                let text = |_| String::new();
+                let evaluator = Evaluator::new(&world, &self.index, &self.sources, &text);
+                let timeline = to_svg(&evaluator.chart(&ChartFilter::default()));
+                let g = graph(&world);
+                let money = format!("{}{}", html::money_svg(&g), html::money_table(&g));
+                Some((timeline, money))
+            }
+            _ => None,
+        };
+        let (timeline, money) = pictures.unwrap_or_default();
+        html::to_html(report, &self.sources, &timeline, &money)
+    }
+
     /// Answers one question (the Q of reference §6) against the rule set.
     pub fn ask(&self, question: &str, options: &Options) -> Result<Answer, AskError> {
         let fail = |diagnostics| AskError {

@@ -93,3 +93,71 @@ fn the_timeline_loads_in_chromium_without_errors() {
         "a real picture"
     );
 }
+
+#[test]
+fn the_html_report_loads_in_chromium_with_every_rule_and_picture() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("DEALCHECK_BROWSER").is_none(),
+            "DEALCHECK_BROWSER is set but no Chromium is installed"
+        );
+        eprintln!("no Chromium under /usr/bin: the browser test checked nothing");
+        return;
+    };
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dealcheck"))
+        .args(["check", "rules/", "--format", "html"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = String::from_utf8(out.stdout).unwrap();
+    let file = dir.join("report.html");
+    std::fs::write(&file, &html).unwrap();
+    let url = format!("file://{}", file.display());
+    let headless = |extra: &[&str]| {
+        Command::new(&browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+            ])
+            .args(["--enable-logging=stderr", "--v=0"])
+            .args(extra)
+            .arg(&url)
+            .output()
+            .unwrap()
+    };
+    let dom = headless(&["--dump-dom"]);
+    assert!(dom.status.success());
+    let dom_text = String::from_utf8_lossy(&dom.stdout);
+    let log = String::from_utf8_lossy(&dom.stderr);
+    assert!(!log.contains(":CONSOLE"), "console messages:\n{log}");
+    // Every rule of the report is an article in the DOM, and both pictures are there.
+    let report = dealcheck::RuleSet::load("rules/").check(&dealcheck::Options::default());
+    for rule in &report.rules {
+        assert!(
+            dom_text.contains(&format!("id=\"rule-{}\"", rule.name)),
+            "rule {}",
+            rule.name
+        );
+    }
+    assert!(dom_text.contains("id=\"timeline-title\"") && dom_text.contains("id=\"money-title\""));
+    let png = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser/report.png");
+    std::fs::create_dir_all(png.parent().unwrap()).unwrap();
+    let shot = headless(&[
+        "--window-size=1200,2000",
+        &format!("--screenshot={}", png.display()),
+    ]);
+    assert!(
+        shot.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+}

@@ -337,9 +337,22 @@ fn each_command_takes_only_its_own_formats() {
     assert!(stdout(&o).starts_with("digraph money"));
     // Each `--help` lists what that command writes, and nothing else.
     let help = |command: &str| stdout(&dealcheck(&[command, "--help"]));
-    assert!(help("check").contains("[possible values: text, json]"));
+    assert!(help("check").contains("[possible values: text, json, html]"));
     assert!(help("ask").contains("[possible values: text, json]"));
     assert!(help("graph").contains("[possible values: dot, json]"));
+    assert!(help("timeline").contains("[possible values: svg, json]"));
+    let o = dealcheck(&["ask", "rules/seed", "yes", "--format", "html"]);
+    assert_eq!(o.status.code(), Some(2), "ask writes no page");
+}
+
+#[test]
+fn check_writes_one_self_contained_html_page() {
+    let o = dealcheck(&["check", "rules/", "--format", "html"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = stdout(&o);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<svg") && html.contains("id=\"sources\""));
+    assert!(!html.contains("<script") && !html.contains("src=\"http"));
 }
 
 #[test]

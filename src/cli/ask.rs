@@ -22,7 +22,9 @@ pub fn run(common: &Common, path: &Path, question: &str, format: Format) -> u8 {
                     out(&format!("{json:#}\n"));
                 }
                 // `ask` is not offered DOT (`Format::ASK`); were it asked for, text is written.
-                Format::Text | Format::Dot | Format::Svg => out(&render_answer(&answer)),
+                Format::Text | Format::Dot | Format::Svg | Format::Html => {
+                    out(&render_answer(&answer))
+                }
             }
             0
         }
@@ -36,7 +38,7 @@ pub fn run(common: &Common, path: &Path, question: &str, format: Format) -> u8 {
                     });
                     out(&format!("{json:#}\n"));
                 }
-                Format::Text | Format::Dot | Format::Svg => {
+                Format::Text | Format::Dot | Format::Svg | Format::Html => {
                     err(&rule_set.render_ask_error(&e, common.render()));
                 }
             }

@@ -13,6 +13,7 @@ pub fn run(common: &Common, rule_set: RuleSet, format: Format) -> u8 {
                 "internal error: cannot serialise the report: {e}\n"
             )),
         },
+        Format::Html => out(&rule_set.html_page(&report, &common.options())),
         // `check` is not offered DOT (`Format::CHECK`); were it asked for, text is written.
         Format::Text | Format::Dot | Format::Svg => {
             // Reference §8: rules, then diagnostics, then the summary line.

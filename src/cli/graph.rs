@@ -25,7 +25,7 @@ pub fn run(common: &Common, rule_set: RuleSet, format: Format) -> u8 {
             }
         },
         // `graph` is not offered text (`Format::GRAPH`); were it asked for, DOT is written.
-        Format::Dot | Format::Text | Format::Svg => out(&to_dot(&g)),
+        Format::Dot | Format::Text | Format::Svg | Format::Html => out(&to_dot(&g)),
     }
     0
 }
@@ -42,7 +42,7 @@ fn fail(common: &Common, rule_set: &RuleSet, diagnostics: &[Diagnostic], format:
             let json = serde_json::json!({ "diagnostics": records });
             out(&format!("{json:#}\n"));
         }
-        Format::Dot | Format::Text | Format::Svg => {
+        Format::Dot | Format::Text | Format::Svg | Format::Html => {
             for d in &diagnostics {
                 err(&render_diagnostic(d, rule_set.sources(), common.render()));
             }

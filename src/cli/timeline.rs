@@ -38,7 +38,7 @@ pub fn run(common: &Common, rule_set: RuleSet, only: Only, format: Format) -> u8
             }
         },
         // `timeline` is offered SVG and JSON only (`Format::TIMELINE`).
-        Format::Svg | Format::Text | Format::Dot => out(&to_svg(&chart)),
+        Format::Svg | Format::Text | Format::Dot | Format::Html => out(&to_svg(&chart)),
     }
     0
 }
@@ -81,7 +81,7 @@ fn fail(common: &Common, rule_set: &RuleSet, diagnostics: &[Diagnostic], format:
             let json = serde_json::json!({ "diagnostics": records });
             out(&format!("{json:#}\n"));
         }
-        Format::Svg | Format::Text | Format::Dot => {
+        Format::Svg | Format::Text | Format::Dot | Format::Html => {
             for d in diagnostics {
                 err(&render_diagnostic(d, rule_set.sources(), common.render()));
             }

@@ -16,11 +16,13 @@ pub enum Format {
     Dot,
     /// A picture: the timeline of who may act when.
     Svg,
+    /// One self-contained page: the report with its pictures and rule files.
+    Html,
 }
 
 impl Format {
     /// What `check` writes (the first is its default).
-    pub const CHECK: &'static [Format] = &[Format::Text, Format::Json];
+    pub const CHECK: &'static [Format] = &[Format::Text, Format::Json, Format::Html];
     /// What `ask` writes (the first is its default).
     pub const ASK: &'static [Format] = &[Format::Text, Format::Json];
     /// What `graph` writes (the first is its default).
@@ -29,7 +31,13 @@ impl Format {
     pub const TIMELINE: &'static [Format] = &[Format::Svg, Format::Json];
 
     /// Every format, in the order the help lists them.
-    pub const ALL: &'static [Format] = &[Format::Text, Format::Json, Format::Dot, Format::Svg];
+    pub const ALL: &'static [Format] = &[
+        Format::Text,
+        Format::Json,
+        Format::Dot,
+        Format::Svg,
+        Format::Html,
+    ];
 
     /// The name written after `--format`.
     pub fn name(self) -> &'static str {
@@ -38,6 +46,7 @@ impl Format {
             Format::Json => "json",
             Format::Dot => "dot",
             Format::Svg => "svg",
+            Format::Html => "html",
         }
     }
 }
@@ -69,7 +78,7 @@ mod tests {
         for &format in Format::ALL {
             assert_eq!(format.name().parse::<Format>(), Ok(format));
         }
-        assert!("html".parse::<Format>().is_err());
+        assert!("pdf".parse::<Format>().is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod escape;
 mod format;
 pub mod graph;
+pub mod html;
 mod prose;
 mod render;
 pub mod svg;
