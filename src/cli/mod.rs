@@ -289,6 +289,37 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// No graph or picture: the diagnostics (each code capped), as records under `--format json`,
+/// drawn on stderr otherwise; exit status 2.
+fn fail(
+    common: &Common,
+    rule_set: &dealcheck::RuleSet,
+    diagnostics: &[dealcheck::Diagnostic],
+    format: Format,
+) -> u8 {
+    use dealcheck::report::{render_diagnostic, DiagnosticRecord};
+    let diagnostics = dealcheck::diagnostic::cap_each_code(
+        diagnostics.to_vec(),
+        dealcheck::limits::MAX_DIAGNOSTICS_PER_CODE,
+    );
+    match format {
+        Format::Json => {
+            let records: Vec<DiagnosticRecord> = diagnostics
+                .iter()
+                .map(|d| DiagnosticRecord::new(d, rule_set.sources()))
+                .collect();
+            let json = serde_json::json!({ "diagnostics": records });
+            out(&format!("{json:#}\n"));
+        }
+        Format::Dot | Format::Text | Format::Svg | Format::Html => {
+            for d in &diagnostics {
+                err(&render_diagnostic(d, rule_set.sources(), common.render()));
+            }
+        }
+    }
+    2
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_subcommand_first;

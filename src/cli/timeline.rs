@@ -5,7 +5,7 @@ use dealcheck::diagnostic::{codes, Location};
 use dealcheck::eval::chart::ChartFilter;
 use dealcheck::eval::question::Evaluator;
 use dealcheck::report::svg::to_svg;
-use dealcheck::report::{render_diagnostic, DiagnosticRecord, Format};
+use dealcheck::report::Format;
 use dealcheck::{Diagnostic, RuleSet, Severity};
 
 /// The lanes asked for, as written.
@@ -16,15 +16,15 @@ pub struct Only {
 
 pub fn run(common: &Common, rule_set: RuleSet, only: Only, format: Format) -> u8 {
     if rule_set.has_errors() {
-        return fail(common, &rule_set, rule_set.diagnostics(), format);
+        return super::fail(common, &rule_set, rule_set.diagnostics(), format);
     }
     let filter = match filter(&rule_set, &only) {
         Ok(f) => f,
-        Err(d) => return fail(common, &rule_set, &[d], format),
+        Err(d) => return super::fail(common, &rule_set, &[d], format),
     };
     let world = match rule_set.world(&common.options()) {
         Ok(w) => w,
-        Err(errors) => return fail(common, &rule_set, &errors, format),
+        Err(errors) => return super::fail(common, &rule_set, &errors, format),
     };
     let text = |_| String::new();
     let evaluator = Evaluator::new(&world, rule_set.rights_index(), rule_set.sources(), &text);
@@ -68,24 +68,4 @@ fn filter(rule_set: &RuleSet, only: &Only) -> Result<ChartFilter, Diagnostic> {
         })?),
     };
     Ok(ChartFilter { asset, action })
-}
-
-/// No picture: the diagnostics, as records under `--format json`, drawn on stderr otherwise.
-fn fail(common: &Common, rule_set: &RuleSet, diagnostics: &[Diagnostic], format: Format) -> u8 {
-    match format {
-        Format::Json => {
-            let records: Vec<DiagnosticRecord> = diagnostics
-                .iter()
-                .map(|d| DiagnosticRecord::new(d, rule_set.sources()))
-                .collect();
-            let json = serde_json::json!({ "diagnostics": records });
-            out(&format!("{json:#}\n"));
-        }
-        Format::Svg | Format::Text | Format::Dot | Format::Html => {
-            for d in diagnostics {
-                err(&render_diagnostic(d, rule_set.sources(), common.render()));
-            }
-        }
-    }
-    2
 }

@@ -1,7 +1,8 @@
 //! Text from rule files made safe for a terminal. A label, a `///` line or a `source "…"` may
 //! hold escape sequences (an OSC 52 sequence writes the clipboard) or bidirectional overrides
 //! that reorder what is shown; text output shows them as `\u{…}` instead of obeying them.
-//! JSON needs none of this: serde escapes control characters.
+//! JSON needs none of this: serde escapes control characters. Markup (SVG, HTML) needs its own:
+//! [`escape_markup`].
 
 use std::borrow::Cow;
 
@@ -10,6 +11,24 @@ use std::borrow::Cow;
 fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text for XML and HTML: `&`, `<`, `>` and both quotes escaped; control characters other
+/// than the line feed dropped (XML cannot hold them).
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The text with each unsafe character written as `\u{1b}`.

@@ -4,6 +4,7 @@
 //! files themselves. No script, no font, no request: it reads the same with JavaScript off, in
 //! print and in dark mode.
 
+use super::escape::escape_markup as escape;
 use super::graph::GraphJson;
 use super::{summary_line, Report};
 use crate::eval::explain::Summary as Because;
@@ -354,20 +355,3 @@ figure{margin:0;overflow-x:auto}svg{max-width:100%;height:auto}
 .flows{border-collapse:collapse;font-size:.88rem;margin-top:.6rem}.flows td,.flows th{border:1px solid var(--line);padding:.15rem .5rem;text-align:left}
 @media print{nav{display:none}details{display:block}.rule{break-inside:avoid}a{color:inherit;text-decoration:none}}
 ";
-
-/// Text for HTML: `&`, `<`, `>` and quotes escaped; control characters dropped.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}

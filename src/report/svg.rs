@@ -4,6 +4,7 @@
 //! rows, the as-of day as a line, years (and quarters on short spans) on the axis. Stable ids
 //! and no timestamps, so the picture can be snapshot-tested.
 
+use super::escape::escape_markup as escape;
 use crate::eval::chart::{Chart, MarkerKind};
 use crate::eval::logic::Verdict;
 use crate::model::time::{Day, Interval};
@@ -270,23 +271,6 @@ impl Scale {
     }
 }
 
-/// Text for XML: `&`, `<`, `>` and quotes escaped; control characters dropped.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::escape;
@@ -295,7 +279,7 @@ mod tests {
     fn text_is_escaped_for_xml() {
         assert_eq!(
             escape("A & <B> \"c\" 'd'\u{1b}"),
-            "A &amp; &lt;B&gt; &quot;c&quot; &apos;d&apos;"
+            "A &amp; &lt;B&gt; &quot;c&quot; &#39;d&#39;"
         );
     }
 }

@@ -129,11 +129,7 @@ impl Lowerer<'_> {
                 let mut c = self.cursor(pair);
                 c.next(Rule::when_word)?;
                 let party = self.name(c.next(Rule::name)?);
-                let action = self.name(c.next(Rule::name)?);
-                let asset = self.lower_asset_ref(c.next(Rule::asset_ref)?)?;
-                let via = self.optional_via(&mut c)?;
-                let when = self.optional_when(&mut c)?;
-                c.finish()?;
+                let (action, asset, via, when) = self.lower_deed(c)?;
                 Open::When {
                     party,
                     action,
@@ -146,11 +142,7 @@ impl Lowerer<'_> {
                 let mut c = self.cursor(pair);
                 c.next(Rule::who_word)?;
                 let always = c.optional(Rule::always).is_some();
-                let action = self.name(c.next(Rule::name)?);
-                let asset = self.lower_asset_ref(c.next(Rule::asset_ref)?)?;
-                let via = self.optional_via(&mut c)?;
-                let when = self.optional_when(&mut c)?;
-                c.finish()?;
+                let (action, asset, via, when) = self.lower_deed(c)?;
                 Open::Who {
                     always,
                     action,
@@ -173,6 +165,20 @@ impl Lowerer<'_> {
             }
         };
         Ok(Spanned::new(Question::Open(Box::new(open)), span))
+    }
+
+    /// `X A [via C] [WHEN]`, the rest of a `when can` or `who can`, to the end of it.
+    #[allow(clippy::type_complexity)]
+    fn lower_deed(
+        &mut self,
+        mut c: Cursor<'_>,
+    ) -> Lowered<(Name, Box<AssetRef>, Option<Name>, Option<Spanned<When>>)> {
+        let action = self.name(c.next(Rule::name)?);
+        let asset = self.lower_asset_ref(c.next(Rule::asset_ref)?)?;
+        let via = self.optional_via(&mut c)?;
+        let when = self.optional_when(&mut c)?;
+        c.finish()?;
+        Ok((action, asset, via, when))
     }
 
     fn optional_when(&mut self, c: &mut Cursor<'_>) -> Lowered<Option<Spanned<When>>> {
