@@ -899,7 +899,7 @@ proptest! {
                     let bound: Bound = *bound;
                     (*days, Box::new(move |d, c| { c.fixed_bounds.insert((id, bound), Point::exact(d)); }))
                 }
-                OpenFact::Amount { .. } => continue,
+                OpenFact::Amount { .. } | OpenFact::Rate { .. } => continue,
             };
             if days.hi == Day::NEVER {
                 let found = verdict_with(&rule_set, &question, |c| fixing(Day::NEVER, c));

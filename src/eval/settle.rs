@@ -39,6 +39,12 @@ pub enum OpenFact {
         amount: Range,
         currency: Text,
     },
+    /// An exchange rate declared as a range (`rate 1 EUR = between 1.05 USD and 1.10 USD`).
+    Rate {
+        from: String,
+        to: String,
+        rate: Range,
+    },
 }
 
 /// A day fact in the world: what to fix.
@@ -144,6 +150,28 @@ impl Evaluator<'_> {
         }
         explanation.notes.extend(settling);
         self.note_ranged_amounts(question, explanation);
+        // A conversion at a ranged rate leaves the value a range too.
+        let rates: Vec<Note> = explanation
+            .notes
+            .iter()
+            .filter_map(|n| match n {
+                Note::Converted { from, to, rate } if !rate.is_exact() => {
+                    Some(Note::Settles(Box::new(Settles {
+                        fact: OpenFact::Rate {
+                            from: from.clone(),
+                            to: to.clone(),
+                            rate: *rate,
+                        },
+                        tried: false,
+                        yes: Vec::new(),
+                        no: Vec::new(),
+                        never: None,
+                    })))
+                }
+                _ => None,
+            })
+            .collect();
+        explanation.notes.extend(rates);
     }
 
     /// The days of `days` on which fixing `fact` gives yes, and those giving no.
@@ -549,5 +577,6 @@ pub fn fact_name(fact: &OpenFact) -> String {
             Bound::End => format!("end({term})"),
         },
         OpenFact::Amount { term, .. } => format!("the amount of {term}"),
+        OpenFact::Rate { from, to, .. } => format!("the rate of {from} in {to}"),
     }
 }

@@ -569,6 +569,13 @@ impl Display for crate::eval::explain::Settles {
                     amount.describe(&format!(" {currency}"))
                 )
             }
+            OpenFact::Rate { from, to, rate } => {
+                return write!(
+                    f,
+                    "open: {name}, declared as 1 {from} = {}",
+                    rate.describe(&format!(" {to}"))
+                )
+            }
             OpenFact::Event { days, .. } | OpenFact::Bound { days, .. } => {
                 let days = if days.hi == Day::NEVER {
                     format!("some day from {}, or never", days.lo)
