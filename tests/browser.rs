@@ -52,7 +52,7 @@ fn written(args: &[&str], name: &str) -> (String, String) {
     (text, format!("file://{}", file.display()))
 }
 
-/// Opens `url` headless: refuses any console message, saves a screenshot as
+/// Opens `url` headless with no network: refuses any console message, saves a screenshot as
 /// `target/browser/<png>`, and gives the DOM the browser built.
 fn open(browser: &Path, url: &str, window: &str, png: &str) -> String {
     let headless = |extra: &[&str]| {
@@ -64,6 +64,9 @@ fn open(browser: &Path, url: &str, window: &str, png: &str) -> String {
                 "--hide-scrollbars",
             ])
             .args(["--enable-logging=stderr", "--v=0"])
+            // Every host unresolvable: a request the page made would fail and log a console
+            // error, which `open` refuses.
+            .arg("--host-resolver-rules=MAP * ~NOTFOUND")
             .args(extra)
             .arg(url)
             .output()

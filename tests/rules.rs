@@ -98,33 +98,30 @@ fn every_rule_set_draws_its_timeline() {
     }
 }
 
-/// The HTML report of the seed rule set: one page, every rule and both pictures in it, nothing
-/// fetched, snapshotted.
+/// The HTML report of each shipped rule set: one page, every rule and both pictures in it,
+/// nothing fetched, snapshotted.
 #[test]
-fn the_seed_report_is_one_self_contained_page() {
-    let rule_set = RuleSet::load("rules/seed");
-    let options = Options::default();
-    let report = rule_set.check(&options);
-    let html = rule_set.html_page(&report, &options);
-    for rule in &report.rules {
-        assert!(
-            html.contains(&format!("id=\"rule-{}\"", rule.name)),
-            "{}",
-            rule.name
-        );
+fn every_rule_set_report_is_one_self_contained_page() {
+    for dir in rule_sets() {
+        let rule_set = RuleSet::load(&dir);
+        let options = Options::default();
+        let report = rule_set.check(&options);
+        let html = rule_set.html_page(&report, &options);
+        for rule in &report.rules {
+            let id = format!("id=\"rule-{}\"", rule.name);
+            assert!(html.contains(&id), "{}", rule.name);
+        }
+        let pictures = html.matches("<svg").count();
+        assert_eq!(pictures, 2, "the timeline and the money graph");
+        let fetched = [
+            "src=\"http",
+            "href=\"http",
+            "@import",
+            "url(http",
+            "<script",
+        ];
+        assert!(fetched.iter().all(|f| !html.contains(f)), "self-contained");
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        insta::assert_snapshot!(format!("{name}_report_html"), html);
     }
-    assert_eq!(
-        html.matches("<svg").count(),
-        2,
-        "the timeline and the money graph"
-    );
-    let fetched = [
-        "src=\"http",
-        "href=\"http",
-        "@import",
-        "url(http",
-        "<script",
-    ];
-    assert!(fetched.iter().all(|f| !html.contains(f)), "self-contained");
-    insta::assert_snapshot!("seed_report_html", html);
 }
