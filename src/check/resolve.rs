@@ -795,23 +795,14 @@ impl Resolver<'_> {
                 when,
             } => {
                 let party = self.party(party);
-                let action = self.action(action);
-                let asset = self.asset(asset);
-                let via = via.as_ref().map(|c| self.channel(c));
-                let when = when.as_ref().map(|w| self.when(w));
+                let (action, asset, via, when) = self.deed(action, asset, via, when);
                 Question::Can {
                     party: party?,
                     always: *always,
                     action: action?,
                     asset: asset?,
-                    via: match via {
-                        Some(c) => Some(c?),
-                        None => None,
-                    },
-                    when: match when {
-                        Some(w) => Some(w?),
-                        None => None,
-                    },
+                    via: via?,
+                    when: when?,
                 }
             }
             Question::Open(open) => Question::Open(Box::new(self.open(open)?)),
@@ -897,8 +888,8 @@ impl Resolver<'_> {
         })
     }
 
-    /// The action, asset, channel and days of a `when can`/`who can`, each resolved (every
-    /// name is looked up, so each unknown one gets its diagnostic).
+    /// The action, asset, channel and days of a `can`, `when can` or `who can`, each resolved
+    /// (every name is looked up, so each unknown one gets its diagnostic).
     #[allow(clippy::type_complexity)]
     fn deed(
         &mut self,

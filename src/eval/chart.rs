@@ -7,7 +7,7 @@ use super::logic::Verdict;
 use super::question::{Evaluator, ANYONE_ELSE};
 use super::timeline::{Cover, Timeline};
 use crate::ast::{RightKind, Text};
-use crate::check::resolved::{Point as PointExpr, Window, WindowEnd};
+use crate::check::resolved::Point as PointExpr;
 use crate::check::{PartyId, TermId};
 use crate::model::rights::{Effect, Holder, Right};
 use crate::model::time::{Day, Interval, Point};
@@ -214,18 +214,8 @@ impl Evaluator<'_> {
         let mut events = Vec::new();
         for &id in terms {
             if let Some(window) = program.term(id).and_then(|t| t.window()) {
-                let points: Vec<&PointExpr> = match window {
-                    Window::On(p) | Window::During(p) => vec![&p.node],
-                    Window::Range { from, end } => {
-                        let mut v: Vec<&PointExpr> = from.iter().map(|p| &p.node).collect();
-                        if let Some(WindowEnd::Until(p)) = end {
-                            v.push(&p.node);
-                        }
-                        v
-                    }
-                };
-                for point in points {
-                    if let PointExpr::Event(e) = point {
+                for point in window.points() {
+                    if let PointExpr::Event(e) = &point.node {
                         events.push(e.id());
                     }
                 }

@@ -9,7 +9,7 @@ use crate::check::resolved::{TermKind, Value, When};
 use crate::check::TermId;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::model::due::Within;
-use crate::model::money::CurrencyClash;
+use crate::model::money::{self, CurrencyClash};
 use crate::model::range::Range;
 use crate::model::time::{period, Day, Point};
 use crate::model::world::Reading;
@@ -329,13 +329,6 @@ impl Evaluator<'_> {
                 converted: sum.converted,
             })
         };
-        const PAID: [FlowKind; 3] = [FlowKind::Pay, FlowKind::Lease, FlowKind::Supply];
-        const FLOW: [FlowKind; 4] = [
-            FlowKind::Invest,
-            FlowKind::Pay,
-            FlowKind::Lease,
-            FlowKind::Supply,
-        ];
         Ok(match &value.node {
             Value::Money(m) => Val::Money {
                 range: Range::from_amount(&m.amount),
@@ -356,9 +349,9 @@ impl Evaluator<'_> {
                 None => Val::Missing(Missing::InvalidDate),
             },
             Value::Point(p) => Val::Point(self.world.point_node(p, Reading::First)),
-            Value::Invested(a, b, when) => money(a.id(), b.id(), &[FlowKind::Invest], when)?,
-            Value::Paid(a, b, when) => money(a.id(), b.id(), &PAID, when)?,
-            Value::Flow(a, b, when) => money(a.id(), b.id(), &FLOW, when)?,
+            Value::Invested(a, b, when) => money(a.id(), b.id(), &money::INVESTED, when)?,
+            Value::Paid(a, b, when) => money(a.id(), b.id(), &money::PAID, when)?,
+            Value::Flow(a, b, when) => money(a.id(), b.id(), &money::FLOW, when)?,
             Value::Roundtrip(a, b) => {
                 let found = self
                     .money()

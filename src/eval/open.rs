@@ -74,14 +74,7 @@ impl Evaluator<'_> {
         when: Option<&Spanned<When>>,
     ) -> Answer {
         let days = self.open_days(when);
-        let mut answer = self.can_over(party, false, action, asset, via, days);
-        let (timeline, ..) = self.may_timeline(
-            party.id(),
-            action.id(),
-            asset.id(),
-            via.map(Ref::id),
-            self.world.program.owner_of(asset.id()),
-        );
+        let (mut answer, timeline) = self.can_with_timeline(party, false, action, asset, via, days);
         let pieces = when_pieces(&timeline, days);
         let first = |wanted: fn(Verdict) -> bool| {
             pieces

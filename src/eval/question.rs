@@ -244,6 +244,21 @@ impl<'w> Evaluator<'w> {
         via: Option<&Ref>,
         days: Days,
     ) -> Answer {
+        self.can_with_timeline(party, always, action, asset, via, days)
+            .0
+    }
+
+    /// [`Evaluator::can_over`], with the party's day-by-day timeline it was read from (`when
+    /// can` cuts the same timeline into its days).
+    pub(super) fn can_with_timeline(
+        &self,
+        party: &Ref,
+        always: bool,
+        action: &Ref,
+        asset: &Ref,
+        via: Option<&Ref>,
+        days: Days,
+    ) -> (Answer, Timeline) {
         let program = self.world.program;
         let (party_id, asset_id) = (party.id(), asset.id());
         let owner = program.owner_of(asset_id);
@@ -289,10 +304,11 @@ impl<'w> Evaluator<'w> {
                 .notes
                 .push(super::explain::not_in_force(self.world, deal));
         }
-        Answer {
+        let answer = Answer {
             verdict,
             explanation,
-        }
+        };
+        (answer, timeline)
     }
 
     /// How many rights on other days a "no" lists before counting the rest.

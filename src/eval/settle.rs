@@ -12,6 +12,7 @@ use super::question::Evaluator;
 use crate::ast::{Text, WindowEnd};
 use crate::check::resolved::{Open, Point as PointExpr, Question, Value, Window};
 use crate::check::{EventId, Target, TermId};
+use crate::model::money;
 use crate::model::range::Range;
 use crate::model::time::{Day, Interval, Point};
 use crate::model::world::{Bound, Context, World};
@@ -409,16 +410,10 @@ impl Evaluator<'_> {
         }
         let mut listed = 0;
         for value in sums {
-            let (Value::Invested(a, b, _) | Value::Paid(a, b, _) | Value::Flow(a, b, _)) = value
-            else {
+            let Some((a, b, kinds)) = sum_of(value) else {
                 continue;
             };
-            let flows = program
-                .family(a.id())
-                .into_iter()
-                .flat_map(|p| program.flows_from(p))
-                .filter(|f| program.within(f.payee(), b.id()));
-            for flow in flows {
+            for flow in money::flows_between(program, a, b, kinds) {
                 if listed >= MAX_FACTS || !self.world.applies_some_day(flow.term) {
                     continue;
                 }
@@ -483,20 +478,25 @@ fn value_terms(
 ) {
     match &value.node {
         Value::Point(p) => point_refs(program, p, terms, events),
-        Value::Invested(a, b, when) | Value::Paid(a, b, when) | Value::Flow(a, b, when) => {
-            terms.extend(
-                program
-                    .family(a.id())
-                    .into_iter()
-                    .flat_map(|p| program.flows_from(p))
-                    .filter(|f| program.within(f.payee(), b.id()))
-                    .map(|f| f.term),
-            );
+        Value::Invested(_, _, when) | Value::Paid(_, _, when) | Value::Flow(_, _, when) => {
+            if let Some((a, b, kinds)) = sum_of(&value.node) {
+                terms.extend(money::flows_between(program, a, b, kinds).map(|f| f.term));
+            }
             if let Some(w) = when {
                 when_events(&w.node, events);
             }
         }
         _ => {}
+    }
+}
+
+/// A sum's payer, payee and the kinds of flow it adds up; `None` for any other value.
+fn sum_of(value: &Value) -> Option<(usize, usize, &'static [crate::ast::FlowKind])> {
+    match value {
+        Value::Invested(a, b, _) => Some((a.id(), b.id(), &money::INVESTED)),
+        Value::Paid(a, b, _) => Some((a.id(), b.id(), &money::PAID)),
+        Value::Flow(a, b, _) => Some((a.id(), b.id(), &money::FLOW)),
+        _ => None,
     }
 }
 

@@ -8,7 +8,6 @@ use super::time::{Day, Interval, Point};
 use super::world::World;
 use crate::ast::{Duration, Every};
 use crate::check::TermId;
-use rust_decimal::Decimal;
 
 /// The days of a WHEN a sum is asked over: certainly, and possibly (a superset).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,48 +170,6 @@ fn first_k(holds: impl Fn(u64) -> bool) -> u64 {
     lo
 }
 
-impl Range {
-    /// From 0 (included) to this range's top: a part of the amount, not known how much.
-    pub fn from_zero(self) -> Range {
-        Range {
-            lo: Decimal::ZERO,
-            lo_open: false,
-            hi: self.hi,
-            hi_open: self.hi_open,
-        }
-    }
-
-    /// This amount converted at `rate` (both above 0): each end times the rate's.
-    pub fn scale(self, rate: &Range) -> Range {
-        let hi = match (self.hi, rate.hi) {
-            (Some(a), Some(r)) => a.checked_mul(r),
-            _ => None,
-        };
-        Range {
-            lo: self.lo.checked_mul(rate.lo).unwrap_or(Decimal::MAX),
-            lo_open: self.lo_open || rate.lo_open,
-            hi,
-            hi_open: self.hi_open || rate.hi_open,
-        }
-    }
-
-    /// This amount for each of at least `least` and at most `most` periods (`None`: no bound).
-    pub fn times(self, least: u64, most: Option<u64>) -> Range {
-        let scale = |v: Decimal, n: u64| v.checked_mul(Decimal::from(n));
-        let lo = scale(self.lo, least).unwrap_or(Decimal::MAX);
-        let hi = match (self.hi, most) {
-            (Some(h), Some(n)) => scale(h, n),
-            _ => None,
-        };
-        Range {
-            lo,
-            lo_open: self.lo_open && least > 0,
-            hi,
-            hi_open: self.hi_open && most.is_some_and(|n| n > 0),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,19 +206,5 @@ mod tests {
         assert_eq!(periods(anchor, Day::NEVER, hi, lo), Some(2));
         assert_eq!(periods(hi, lo, Day::NEVER, Day::PAST), Some(0));
         assert_eq!(periods(anchor, Day::NEVER, Day::NEVER, Day::PAST), None);
-    }
-
-    #[test]
-    fn a_range_times_periods() {
-        let r = Range::closed(Decimal::from(2), Decimal::from(3));
-        assert_eq!(
-            r.times(1, Some(4)),
-            Range::closed(Decimal::from(2), Decimal::from(12))
-        );
-        assert_eq!(r.times(2, None).hi, None);
-        assert_eq!(
-            r.from_zero(),
-            Range::closed(Decimal::ZERO, Decimal::from(3))
-        );
     }
 }

@@ -131,6 +131,33 @@ pub fn edge(world: &World<'_>, flow: &Flow) -> Option<Edge> {
     })
 }
 
+/// What `invested(P, Q)` sums.
+pub const INVESTED: [FlowKind; 1] = [FlowKind::Invest];
+/// What `paid(P, Q)` sums: payments, and leases and supplies worth something.
+pub const PAID: [FlowKind; 3] = [FlowKind::Pay, FlowKind::Lease, FlowKind::Supply];
+/// What `flow(P, Q)` sums: `invested + paid`.
+pub const FLOW: [FlowKind; 4] = [
+    FlowKind::Invest,
+    FlowKind::Pay,
+    FlowKind::Lease,
+    FlowKind::Supply,
+];
+
+/// The flows of the given kinds from `payer` or its units to `payee` or its units, in force or
+/// not: what a sum of them adds up.
+pub fn flows_between<'p>(
+    program: &'p Program,
+    payer: PartyId,
+    payee: PartyId,
+    kinds: &'p [FlowKind],
+) -> impl Iterator<Item = &'p Flow> + 'p {
+    program
+        .family(payer)
+        .into_iter()
+        .flat_map(move |p| program.flows_from(p))
+        .filter(move |f| kinds.contains(&f.kind) && program.within(f.payee(), payee))
+}
+
 /// Sums in-force flows of the given kinds from `payer` (or its units) to `payee` (or its units),
 /// looking only at what the payer's family pays.
 ///
@@ -145,11 +172,7 @@ pub fn sum(
     within: Option<super::due::Within>,
 ) -> Result<Sum, CurrencyClash> {
     let program = world.program;
-    let edges: Vec<Edge> = program
-        .family(payer)
-        .into_iter()
-        .flat_map(|p| program.flows_from(p))
-        .filter(|f| kinds.contains(&f.kind) && program.within(f.payee(), payee))
+    let edges: Vec<Edge> = flows_between(program, payer, payee, kinds)
         .filter_map(|f| edge(world, f))
         .filter(|e| e.in_force)
         .filter_map(|mut e| {

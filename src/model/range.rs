@@ -139,6 +139,48 @@ pub fn short_amount(value: Decimal) -> String {
 }
 
 impl Range {
+    /// From 0 (included) to this range's top: a part of the amount, not known how much.
+    pub fn from_zero(self) -> Range {
+        Range {
+            lo: Decimal::ZERO,
+            lo_open: false,
+            hi: self.hi,
+            hi_open: self.hi_open,
+        }
+    }
+
+    /// This amount converted at `rate` (both above 0): each end times the rate's.
+    pub fn scale(self, rate: &Range) -> Range {
+        let hi = match (self.hi, rate.hi) {
+            (Some(a), Some(r)) => a.checked_mul(r),
+            _ => None,
+        };
+        Range {
+            lo: self.lo.checked_mul(rate.lo).unwrap_or(Decimal::MAX),
+            lo_open: self.lo_open || rate.lo_open,
+            hi,
+            hi_open: self.hi_open || rate.hi_open,
+        }
+    }
+
+    /// This amount for each of at least `least` and at most `most` periods (`None`: no bound).
+    pub fn times(self, least: u64, most: Option<u64>) -> Range {
+        let scale = |v: Decimal, n: u64| v.checked_mul(Decimal::from(n));
+        let lo = scale(self.lo, least).unwrap_or(Decimal::MAX);
+        let hi = match (self.hi, most) {
+            (Some(h), Some(n)) => scale(h, n),
+            _ => None,
+        };
+        Range {
+            lo,
+            lo_open: self.lo_open && least > 0,
+            hi,
+            hi_open: self.hi_open && most.is_some_and(|n| n > 0),
+        }
+    }
+}
+
+impl Range {
     /// The range as a reader would say it, `unit` after each amount (`" USD"`, `"%"`): `38B USD`,
     /// `up to 50B USD`, `at least 6.3B USD`, `between 100B and 138B USD`, `more than 210M USD,
     /// at most 650M USD` (an open end is "more than" / "less than", never "between").
@@ -291,5 +333,19 @@ mod tests {
         assert_eq!(short_amount(d(38_000_000_000)), "38B");
         assert_eq!(short_amount(d(2_500_000_000_000)), "2.5T");
         assert_eq!(short_amount(d(1234)), "1234");
+    }
+
+    #[test]
+    fn a_range_times_periods() {
+        let r = Range::closed(Decimal::from(2), Decimal::from(3));
+        assert_eq!(
+            r.times(1, Some(4)),
+            Range::closed(Decimal::from(2), Decimal::from(12))
+        );
+        assert_eq!(r.times(2, None).hi, None);
+        assert_eq!(
+            r.from_zero(),
+            Range::closed(Decimal::ZERO, Decimal::from(3))
+        );
     }
 }

@@ -7,7 +7,6 @@
 use super::escape::escape_markup as escape;
 use super::graph::GraphJson;
 use super::{summary_line, Report};
-use crate::eval::explain::Summary as Because;
 use crate::source::SourceMap;
 use std::fmt::Write;
 
@@ -70,11 +69,7 @@ pub fn to_html(report: &Report, sources: &SourceMap, timeline: &str, money: &str
                 "<p class=\"because\">{}</p>",
                 escape(&e.summary.to_string())
             );
-            let lines = match &e.summary {
-                Because::When(when) => when.lines(),
-                Because::Who(who) => who.lines(),
-                _ => Vec::new(),
-            };
+            let lines = e.summary.lines();
             if !lines.is_empty() {
                 let _ = write!(
                     out,

@@ -38,6 +38,18 @@ impl Display for Summary {
     }
 }
 
+impl Summary {
+    /// The lines an answer shows under its sentence: a stretch of days each for `when can`, a
+    /// party each for `who can`; none for the others.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            Summary::When(when) => when.lines(),
+            Summary::Who(who) => who.lines(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 impl Deed {
     /// `host OpenAI.models via uk`: what the party does, without the party.
     fn act(&self) -> String {

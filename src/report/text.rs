@@ -2,7 +2,7 @@
 
 use super::escape::escape_controls;
 use super::{Report, Summary};
-use crate::eval::explain::{Explanation, Summary as Because};
+use crate::eval::explain::Explanation;
 use crate::eval::question::Answer;
 use crate::eval::rules::RuleOutcome;
 use std::fmt::Write;
@@ -18,12 +18,7 @@ pub fn summary_line(s: &Summary) -> String {
 
 fn explanation(out: &mut String, e: &Explanation, indent: &str) {
     let _ = writeln!(out, "{indent}{}", e.summary);
-    let lines = match &e.summary {
-        Because::When(when) => when.lines(),
-        Because::Who(who) => who.lines(),
-        _ => Vec::new(),
-    };
-    for line in lines {
+    for line in e.summary.lines() {
         let _ = writeln!(out, "{indent}  {line}");
     }
     for t in &e.terms {
