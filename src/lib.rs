@@ -43,6 +43,7 @@ pub mod ast;
 pub mod check;
 pub mod diagnostic;
 pub mod eval;
+pub mod fmt;
 pub mod limits;
 pub mod load;
 pub mod model;

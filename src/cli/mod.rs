@@ -2,6 +2,7 @@
 
 mod ask;
 mod check;
+mod fmt;
 mod graph;
 mod timeline;
 
@@ -71,6 +72,16 @@ enum Command {
         #[arg(long, value_parser = FormatParser(Format::GRAPH), default_value = "dot")]
         format: Format,
     },
+    /// Lay out `.deal` files canonically, in place (`-`: standard input to standard output)
+    Fmt {
+        paths: Vec<PathBuf>,
+        /// Change nothing; exit 1 when a file would change
+        #[arg(long)]
+        check: bool,
+        /// Change nothing; print what would change as a unified diff (exit 1 when a file would)
+        #[arg(long)]
+        diff: bool,
+    },
     /// Draw who may act when: a lane per action on an asset, a row per party
     Timeline {
         paths: Vec<PathBuf>,
@@ -87,7 +98,7 @@ enum Command {
 }
 
 /// The subcommands, as written on the command line.
-const SUBCOMMANDS: [&str; 5] = ["check", "ask", "graph", "timeline", "help"];
+const SUBCOMMANDS: [&str; 6] = ["check", "ask", "graph", "fmt", "timeline", "help"];
 
 /// Flags that take a value in the next argument (unless written `--flag=value`).
 const FLAGS_WITH_VALUES: [&str; 6] = [
@@ -271,6 +282,7 @@ pub fn main() -> ExitCode {
         Command::Graph { paths, format } => {
             graph::run(common, load(paths, &LoadOptions::default()), format)
         }
+        Command::Fmt { paths, check, diff } => fmt::run(common, paths, fmt::Mode { check, diff }),
         Command::Timeline {
             paths,
             asset,

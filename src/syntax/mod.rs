@@ -5,11 +5,13 @@ mod cursor;
 mod depth;
 mod error;
 mod grammar;
+mod layout;
 mod lower;
 mod lower_rule;
 mod scan;
 
 pub use depth::MAX_NESTING;
+pub use layout::{layout_tokens, Role, Token, TokenKind};
 
 use crate::ast;
 use crate::diagnostic::Diagnostic;
