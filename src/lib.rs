@@ -49,6 +49,7 @@ pub mod load;
 pub mod model;
 pub mod report;
 mod rule_set;
+pub mod workspace;
 pub mod source;
 pub mod syntax;
 

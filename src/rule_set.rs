@@ -362,6 +362,50 @@ pub fn parse_date(text: &str) -> Option<Day> {
     }
 }
 
+/// A byte-order mark becomes spaces: offsets stay those of the file as written.
+pub(crate) fn without_bom(mut text: String) -> String {
+    if text.starts_with('\u{feff}') {
+        text.replace_range(..3, "   ");
+    }
+    text
+}
+
+/// Parses one file of a source map: its tree (`None` when nothing could be parsed) and every
+/// diagnostic, with a warning when it declares nothing.
+pub(crate) fn parse_source(
+    id: FileId,
+    file: &SourceFile,
+) -> (Option<crate::ast::File>, Vec<Diagnostic>) {
+    let (tree, mut found) = crate::syntax::parse_file(id, file.text());
+    if tree.as_ref().is_some_and(|t| t.items.is_empty()) {
+        found.push(Diagnostic::new(
+            codes::EMPTY_FILE,
+            Severity::Warning,
+            Location::File {
+                path: file.path.clone(),
+                line: None,
+            },
+            format!("`{}` declares nothing", file.path),
+        ));
+    }
+    (tree, found)
+}
+
+/// Files parsed already (each tree's spans in its file of `sources`), checked as one rule set:
+/// what an editor does after re-parsing only the file that changed.
+pub(crate) fn from_trees(
+    sources: SourceMap,
+    trees: Vec<crate::ast::File>,
+    diagnostics: Vec<Diagnostic>,
+) -> RuleSet {
+    Parsed {
+        sources,
+        trees,
+        diagnostics,
+    }
+    .check()
+}
+
 /// Files parsed so far, on the way to a [`RuleSet`].
 #[derive(Default)]
 struct Parsed {
@@ -372,31 +416,14 @@ struct Parsed {
 
 impl Parsed {
     /// Parses one file.
-    fn add(&mut self, name: String, mut text: String) {
-        if text.starts_with('\u{feff}') {
-            text.replace_range(..3, "   ");
-        }
-        let id = self.sources.add(name, text);
+    fn add(&mut self, name: String, text: String) {
+        let id = self.sources.add(name, without_bom(text));
         let Some(file) = self.sources.get(id) else {
             return;
         };
-        let (tree, mut found) = crate::syntax::parse_file(id, file.text());
+        let (tree, mut found) = parse_source(id, file);
         self.diagnostics.append(&mut found);
-        let Some(tree) = tree else {
-            return;
-        };
-        if tree.items.is_empty() {
-            self.diagnostics.push(Diagnostic::new(
-                codes::EMPTY_FILE,
-                Severity::Warning,
-                Location::File {
-                    path: file.path.clone(),
-                    line: None,
-                },
-                format!("`{}` declares nothing", file.path),
-            ));
-        }
-        self.trees.push(tree);
+        self.trees.extend(tree);
     }
 
     fn check(self) -> RuleSet {

@@ -57,9 +57,67 @@ impl Iterator for Pieces<'_> {
     }
 }
 
+/// A word or a piece of punctuation, outside strings and comments: what an editor needs to
+/// find names by their text (see `lsp`), without a parse (the text may be half-written).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lexeme {
+    /// A run of identifier characters not starting with a digit, at `start..end`.
+    Word(usize, usize),
+    /// `.`, `:`, `{`, `}`, `(`, `)`, `,` at an offset.
+    Punct(u8, usize),
+}
+
+/// The words and punctuation of `text`, in order. Runs that start with a digit (`10B`,
+/// `2025s`) are numbers, not words.
+pub fn lexemes(text: &str) -> Vec<Lexeme> {
+    let mut out = Vec::new();
+    let mut word_end = 0usize;
+    for (i, piece) in pieces(text) {
+        if i < word_end {
+            continue;
+        }
+        let Piece::Code(b) = piece else { continue };
+        match b {
+            b'.' | b':' | b'{' | b'}' | b'(' | b')' | b',' => out.push(Lexeme::Punct(b, i)),
+            _ => {
+                let rest = text.get(i..).unwrap_or("");
+                let len: usize = rest
+                    .char_indices()
+                    .take_while(|&(_, c)| c == '_' || c.is_alphanumeric())
+                    .last()
+                    .map_or(0, |(at, c)| at + c.len_utf8());
+                if len == 0 {
+                    continue;
+                }
+                word_end = i + len;
+                if !b.is_ascii_digit() {
+                    out.push(Lexeme::Word(i, i + len));
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{pieces, Piece};
+    use super::{lexemes, pieces, Lexeme, Piece};
+
+    #[test]
+    fn lexemes_are_words_and_punctuation_outside_strings_and_comments() {
+        let found = lexemes("asset Ö.x \"a.b\" 10B // c.d\n{}");
+        assert_eq!(
+            found,
+            [
+                Lexeme::Word(0, 5),
+                Lexeme::Word(6, 8),
+                Lexeme::Punct(b'.', 8),
+                Lexeme::Word(9, 10),
+                Lexeme::Punct(b'{', 28),
+                Lexeme::Punct(b'}', 29),
+            ]
+        );
+    }
 
     #[test]
     fn strings_and_comments_are_skipped_whole() {
