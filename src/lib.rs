@@ -44,6 +44,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod eval;
 pub mod fmt;
+pub mod lsp;
 pub mod limits;
 pub mod load;
 pub mod model;

@@ -82,6 +82,12 @@ enum Command {
         #[arg(long)]
         diff: bool,
     },
+    /// Serve the language server protocol on stdin/stdout (for editors; docs/editors.md)
+    Lsp {
+        /// Accepted for clients that pass it; stdio is the only transport
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Draw who may act when: a lane per action on an asset, a row per party
     Timeline {
         paths: Vec<PathBuf>,
@@ -98,7 +104,9 @@ enum Command {
 }
 
 /// The subcommands, as written on the command line.
-const SUBCOMMANDS: [&str; 6] = ["check", "ask", "graph", "fmt", "timeline", "help"];
+const SUBCOMMANDS: [&str; 7] = [
+    "check", "ask", "graph", "fmt", "lsp", "timeline", "help",
+];
 
 /// Flags that take a value in the next argument (unless written `--flag=value`).
 const FLAGS_WITH_VALUES: [&str; 6] = [
@@ -282,6 +290,7 @@ pub fn main() -> ExitCode {
         Command::Graph { paths, format } => {
             graph::run(common, load(paths, &LoadOptions::default()), format)
         }
+        Command::Lsp { stdio: _ } => dealcheck::lsp::run_stdio(),
         Command::Fmt { paths, check, diff } => fmt::run(common, paths, fmt::Mode { check, diff }),
         Command::Timeline {
             paths,
