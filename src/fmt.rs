@@ -84,14 +84,14 @@ pub fn format_text(text: &str) -> Option<String> {
         let blank_last = gap.blank_last && !gap.comments.is_empty() && starts_line;
         if starts_line || !printer.line_open {
             printer.end_line();
-            if blank_last {
-                printer.blank_line();
-            } else if gap.comments.is_empty() && blank_first {
+            if blank_last || (gap.comments.is_empty() && blank_first) {
                 printer.blank_line();
             }
             printer.indent(indent);
         } else if let Some(p) = prev {
-            printer.out.push_str(&separator(p, token, pads.get(i).copied().flatten()));
+            printer
+                .out
+                .push_str(&separator(p, token, pads.get(i).copied().flatten()));
         }
         printer.out.push_str(&token.text);
         printer.line_open = true;
@@ -157,7 +157,8 @@ fn gap_at(text: &str, from: usize, to: usize, after_token: bool) -> Gap {
         } else {
             gap.blank_between.push(newlines >= 2);
         }
-        gap.comments.push((comment.trim_end().to_string(), trailing));
+        gap.comments
+            .push((comment.trim_end().to_string(), trailing));
         newlines = 0;
         rest = after;
     }

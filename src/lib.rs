@@ -44,15 +44,15 @@ pub mod check;
 pub mod diagnostic;
 pub mod eval;
 pub mod fmt;
-pub mod lsp;
 pub mod limits;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod report;
 mod rule_set;
-pub mod workspace;
 pub mod source;
 pub mod syntax;
+pub mod workspace;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use eval::explain::Explanation;

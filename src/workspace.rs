@@ -140,7 +140,8 @@ mod tests {
         assert!(ws.rule_set().has_errors());
         ws.set("b.deal", b.to_string());
         let from_workspace = ws.rule_set().check(&Options::default());
-        let loaded = RuleSet::from_sources([("a.deal", a), ("b.deal", b)]).check(&Options::default());
+        let loaded =
+            RuleSet::from_sources([("a.deal", a), ("b.deal", b)]).check(&Options::default());
         assert_eq!(from_workspace.rules, loaded.rules);
         assert_eq!(from_workspace.summary.errors, 0);
         ws.remove("a.deal");

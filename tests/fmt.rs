@@ -23,7 +23,10 @@ fn tree_without_spans(text: &str) -> String {
     let mut chars = shown.chars().peekable();
     while let Some(c) = chars.next() {
         if c == '@' && chars.peek().is_some_and(char::is_ascii_digit) {
-            while chars.peek().is_some_and(|c| c.is_ascii_digit() || *c == '.') {
+            while chars
+                .peek()
+                .is_some_and(|c| c.is_ascii_digit() || *c == '.')
+            {
                 chars.next();
             }
         } else {
@@ -79,7 +82,8 @@ fn formatted_or_diagnostics(path: &Path) -> String {
 }
 
 fn relative(path: &Path) -> &Path {
-    path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(path)
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap_or(path)
 }
 
 #[test]
@@ -139,7 +143,15 @@ fn scrambled_rule_set() -> impl Strategy<Value = String> {
 fn rule_set_text() -> impl Strategy<Value = String> {
     let party = || prop::sample::select(&["A", "B", "C"][..]);
     let date = || {
-        prop::sample::select(&["2026", "2026-07-14", "2027-Q2", "sometime in 2027", "launch"][..])
+        prop::sample::select(
+            &[
+                "2026",
+                "2026-07-14",
+                "2027-Q2",
+                "sometime in 2027",
+                "launch",
+            ][..],
+        )
     };
     let term = prop_oneof![
         (party(), date()).prop_map(|(p, d)| format!("grant {p} may x A.a until {d}")),
@@ -179,7 +191,11 @@ fn rule_set_text() -> impl Strategy<Value = String> {
             }
             text.push_str("rule r {\n");
             for (question, verdict) in &asks {
-                let verdict = if question.starts_with("when") { "" } else { verdict };
+                let verdict = if question.starts_with("when") {
+                    ""
+                } else {
+                    verdict
+                };
                 text.push_str(&format!("ask {question}{verdict}\n"));
             }
             text.push_str("}\n");

@@ -104,9 +104,7 @@ enum Command {
 }
 
 /// The subcommands, as written on the command line.
-const SUBCOMMANDS: [&str; 7] = [
-    "check", "ask", "graph", "fmt", "lsp", "timeline", "help",
-];
+const SUBCOMMANDS: [&str; 7] = ["check", "ask", "graph", "fmt", "lsp", "timeline", "help"];
 
 /// Flags that take a value in the next argument (unless written `--flag=value`).
 const FLAGS_WITH_VALUES: [&str; 6] = [

@@ -42,10 +42,7 @@ pub fn initialize_result() -> InitializeResult {
 }
 
 /// Every file's diagnostics: the check's, and one for each failing `ask` or `assert`.
-pub fn diagnostics(
-    server: &Server,
-    report: &Report,
-) -> HashMap<FileId, Vec<Diagnostic>> {
+pub fn diagnostics(server: &Server, report: &Report) -> HashMap<FileId, Vec<Diagnostic>> {
     let mut out: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
     for d in &report.raw_diagnostics {
         let (file, range) = match &d.location {
@@ -140,11 +137,18 @@ impl Server {
     fn range(&self, span: Span) -> Option<Range> {
         let text = self.workspace.text(span.file)?;
         let state = self.files.get(&span.file)?;
-        Some(state.lines.range(text, span.start as usize, span.end as usize))
+        Some(
+            state
+                .lines
+                .range(text, span.start as usize, span.end as usize),
+        )
     }
 
     fn location(&self, span: Span) -> Option<Location> {
-        Some(Location::new(self.files.get(&span.file)?.uri.clone()?, self.range(span)?))
+        Some(Location::new(
+            self.files.get(&span.file)?.uri.clone()?,
+            self.range(span)?,
+        ))
     }
 
     fn line_range(&self, id: FileId, line: usize) -> Range {
@@ -189,7 +193,8 @@ pub fn hover(server: &Server, params: &HoverParams) -> Option<Hover> {
         }),
         range,
     };
-    if let Some(m) = state.index.at(offset) {
+    let mention = state.index.at(offset);
+    if let Some(m) = mention {
         let range = server.range(Span::new(id, m.start, m.end));
         if server.declarations.kind(&m.key).is_some() {
             let rules = server.rules.as_ref()?;
@@ -202,12 +207,19 @@ pub fn hover(server: &Server, params: &HoverParams) -> Option<Hover> {
                 return Some(markdown(doc, range));
             }
         }
-        if let Some(doc) = keyword_doc(&m.key) {
-            return Some(markdown(format!("**{}** — {doc}", m.key), range));
-        }
     }
-    // On a check's line: its answer and explanation.
-    let line = at.position.line as usize + 1;
+    // On a check's line, away from names: its answer and explanation.
+    if let Some(value) = check_hover(server, id, at.position.line as usize + 1) {
+        return Some(markdown(value, None));
+    }
+    let m = mention?;
+    let doc = keyword_doc(&m.key)?;
+    let range = server.range(Span::new(id, m.start, m.end));
+    Some(markdown(format!("**{}** — {doc}", m.key), range))
+}
+
+/// The check written on a line: its verdict, then the report's explanation.
+fn check_hover(server: &Server, id: FileId, line: usize) -> Option<String> {
     let path = server.workspace.path(id)?;
     let report = server.report.as_ref()?;
     let (rule, check) = checks(report).find(|(r, c)| r.file == path && c.line == line)?;
@@ -216,17 +228,23 @@ pub fn hover(server: &Server, params: &HoverParams) -> Option<Hover> {
         ..rule.clone()
     };
     let rendered = crate::report::render_rules(std::slice::from_ref(&single));
-    Some(markdown(
-        format!("{}\n\n```text\n{}```", verdict_title(check), rendered),
-        None,
+    Some(format!(
+        "{}\n\n```text\n{}```",
+        verdict_title(check),
+        rendered
     ))
 }
 
-pub fn definition(server: &Server, params: &GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
+pub fn definition(
+    server: &Server,
+    params: &GotoDefinitionParams,
+) -> Option<GotoDefinitionResponse> {
     let (_, m) = server.mention_at(&params.text_document_position_params)?;
     let (file, declared) = server.declarations.by_key.get(&m.key)?;
     let id = FileId(u32::try_from(*file).ok()?);
-    Some(GotoDefinitionResponse::Scalar(server.mention_location(id, declared)?))
+    Some(GotoDefinitionResponse::Scalar(
+        server.mention_location(id, declared)?,
+    ))
 }
 
 pub fn references(server: &Server, params: &ReferenceParams) -> Option<Vec<Location>> {
@@ -248,10 +266,15 @@ pub fn prepare_rename(
 ) -> Option<PrepareRenameResponse> {
     let (id, m) = server.mention_at(params)?;
     server.declarations.kind(&m.key)?;
-    Some(PrepareRenameResponse::Range(server.range(Span::new(id, m.start, m.end))?))
+    Some(PrepareRenameResponse::Range(
+        server.range(Span::new(id, m.start, m.end))?,
+    ))
 }
 
-pub fn rename(server: &Server, params: &RenameParams) -> Result<Option<WorkspaceEdit>, (ErrorCode, String)> {
+pub fn rename(
+    server: &Server,
+    params: &RenameParams,
+) -> Result<Option<WorkspaceEdit>, (ErrorCode, String)> {
     let Some((_, m)) = server.mention_at(&params.text_document_position) else {
         return Ok(None);
     };
@@ -369,11 +392,13 @@ pub fn completion(server: &Server, params: &CompletionParams) -> Option<Completi
             Kind::Event,
             Kind::Deal,
         ]);
-        items.extend(
-            crate::syntax::KEYWORDS
-                .iter()
-                .map(|k| item(k, CompletionItemKind::KEYWORD, keyword_doc(k).unwrap_or("keyword"))),
-        );
+        items.extend(crate::syntax::KEYWORDS.iter().map(|k| {
+            item(
+                k,
+                CompletionItemKind::KEYWORD,
+                keyword_doc(k).unwrap_or("keyword"),
+            )
+        }));
     }
     Some(CompletionResponse::Array(items))
 }
@@ -412,7 +437,10 @@ fn symbol(
     }
 }
 
-pub fn document_symbols(server: &Server, params: &DocumentSymbolParams) -> Option<DocumentSymbolResponse> {
+pub fn document_symbols(
+    server: &Server,
+    params: &DocumentSymbolParams,
+) -> Option<DocumentSymbolResponse> {
     use crate::ast::Item;
     let (id, _, _) = server.file(&params.text_document.uri)?;
     let tree = server.workspace.tree(id)?;
@@ -420,7 +448,14 @@ pub fn document_symbols(server: &Server, params: &DocumentSymbolParams) -> Optio
     let mut out = Vec::new();
     for item in &tree.items {
         let found = match item {
-            Item::Party(p) => Some((p.name.node.to_string(), SymbolKind::CLASS, p.label.clone(), p.name.span, p.name.span, Vec::new())),
+            Item::Party(p) => Some((
+                p.name.node.to_string(),
+                SymbolKind::CLASS,
+                p.label.clone(),
+                p.name.span,
+                p.name.span,
+                Vec::new(),
+            )),
             Item::Asset(a) => Some((
                 format!("{}.{}", a.owner.node, a.name.node),
                 SymbolKind::FIELD,
@@ -429,9 +464,30 @@ pub fn document_symbols(server: &Server, params: &DocumentSymbolParams) -> Optio
                 a.name.span,
                 Vec::new(),
             )),
-            Item::Action(a) => Some((a.name.node.to_string(), SymbolKind::FUNCTION, a.label.clone(), a.name.span, a.name.span, Vec::new())),
-            Item::Channel(c) => Some((c.name.node.to_string(), SymbolKind::INTERFACE, c.label.clone(), c.name.span, c.name.span, Vec::new())),
-            Item::Event(e) => Some((e.name.node.to_string(), SymbolKind::EVENT, e.label.clone(), e.name.span, e.name.span, Vec::new())),
+            Item::Action(a) => Some((
+                a.name.node.to_string(),
+                SymbolKind::FUNCTION,
+                a.label.clone(),
+                a.name.span,
+                a.name.span,
+                Vec::new(),
+            )),
+            Item::Channel(c) => Some((
+                c.name.node.to_string(),
+                SymbolKind::INTERFACE,
+                c.label.clone(),
+                c.name.span,
+                c.name.span,
+                Vec::new(),
+            )),
+            Item::Event(e) => Some((
+                e.name.node.to_string(),
+                SymbolKind::EVENT,
+                e.label.clone(),
+                e.name.span,
+                e.name.span,
+                Vec::new(),
+            )),
             Item::Deal(d) => {
                 let terms = d
                     .terms
@@ -442,18 +498,48 @@ pub fn document_symbols(server: &Server, params: &DocumentSymbolParams) -> Optio
                             .label
                             .as_ref()
                             .map_or_else(|| format!("term {}", i + 1), |l| l.node.to_string());
-                        symbol(name, SymbolKind::PROPERTY, None, range(t.span), range(t.span), Vec::new())
+                        symbol(
+                            name,
+                            SymbolKind::PROPERTY,
+                            None,
+                            range(t.span),
+                            range(t.span),
+                            Vec::new(),
+                        )
                     })
                     .collect();
-                Some((d.name.node.to_string(), SymbolKind::NAMESPACE, d.label.clone(), d.span, d.name.span, terms))
+                Some((
+                    d.name.node.to_string(),
+                    SymbolKind::NAMESPACE,
+                    d.label.clone(),
+                    d.span,
+                    d.name.span,
+                    terms,
+                ))
             }
             Item::Rule(r) => {
                 let checks = r
                     .checks
                     .iter()
-                    .map(|c| symbol(c.text.to_string(), SymbolKind::BOOLEAN, None, range(c.span), range(c.span), Vec::new()))
+                    .map(|c| {
+                        symbol(
+                            c.text.to_string(),
+                            SymbolKind::BOOLEAN,
+                            None,
+                            range(c.span),
+                            range(c.span),
+                            Vec::new(),
+                        )
+                    })
                     .collect();
-                Some((r.name.node.to_string(), SymbolKind::MODULE, r.label.clone(), r.span, r.name.span, checks))
+                Some((
+                    r.name.node.to_string(),
+                    SymbolKind::MODULE,
+                    r.label.clone(),
+                    r.span,
+                    r.name.span,
+                    checks,
+                ))
             }
             Item::AsOf(_) | Item::Rate(_) => None,
         };
@@ -477,7 +563,10 @@ pub fn formatting(server: &Server, params: &DocumentFormattingParams) -> Option<
     if formatted == text {
         return Some(Vec::new());
     }
-    Some(vec![TextEdit::new(state.lines.range(text, 0, text.len()), formatted)])
+    Some(vec![TextEdit::new(
+        state.lines.range(text, 0, text.len()),
+        formatted,
+    )])
 }
 
 pub fn code_lenses(server: &Server, params: &CodeLensParams) -> Option<Vec<CodeLens>> {

@@ -141,8 +141,16 @@ pub fn symbol_doc(rules: &RuleSet, world: Option<&World<'_>>, key: &str) -> Opti
             let mut out = format!("**deal** `{key}`");
             push_label(&mut out, tree.label.as_deref(), tree.doc.as_deref());
             if let Some(world) = world {
-                let in_force = if world.deal_in_force(d) { "in force" } else { "not in force" };
-                let _ = write!(out, "\n\nStatus: {} ({in_force})", status_word(tree.status.as_ref().map(|s| &s.node)));
+                let in_force = if world.deal_in_force(d) {
+                    "in force"
+                } else {
+                    "not in force"
+                };
+                let _ = write!(
+                    out,
+                    "\n\nStatus: {} ({in_force})",
+                    status_word(tree.status.as_ref().map(|s| &s.node))
+                );
             }
             let _ = write!(out, "\n\n{} terms", tree.terms.len());
             out
@@ -204,13 +212,21 @@ fn rights(program: &Program, pick: impl Fn(&Who, usize, RightKind) -> bool) -> V
                     "{} {} {} ({})",
                     right_word(*kind),
                     program.action_text(action.id()),
-                    program.asset_text(asset.id()),
+                    asset_name(program, asset.id()),
                     program.term_name(id)
                 ));
             }
         }
     }
     out
+}
+
+/// `Owner.name`.
+fn asset_name(program: &Program, asset: usize) -> String {
+    match program.assets.get(asset) {
+        Some(decl) => format!("{}.{}", decl.owner.node, decl.name.node),
+        None => program.asset_text(asset).to_string(),
+    }
 }
 
 fn right_word(kind: RightKind) -> &'static str {
@@ -244,11 +260,18 @@ fn term_doc(rules: &RuleSet, world: Option<&World<'_>>, id: TermId) -> String {
     let Some(term) = program.term(id) else {
         return out;
     };
-    if let TermKind::Flow { amount: Some(amount), .. } = &term.kind {
+    if let TermKind::Flow {
+        amount: Some(amount),
+        ..
+    } = &term.kind
+    {
         let _ = write!(out, "\n\nAmount: {}", rules.sources().slice(amount.span));
     }
     let Some(world) = world else {
-        let _ = write!(out, "\n\n(the rule set has errors: windows are not worked out)");
+        let _ = write!(
+            out,
+            "\n\n(the rule set has errors: windows are not worked out)"
+        );
         return out;
     };
     if let Some(window) = world.window(id) {
@@ -265,7 +288,11 @@ fn term_doc(rules: &RuleSet, world: Option<&World<'_>>, id: TermId) -> String {
         .deal_tree(deal)
         .and_then(|d| d.status.as_ref())
         .map(|s| &s.node);
-    let in_force = if world.deal_in_force(deal) { "in force" } else { "not in force" };
+    let in_force = if world.deal_in_force(deal) {
+        "in force"
+    } else {
+        "not in force"
+    };
     let _ = write!(out, "\n\nStatus: {} ({in_force})", status_word(status));
     out
 }

@@ -95,7 +95,9 @@ impl FileIndex {
             };
             // The second part of `Owner.name` or `deal.label`.
             let dotted = match (before, before2) {
-                (Some(&Lexeme::Punct(b'.', dot)), Some(&Lexeme::Word(s, e))) if e == dot && dot + 1 == start => {
+                (Some(&Lexeme::Punct(b'.', dot)), Some(&Lexeme::Word(s, e)))
+                    if e == dot && dot + 1 == start =>
+                {
                     text.get(s..e)
                 }
                 _ => None,

@@ -124,7 +124,10 @@ impl Server {
         let Request { id, method, params } = request;
         if method == "initialize" {
             let result = if self.initialized {
-                Err((ErrorCode::InvalidRequest, "initialize was already called".to_string()))
+                Err((
+                    ErrorCode::InvalidRequest,
+                    "initialize was already called".to_string(),
+                ))
             } else {
                 self.initialize(params)
             };
@@ -133,13 +136,19 @@ impl Server {
         if !self.initialized {
             return self.respond(
                 id,
-                Err((ErrorCode::ServerNotInitialized, "initialize first".to_string())),
+                Err((
+                    ErrorCode::ServerNotInitialized,
+                    "initialize first".to_string(),
+                )),
             );
         }
         if self.shut_down {
             return self.respond(
                 id,
-                Err((ErrorCode::InvalidRequest, "the server is shutting down".to_string())),
+                Err((
+                    ErrorCode::InvalidRequest,
+                    "the server is shutting down".to_string(),
+                )),
             );
         }
         if method == "shutdown" {
@@ -205,22 +214,30 @@ impl Server {
         }
         match n.method.as_str() {
             DidOpenTextDocument::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params) {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
+                {
                     self.set_text(&p.text_document.uri, p.text_document.text);
                 }
             }
             DidChangeTextDocument::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params) {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params)
+                {
                     self.change(&p.text_document.uri, p.content_changes);
                 }
             }
             DidCloseTextDocument::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params) {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params)
+                {
                     self.reload(&p.text_document.uri);
                 }
             }
             DidChangeWatchedFiles::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(n.params) {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(n.params)
+                {
                     for change in p.changes {
                         self.reload(&change.uri);
                     }
@@ -334,7 +351,8 @@ impl Server {
             method: &str,
             params: serde_json::Value,
         ) -> Result<T, (ErrorCode, String)> {
-            serde_json::from_value(params).map_err(|e| (ErrorCode::InvalidParams, format!("{method}: {e}")))
+            serde_json::from_value(params)
+                .map_err(|e| (ErrorCode::InvalidParams, format!("{method}: {e}")))
         }
         fn json<T: serde::Serialize>(value: T) -> Result<serde_json::Value, (ErrorCode, String)> {
             serde_json::to_value(value).map_err(|e| (ErrorCode::InternalError, e.to_string()))
@@ -353,7 +371,10 @@ impl Server {
             }
             Formatting::METHOD => json(features::formatting(self, &parse(method, params)?)),
             CodeLensRequest::METHOD => json(features::code_lenses(self, &parse(method, params)?)),
-            _ => Err((ErrorCode::MethodNotFound, format!("`{method}` is not supported"))),
+            _ => Err((
+                ErrorCode::MethodNotFound,
+                format!("`{method}` is not supported"),
+            )),
         }
     }
 

@@ -17,7 +17,10 @@ impl Lines {
 
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = offset.min(text.len());
-        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let start = self.starts.get(line).copied().unwrap_or(0);
         let character = text
             .get(start..offset)
@@ -51,7 +54,11 @@ impl Lines {
 
     /// The range of a whole line (1-based, as reports count).
     pub fn line_range(&self, text: &str, line: usize) -> Range {
-        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(0);
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
         let end = self
             .starts
             .get(line)

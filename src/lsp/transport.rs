@@ -66,7 +66,10 @@ fn read_headers(input: &mut impl BufRead) -> std::io::Result<Option<Result<usize
                 length = Some(match value.trim().parse::<usize>() {
                     Ok(n) if n <= MAX_FRAME => Ok(n),
                     Ok(n) => Err(format!("a frame of {n} bytes is more than the limit")),
-                    Err(_) => Err(format!("`Content-Length: {}` is not a length", value.trim())),
+                    Err(_) => Err(format!(
+                        "`Content-Length: {}` is not a length",
+                        value.trim()
+                    )),
                 });
             }
         }
