@@ -213,8 +213,122 @@ fn timeline(c: &mut Criterion) {
     group.finish();
 }
 
+/// The corpus of about `bytes` cut into files of about 50 KB at deal boundaries (the first
+/// holds the declarations), as `(path, text)`.
+fn workspace_files(bytes: usize) -> Vec<(String, String)> {
+    let deals = bytes / 470; // 1,000 deals ≈ 470 KB
+    let text = corpus::generate(deals, 1);
+    let mut files = Vec::new();
+    let mut rest = text.as_str();
+    while !rest.is_empty() {
+        let cut = rest
+            .get(50_000.min(rest.len())..)
+            .and_then(|tail| tail.find("\ndeal ").map(|i| 50_000 + i + 1))
+            .unwrap_or(rest.len());
+        let (part, tail) = rest.split_at(cut);
+        files.push((
+            format!("/bench/part{:04}.deal", files.len()),
+            part.to_string(),
+        ));
+        rest = tail;
+    }
+    files
+}
+
+/// `dealcheck lsp` on a workspace of 1 MB and 10 MB: an edit to one file until its diagnostics
+/// are ready (that file parsed again, the rule set checked again), then hover and code lenses.
+fn language_server(c: &mut Criterion) {
+    use dealcheck::lsp::{Message, Notification, Request, Server};
+    use serde_json::json;
+    let mut group = c.benchmark_group("lsp");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8));
+    for megabytes in [1usize, 10] {
+        let files = workspace_files(megabytes * 1_000_000);
+        let mut server = Server::new();
+        let request = |id: i32, method: &str, params: serde_json::Value| {
+            Message::Request(Request::new(id.into(), method.to_string(), params))
+        };
+        let notify = |method: &str, params: serde_json::Value| {
+            Message::Notification(Notification::new(method.to_string(), params))
+        };
+        server.handle_message(request(0, "initialize", json!({ "capabilities": {} })));
+        for (path, text) in &files {
+            server.handle_message(notify(
+                "textDocument/didOpen",
+                json!({ "textDocument": { "uri": format!("file://{path}"), "languageId": "deal", "version": 1, "text": text } }),
+            ));
+        }
+        let (path, text) = files.last().unwrap();
+        let uri = format!("file://{path}");
+        let edited = format!("{text}\n// edited\n");
+        let mut flip = false;
+        group.bench_function(BenchmarkId::new("edit_to_diagnostics", format!("{megabytes}MB")), |b| {
+            b.iter(|| {
+                flip = !flip;
+                let text = if flip { &edited } else { text };
+                let out = server.handle_message(notify(
+                    "textDocument/didChange",
+                    json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": text }] }),
+                ));
+                assert!(out.iter().all(|m| matches!(m, Message::Notification(_))));
+                black_box(out)
+            })
+        });
+        // A rule's `ask` line and a party's name in the last file.
+        let ask_line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with("ask "))
+            .unwrap_or(0);
+        let at = |line: usize, character: usize| json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } });
+        let party_line = text
+            .lines()
+            .position(|l| l.contains(" between "))
+            .unwrap_or(0);
+        group.bench_function(
+            BenchmarkId::new("hover_party", format!("{megabytes}MB")),
+            |b| {
+                b.iter(|| {
+                    black_box(server.handle_message(request(
+                        1,
+                        "textDocument/hover",
+                        at(party_line, 12),
+                    )))
+                })
+            },
+        );
+        group.bench_function(
+            BenchmarkId::new("hover_check", format!("{megabytes}MB")),
+            |b| {
+                b.iter(|| {
+                    black_box(server.handle_message(request(
+                        1,
+                        "textDocument/hover",
+                        at(ask_line, 3),
+                    )))
+                })
+            },
+        );
+        group.bench_function(
+            BenchmarkId::new("code_lens", format!("{megabytes}MB")),
+            |b| {
+                b.iter(|| {
+                    black_box(server.handle_message(request(
+                        1,
+                        "textDocument/codeLens",
+                        json!({ "textDocument": { "uri": uri } }),
+                    )))
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    language_server,
     timeline,
     hostile_shapes,
     parse_and_check,

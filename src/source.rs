@@ -186,25 +186,31 @@ fn lone_cr_as_line_feed(bytes: &mut [u8]) {
 /// Every file of a rule set, by [`FileId`].
 #[derive(Debug, Default)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    /// Shared: an editor's workspace keeps each file and builds a map per check.
+    files: Vec<std::sync::Arc<SourceFile>>,
 }
 
 impl SourceMap {
     pub fn add(&mut self, path: String, text: String) -> FileId {
+        self.add_shared(std::sync::Arc::new(SourceFile::new(path, text)))
+    }
+
+    /// Adds a file already read (and kept elsewhere), without copying its text.
+    pub fn add_shared(&mut self, file: std::sync::Arc<SourceFile>) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile::new(path, text));
+        self.files.push(file);
         id
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
-        self.files.get(id.0 as usize)
+        self.files.get(id.0 as usize).map(|f| &**f)
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f))
+            .map(|(i, f)| (FileId(i as u32), &**f))
     }
 
     pub fn path(&self, id: FileId) -> &str {

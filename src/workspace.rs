@@ -21,7 +21,8 @@ pub struct Workspace {
 
 struct Slot {
     path: String,
-    text: Arc<str>,
+    /// Empty once the file is removed.
+    file: Arc<SourceFile>,
     /// `None` once the file is removed (its id is not reused).
     tree: Option<ast::File>,
     removed: bool,
@@ -43,7 +44,7 @@ impl Workspace {
                 self.ids.insert(path.to_string(), id);
                 self.files.push(Slot {
                     path: path.to_string(),
-                    text: Arc::from(""),
+                    file: Arc::new(SourceFile::new(path.to_string(), String::new())),
                     tree: None,
                     removed: false,
                     diagnostics: Vec::new(),
@@ -54,7 +55,7 @@ impl Workspace {
         let file = SourceFile::new(path.to_string(), text);
         let (tree, diagnostics) = parse_source(id, &file);
         if let Some(slot) = self.files.get_mut(id.0 as usize) {
-            slot.text = Arc::from(file.text());
+            slot.file = Arc::new(file);
             slot.tree = tree;
             slot.removed = false;
             slot.diagnostics = diagnostics;
@@ -71,7 +72,7 @@ impl Workspace {
         {
             slot.removed = true;
             slot.tree = None;
-            slot.text = Arc::from("");
+            slot.file = Arc::new(SourceFile::new(path.to_string(), String::new()));
             slot.diagnostics.clear();
         }
     }
@@ -86,7 +87,7 @@ impl Workspace {
     /// A file's text as last set.
     pub fn text(&self, id: FileId) -> Option<&str> {
         let slot = self.files.get(id.0 as usize)?;
-        (!slot.removed).then_some(&*slot.text)
+        (!slot.removed).then_some(slot.file.text())
     }
 
     pub fn path(&self, id: FileId) -> Option<&str> {
@@ -114,7 +115,7 @@ impl Workspace {
         let mut diagnostics = Vec::new();
         for slot in &self.files {
             // Every slot gets its id in the map, removed ones with no text.
-            sources.add(slot.path.clone(), slot.text.to_string());
+            sources.add_shared(Arc::clone(&slot.file));
             if slot.removed {
                 continue;
             }

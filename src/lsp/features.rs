@@ -240,8 +240,8 @@ pub fn definition(
     params: &GotoDefinitionParams,
 ) -> Option<GotoDefinitionResponse> {
     let (_, m) = server.mention_at(&params.text_document_position_params)?;
-    let (file, declared) = server.declarations.by_key.get(&m.key)?;
-    let id = FileId(u32::try_from(*file).ok()?);
+    let (file, declared) = server.declarations.get(&m.key)?;
+    let id = FileId(u32::try_from(file).ok()?);
     Some(GotoDefinitionResponse::Scalar(
         server.mention_location(id, declared)?,
     ))
@@ -347,11 +347,9 @@ pub fn completion(server: &Server, params: &CompletionParams) -> Option<Completi
             .collect();
         let prefix = format!("{first}.");
         let mut items: Vec<CompletionItem> = decls
-            .by_key
-            .iter()
-            .filter_map(|(k, (_, m))| {
+            .all()
+            .filter_map(|(k, kind)| {
                 let rest = k.strip_prefix(&prefix)?;
-                let kind = m.declares?;
                 Some(item(rest, symbol_kind(kind), kind.word()))
             })
             .collect();

@@ -151,36 +151,62 @@ impl FileIndex {
     }
 }
 
-/// Every declaration of the rule set, by key: where (file number, mention) and what.
+/// Every declaration of the rule set, by key: where (file number, mention) and what. Kept up
+/// to date file by file: a change re-indexes only the file that changed.
 #[derive(Default)]
 pub struct Declarations {
-    pub by_key: HashMap<String, (usize, Mention)>,
+    by_key: HashMap<String, Vec<(usize, Mention)>>,
 }
 
 impl Declarations {
-    /// The first declaration of each key, files in the order given.
-    pub fn new<'a>(files: impl Iterator<Item = (usize, &'a FileIndex)>) -> Declarations {
-        let mut by_key = HashMap::new();
-        for (file, index) in files {
-            for m in &index.mentions {
-                if m.declares.is_some() {
-                    by_key.entry(m.key.clone()).or_insert((file, m.clone()));
+    /// Adds a file's declarations.
+    pub fn add(&mut self, file: usize, index: &FileIndex) {
+        for m in index.mentions.iter().filter(|m| m.declares.is_some()) {
+            self.by_key
+                .entry(m.key.clone())
+                .or_default()
+                .push((file, m.clone()));
+        }
+    }
+
+    /// Takes out a file's declarations (`index` as it was added).
+    pub fn remove(&mut self, file: usize, index: &FileIndex) {
+        for m in index.mentions.iter().filter(|m| m.declares.is_some()) {
+            if let Some(found) = self.by_key.get_mut(&m.key) {
+                found.retain(|(f, _)| *f != file);
+                if found.is_empty() {
+                    self.by_key.remove(&m.key);
                 }
             }
         }
-        Declarations { by_key }
+    }
+
+    /// Where a key is declared: its first declaration (by file, then position).
+    pub fn get(&self, key: &str) -> Option<(usize, &Mention)> {
+        self.by_key
+            .get(key)?
+            .iter()
+            .min_by_key(|(f, m)| (*f, m.start))
+            .map(|(f, m)| (*f, m))
     }
 
     pub fn kind(&self, key: &str) -> Option<Kind> {
-        self.by_key.get(key).and_then(|(_, m)| m.declares)
+        self.get(key).and_then(|(_, m)| m.declares)
     }
 
     /// Declared keys of one kind.
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &str> {
         self.by_key
             .iter()
-            .filter(move |(_, (_, m))| m.declares == Some(kind))
+            .filter(move |(_, found)| found.iter().any(|(_, m)| m.declares == Some(kind)))
             .map(|(k, _)| k.as_str())
+    }
+
+    /// Every declared key with its kind.
+    pub fn all(&self) -> impl Iterator<Item = (&str, Kind)> {
+        self.by_key
+            .iter()
+            .filter_map(|(k, found)| Some((k.as_str(), found.first()?.1.declares?)))
     }
 }
 

@@ -14,7 +14,8 @@ use crate::source::FileId;
 use crate::workspace::Workspace;
 use crate::{Options, Report, RuleSet};
 use index::{Declarations, FileIndex};
-use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_server::{ErrorCode, RequestId, Response};
+pub use lsp_server::{Message, Notification, Request};
 use lsp_types::Url;
 use position::Lines;
 use std::collections::{HashMap, HashSet};
@@ -63,8 +64,12 @@ pub struct Server {
 }
 
 impl Server {
+    pub fn new() -> Server {
+        Server::default()
+    }
+
     /// Serves messages from `receiver`, writing to `output`; returns the exit status.
-    pub fn serve(&mut self, receiver: &mpsc::Receiver<Incoming>, output: &mut impl Write) -> u8 {
+    fn serve(&mut self, receiver: &mpsc::Receiver<Incoming>, output: &mut impl Write) -> u8 {
         loop {
             let incoming = if self.dirty {
                 match receiver.try_recv() {
@@ -85,24 +90,46 @@ impl Server {
                     Err(_) => return 1,
                 }
             };
-            match incoming {
+            let message = match incoming {
                 Incoming::Malformed(why) => {
                     if transport::write_parse_error(output, &why).is_err() {
                         return 1;
                     }
+                    continue;
                 }
-                Incoming::Message(Message::Request(request)) => self.request(request),
-                Incoming::Message(Message::Notification(n)) if n.method == "exit" => {
-                    let _ = self.flush(output);
-                    return if self.shut_down { 0 } else { 1 };
-                }
-                Incoming::Message(Message::Notification(n)) => self.notification(n),
-                Incoming::Message(Message::Response(_)) => {}
-            }
+                Incoming::Message(message) => message,
+            };
+            let exit = self.process(message);
             if self.flush(output).is_err() {
                 return 1;
             }
+            if let Some(status) = exit {
+                return status;
+            }
         }
+    }
+
+    /// Handles one message and checks the rule set again if it changed; returns the messages
+    /// to send. For embedding the server without stdio (the benchmarks do).
+    pub fn handle_message(&mut self, message: Message) -> Vec<Message> {
+        self.process(message);
+        if self.dirty {
+            self.refresh();
+        }
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Handles one message; `Some(status)` when it was `exit`.
+    fn process(&mut self, message: Message) -> Option<u8> {
+        match message {
+            Message::Request(request) => self.request(request),
+            Message::Notification(n) if n.method == "exit" => {
+                return Some(if self.shut_down { 0 } else { 1 });
+            }
+            Message::Notification(n) => self.notification(n),
+            Message::Response(_) => {}
+        }
+        None
     }
 
     fn flush(&mut self, output: &mut impl Write) -> std::io::Result<()> {
@@ -256,7 +283,14 @@ impl Server {
         match on_disk {
             Some(file) => self.set_text(uri, file.text),
             None => {
-                self.workspace.remove(&key(uri));
+                let path = key(uri);
+                if let Some(id) = self.workspace.id(&path) {
+                    if let Some(old) = self.files.get_mut(&id) {
+                        self.declarations.remove(id.0 as usize, &old.index);
+                        old.index = FileIndex::default();
+                    }
+                }
+                self.workspace.remove(&path);
                 self.dirty = true;
             }
         }
@@ -289,27 +323,22 @@ impl Server {
     fn set_text(&mut self, uri: &Url, text: String) {
         let id = self.workspace.set(&key(uri), text);
         let text = self.workspace.text(id).unwrap_or("");
-        self.files.insert(
-            id,
-            FileState {
-                uri: Some(uri.clone()),
-                lines: Lines::new(text),
-                index: FileIndex::new(text),
-            },
-        );
+        let state = FileState {
+            uri: Some(uri.clone()),
+            lines: Lines::new(text),
+            index: FileIndex::new(text),
+        };
+        if let Some(old) = self.files.get(&id) {
+            self.declarations.remove(id.0 as usize, &old.index);
+        }
+        self.declarations.add(id.0 as usize, &state.index);
+        self.files.insert(id, state);
         self.dirty = true;
     }
 
     /// Checks the rule set again and queues the diagnostics that changed.
     fn refresh(&mut self) {
         self.dirty = false;
-        let live: HashSet<FileId> = self.workspace.files().map(|(id, _)| id).collect();
-        self.declarations = Declarations::new(
-            self.files
-                .iter()
-                .filter(|(id, _)| live.contains(id))
-                .map(|(id, f)| (id.0 as usize, &f.index)),
-        );
         let rules = self.workspace.rule_set();
         let report = rules.check(&Options::default());
         let mut by_file = features::diagnostics(self, &report);
@@ -336,8 +365,9 @@ impl Server {
                 params,
             )));
         }
-        self.rules = Some(rules);
-        self.report = Some(report);
+        let old = (self.rules.replace(rules), self.report.replace(report));
+        // Freeing the last rule set takes milliseconds on a large one: not while the user waits.
+        std::thread::spawn(move || drop(old));
     }
 
     /// A request's answer.

@@ -44,23 +44,24 @@ fn windows(world: &World<'_>, diagnostics: &mut Vec<Diagnostic>) {
             continue;
         };
         let w = world.written_window(id);
-        let name = world.program.term_name(id);
+        // Named only when reported: most windows are well formed.
+        let name = || world.program.term_name(id);
         let zero = matches!(end, WindowEnd::For(d) if d.node.months <= 0 && d.node.days <= 0);
-        let label = format!("starts {}, ends {}", w.start, w.end);
+        let label = || format!("starts {}, ends {}", w.start, w.end);
         if zero || w.end.hi < w.start.lo {
             diagnostics.push(
                 Diagnostic::error(
                     codes::WINDOW,
                     term.span,
-                    format!("the window of `{name}` ends before it starts"),
+                    format!("the window of `{}` ends before it starts", name()),
                 )
-                .with_label(label)
+                .with_label(label())
                 .with_help("check the dates: the end must not come before the start"),
             );
         } else if matches!(end, WindowEnd::Until(_)) && w.end.lo < w.start.hi {
             diagnostics.push(
-                Diagnostic::warning(codes::WINDOW, term.span, format!("the window of `{name}` might end before it starts"))
-                    .with_label(label)
+                Diagnostic::warning(codes::WINDOW, term.span, format!("the window of `{}` might end before it starts", name()))
+                    .with_label(label())
                     .with_help("the dates are uncertain; fix an event or narrow a period if the order is known"),
             );
         }

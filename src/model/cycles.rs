@@ -3,6 +3,16 @@
 //! listed and a budget on the search so dense graphs stay fast.
 
 use std::collections::BTreeSet;
+use std::sync::Mutex;
+
+/// The last graph searched, the cap and budget, and what the search found. An editor checks
+/// the rule set again on every change (`dealcheck lsp`), and most changes leave the money
+/// graph as it was; its search was then the largest part of a re-check (10 ms of 40 on a
+/// 1 MB rule set). Comparing the graph costs a pass over its edges.
+static LAST_SEARCH: Mutex<Option<Search>> = Mutex::new(None);
+
+/// A search's graph (its adjacency), cap, budget, and result.
+type Search = (Vec<Vec<usize>>, usize, usize, Cycles);
 
 /// A directed graph on nodes `0..n`, adjacency sorted.
 #[derive(Clone, Debug, Default)]
@@ -114,6 +124,23 @@ impl Digraph {
     /// (from its smallest node, inside one component). At most `cap` are listed; the rest are
     /// counted until `budget` search steps have been spent.
     pub fn cycles(&self, cap: usize, budget: usize) -> Cycles {
+        if let Ok(last) = LAST_SEARCH.lock() {
+            if let Some((graph, c, b, found)) = last.as_ref() {
+                if (*c, *b) == (cap, budget) && *graph == self.adjacency {
+                    return found.clone();
+                }
+            }
+        }
+        let found = self.search(cap, budget);
+        if let Ok(mut last) = LAST_SEARCH.lock() {
+            *last = Some((self.adjacency.clone(), cap, budget, found.clone()));
+        }
+        found
+    }
+
+    /// Every elementary cycle, shortest first: the first `cap` listed, the rest counted, until
+    /// `budget` steps.
+    fn search(&self, cap: usize, budget: usize) -> Cycles {
         let component = self.components();
         let n = self.adjacency.len();
         let mut out = Cycles::default();
@@ -189,6 +216,16 @@ fn set<T>(v: &mut [T], i: usize, value: T) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_kept_search_serves_only_its_own_graph() {
+        let a = Digraph::new(3, [(0, 1), (1, 0), (1, 2), (2, 0)]);
+        let b = Digraph::new(3, [(0, 1), (1, 2), (2, 0)]);
+        for graph in [&a, &b, &b, &a] {
+            assert_eq!(graph.cycles(10, 1_000), graph.search(10, 1_000));
+        }
+        assert_eq!(a.cycles(1, 1_000), a.search(1, 1_000), "another cap");
+    }
 
     #[test]
     fn finds_cycles_shortest_first() {
