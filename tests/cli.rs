@@ -628,3 +628,42 @@ fn timeline_draws_svg_or_json_and_refuses_unknown_names() {
         "timeline writes svg and json only"
     );
 }
+
+#[test]
+fn check_watch_reports_again_after_a_change() {
+    use std::io::BufRead;
+    let dir = scratch("watch");
+    let file = dir.join("a.deal");
+    std::fs::write(&file, "party A\nrule r {\n  ask no\n    expect no\n}\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dealcheck"))
+        .args(["check", "--watch", dir.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if lines.send(line.unwrap_or_default()).is_err() {
+                return;
+            }
+        }
+    });
+    let summary = |wanted: &str| loop {
+        let line = received
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("a report");
+        if line.starts_with("1 rules:") {
+            assert_eq!(line, wanted);
+            return;
+        }
+    };
+    summary("1 rules: 1 passed, 0 failed; 0 errors, 0 warnings");
+    // The watcher is set before the first report: this change is seen.
+    std::fs::write(&file, "party A\nrule r {\n  ask no\n    expect yes\n}\n").unwrap();
+    summary("1 rules: 0 passed, 1 failed; 0 errors, 0 warnings");
+    child.kill().unwrap();
+    let _ = child.wait();
+}

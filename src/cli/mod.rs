@@ -56,6 +56,9 @@ enum Command {
         /// A directory with no `.deal` file is a warning, not an error
         #[arg(long)]
         allow_empty: bool,
+        /// Check again whenever a `.deal` file under the paths changes (until interrupted)
+        #[arg(long)]
+        watch: bool,
     },
     /// Answer one question against a rule set
     Ask {
@@ -279,6 +282,13 @@ pub fn main() -> ExitCode {
             paths,
             format,
             allow_empty,
+            watch: true,
+        } => check::watch(common, paths, &LoadOptions { allow_empty }, format),
+        Command::Check {
+            paths,
+            format,
+            allow_empty,
+            watch: false,
         } => check::run(common, load(paths, &LoadOptions { allow_empty }), format),
         Command::Ask {
             path,
