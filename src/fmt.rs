@@ -81,10 +81,17 @@ pub fn format_text(text: &str) -> Option<String> {
             Role::Inside => false,
         };
         printer.comments(&gap, blank_first, comment_indent);
-        let blank_last = gap.blank_last && !gap.comments.is_empty() && starts_line;
+        // A blank line before the token: as written after its comments, or the one wanted
+        // before the item when no comment stands on a line of its own before it.
+        let own_line_comments = gap.comments.iter().any(|(_, trailing)| !trailing);
+        let blank = if own_line_comments {
+            gap.blank_last
+        } else {
+            blank_first || gap.blank_last
+        };
         if starts_line || !printer.line_open {
             printer.end_line();
-            if blank_last || (gap.comments.is_empty() && blank_first) {
+            if starts_line && blank {
                 printer.blank_line();
             }
             printer.indent(indent);
@@ -273,11 +280,14 @@ impl Printer {
                 continue;
             }
             self.end_line();
-            let blank = if k == 0 {
-                blank_first
-            } else {
-                gap.blank_between.get(k - 1).copied().unwrap_or(false)
-            };
+            // The first comment on a line of its own takes the blank line wanted before the
+            // gap, even after a trailing comment.
+            let first_own_line = k == 0 || (k == 1 && gap.comments.first().is_some_and(|c| c.1));
+            let written = k
+                .checked_sub(1)
+                .and_then(|i| gap.blank_between.get(i).copied())
+                .unwrap_or(false);
+            let blank = written || (first_own_line && blank_first);
             if blank {
                 self.blank_line();
             }
@@ -318,6 +328,14 @@ mod tests {
             "// head\n\n/// A party.\nparty A // trailing\n\nparty B\n\ndeal d { // open\n  // inside\n  status signed\n  dated // mid\n    2025\n  // before close\n}\n// end\n"
         );
         assert_eq!(fmt(&once), once);
+    }
+
+    #[test]
+    fn a_block_gets_its_blank_line_after_a_trailing_comment() {
+        assert_eq!(
+            fmt("party A // one\ndeal d { status signed }\n// own\nrule r { ask yes }"),
+            "party A // one\n\ndeal d {\n  status signed\n}\n\n// own\nrule r {\n  ask yes\n}\n"
+        );
     }
 
     #[test]

@@ -667,3 +667,52 @@ fn check_watch_reports_again_after_a_change() {
     child.kill().unwrap();
     let _ = child.wait();
 }
+
+#[test]
+fn fmt_rewrites_checks_and_diffs() {
+    let dir = scratch("fmt");
+    let messy = dir.join("messy.deal");
+    let broken = dir.join("broken.deal");
+    std::fs::write(&messy, "party A   party B // two\ndeal d { between A,B }\n").unwrap();
+    std::fs::write(&broken, "deal d {\n").unwrap();
+    let formatted = "party A\nparty B // two\n\ndeal d {\n  between A, B\n}\n";
+
+    // --check: nothing written, exit 2 (a file does not parse), the messy one named.
+    let check = dealcheck(&["fmt", "--check", dir.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(2), "{}", stderr(&check));
+    assert!(
+        stdout(&check).contains("would reformat"),
+        "{}",
+        stdout(&check)
+    );
+    assert!(
+        stderr(&check).contains("broken.deal: left as it is"),
+        "{}",
+        stderr(&check)
+    );
+    std::fs::remove_file(&broken).unwrap();
+
+    // --diff: a unified diff, nothing written, exit 1.
+    let diff = dealcheck(&["fmt", "--diff", messy.to_str().unwrap()]);
+    assert_eq!(diff.status.code(), Some(1));
+    assert!(
+        stdout(&diff).contains("+  between A, B"),
+        "{}",
+        stdout(&diff)
+    );
+    assert_ne!(std::fs::read_to_string(&messy).unwrap(), formatted);
+
+    // Rewriting, then --check passes.
+    let write = dealcheck(&["fmt", dir.to_str().unwrap()]);
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    assert_eq!(std::fs::read_to_string(&messy).unwrap(), formatted);
+    let again = dealcheck(&["fmt", "--check", dir.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(stderr(&again).contains("0 files would be reformatted, 1 already formatted"));
+}
+
+#[test]
+fn shipped_rules_are_formatted() {
+    let o = dealcheck(&["fmt", "--check", "rules/"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+}

@@ -43,6 +43,18 @@ fn comments(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether every deal and rule has a blank line before it (or its comments, or nothing).
+fn blocks_stand_apart(formatted: &str) -> bool {
+    let lines: Vec<&str> = formatted.lines().collect();
+    lines.iter().enumerate().all(|(i, line)| {
+        if !(line.starts_with("deal ") || line.starts_with("rule ")) {
+            return true;
+        }
+        let above = lines[..i].iter().rev().find(|l| !l.starts_with("//"));
+        above.is_none_or(|l| l.is_empty())
+    })
+}
+
 /// Formats one file and checks the laws; the snapshot's text.
 fn formatted_or_diagnostics(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap();
@@ -65,6 +77,7 @@ fn formatted_or_diagnostics(path: &Path) -> String {
                 "{}: the formatted file parses differently",
                 path.display()
             );
+            assert!(blocks_stand_apart(&formatted), "{}", path.display());
             formatted
         }
         Err(errors) => {
@@ -216,5 +229,6 @@ proptest! {
         prop_assert_eq!(format_text(&once).unwrap_or_default(), once.clone(), "twice: {}", text);
         prop_assert_eq!(tree_without_spans(&once), tree_without_spans(&text));
         prop_assert_eq!(comments(&once), comments(&text));
+        prop_assert!(blocks_stand_apart(&once), "{}", once);
     }
 }
