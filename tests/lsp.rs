@@ -42,6 +42,15 @@ impl Server {
         server
     }
 
+    /// The Markdown a hover shows.
+    fn hover_text(&mut self, at: Value) -> String {
+        let hover = self.request("textDocument/hover", at);
+        hover["result"]["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     fn send_raw(&mut self, bytes: &[u8]) {
         self.stdin.write_all(bytes).unwrap();
         self.stdin.flush().unwrap();
@@ -76,10 +85,13 @@ impl Server {
         }
     }
 
-    /// The next diagnostics published for a file.
-    fn diagnostics(&mut self, file: &str) -> Vec<Value> {
+    /// The diagnostics published for a version of an open file (earlier ones are skipped:
+    /// loading the workspace publishes too).
+    fn diagnostics(&mut self, file: &str, version: i64) -> Vec<Value> {
         let message = self.wait(|m| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == file
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == file
+                && m["params"]["version"] == version
         });
         message["params"]["diagnostics"].as_array().unwrap().clone()
     }
@@ -125,14 +137,14 @@ fn typing_a_typo_shows_a_diagnostic_and_fixing_it_clears_it() {
             .map(|d| d["code"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(codes(&server.diagnostics(&deals)), ["failed"]);
+    assert_eq!(codes(&server.diagnostics(&deals, 1)), ["failed"]);
     // `strem`: after `Zoë` on the line, so UTF-16 columns and bytes differ.
     let typo = DEALS.replace("can Zoë stream", "can Zoë strem");
     server.notify(
         "textDocument/didChange",
         json!({ "textDocument": { "uri": deals, "version": 2 }, "contentChanges": [{ "text": typo }] }),
     );
-    let found = server.diagnostics(&deals);
+    let found = server.diagnostics(&deals, 2);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0]["code"], "unknown-name");
     let line = typo.lines().position(|l| l.contains("strem")).unwrap() as u64;
@@ -158,7 +170,7 @@ fn typing_a_typo_shows_a_diagnostic_and_fixing_it_clears_it() {
         "textDocument/didChange",
         json!({ "textDocument": { "uri": deals, "version": 3 }, "contentChanges": [{ "text": DEALS }] }),
     );
-    assert_eq!(codes(&server.diagnostics(&deals)), ["failed"]);
+    assert_eq!(codes(&server.diagnostics(&deals, 3)), ["failed"]);
     assert_eq!(server.stop(), 0);
 }
 
@@ -171,11 +183,7 @@ fn hover_definition_references_and_rename() {
     let excl_line = DEALS.lines().position(|l| l.contains("excl:")).unwrap() as u32;
 
     // A party: its label, group and rights.
-    let hover = server.request("textDocument/hover", at(&deals, excl_line, 22));
-    let text = hover["result"]["contents"]["value"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let text = server.hover_text(at(&deals, excl_line, 22));
     assert!(text.contains("**party** `Bank`"), "{text}");
     assert!(text.contains("Units: `Bankside`"), "{text}");
     assert!(
@@ -183,11 +191,7 @@ fn hover_definition_references_and_rename() {
         "{text}"
     );
     // A term: its window, resolved.
-    let hover = server.request("textDocument/hover", at(&deals, excl_line, 3));
-    let text = hover["result"]["contents"]["value"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let text = server.hover_text(at(&deals, excl_line, 3));
     assert!(text.contains("**term** `licence.excl`"), "{text}");
     assert!(
         text.contains("Possibly applies: 2026-07-01 .. 2030-12-31"),
@@ -198,20 +202,12 @@ fn hover_definition_references_and_rename() {
         "{text}"
     );
     // An event and a keyword.
-    let hover = server.request("textDocument/hover", at(&parties, 5, 8));
-    let text = hover["result"]["contents"]["value"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let text = server.hover_text(at(&parties, 5, 8));
     assert!(
         text.contains("Possible days: 2026-07-01 .. 2026-12-31"),
         "{text}"
     );
-    let hover = server.request("textDocument/hover", at(&deals, excl_line, 9));
-    let text = hover["result"]["contents"]["value"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let text = server.hover_text(at(&deals, excl_line, 9));
     assert!(text.starts_with("**exclusive**"), "{text}");
 
     // Definition of `Bank` is in the other file.

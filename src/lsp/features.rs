@@ -444,48 +444,59 @@ pub fn document_symbols(
     let tree = server.workspace.tree(id)?;
     let range = |span: Span| server.range(span).unwrap_or_default();
     let mut out = Vec::new();
+    // A declaration with a name and nothing under it.
+    let plain = |name: String, kind, label: &Option<crate::ast::Text>, whole: Span, name_span| {
+        Some((name, kind, label.clone(), whole, name_span, Vec::new()))
+    };
     for item in &tree.items {
         let found = match item {
-            Item::Party(p) => Some((
-                p.name.node.to_string(),
-                SymbolKind::CLASS,
-                p.label.clone(),
-                p.name.span,
-                p.name.span,
-                Vec::new(),
-            )),
-            Item::Asset(a) => Some((
+            Item::Party(p) => {
+                let n = &p.name;
+                plain(
+                    n.node.to_string(),
+                    SymbolKind::CLASS,
+                    &p.label,
+                    n.span,
+                    n.span,
+                )
+            }
+            Item::Asset(a) => plain(
                 format!("{}.{}", a.owner.node, a.name.node),
                 SymbolKind::FIELD,
-                a.label.clone(),
+                &a.label,
                 a.owner.span.to(a.name.span),
                 a.name.span,
-                Vec::new(),
-            )),
-            Item::Action(a) => Some((
-                a.name.node.to_string(),
-                SymbolKind::FUNCTION,
-                a.label.clone(),
-                a.name.span,
-                a.name.span,
-                Vec::new(),
-            )),
-            Item::Channel(c) => Some((
-                c.name.node.to_string(),
-                SymbolKind::INTERFACE,
-                c.label.clone(),
-                c.name.span,
-                c.name.span,
-                Vec::new(),
-            )),
-            Item::Event(e) => Some((
-                e.name.node.to_string(),
-                SymbolKind::EVENT,
-                e.label.clone(),
-                e.name.span,
-                e.name.span,
-                Vec::new(),
-            )),
+            ),
+            Item::Action(a) => {
+                let n = &a.name;
+                plain(
+                    n.node.to_string(),
+                    SymbolKind::FUNCTION,
+                    &a.label,
+                    n.span,
+                    n.span,
+                )
+            }
+            Item::Channel(c) => {
+                let n = &c.name;
+                plain(
+                    n.node.to_string(),
+                    SymbolKind::INTERFACE,
+                    &c.label,
+                    n.span,
+                    n.span,
+                )
+            }
+            Item::Event(e) => {
+                let n = &e.name;
+                plain(
+                    n.node.to_string(),
+                    SymbolKind::EVENT,
+                    &e.label,
+                    n.span,
+                    n.span,
+                )
+            }
             Item::Deal(d) => {
                 let terms = d
                     .terms

@@ -42,6 +42,7 @@ pub fn run_stdio() -> u8 {
 #[derive(Default)]
 struct FileState {
     uri: Option<Url>,
+    version: Option<i32>,
     lines: Lines,
     index: FileIndex,
 }
@@ -225,7 +226,7 @@ impl Server {
                     .ok()
                     .and_then(|p| Url::from_file_path(p).ok());
                 if let Some(uri) = uri {
-                    self.set_text(&uri, file.text);
+                    self.set_text(&uri, file.text, None);
                 }
             }
         }
@@ -244,14 +245,22 @@ impl Server {
                 if let Ok(p) =
                     serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
                 {
-                    self.set_text(&p.text_document.uri, p.text_document.text);
+                    self.set_text(
+                        &p.text_document.uri,
+                        p.text_document.text,
+                        Some(p.text_document.version),
+                    );
                 }
             }
             DidChangeTextDocument::METHOD => {
                 if let Ok(p) =
                     serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params)
                 {
-                    self.change(&p.text_document.uri, p.content_changes);
+                    self.change(
+                        &p.text_document.uri,
+                        p.content_changes,
+                        Some(p.text_document.version),
+                    );
                 }
             }
             DidCloseTextDocument::METHOD => {
@@ -281,7 +290,7 @@ impl Server {
             .ok()
             .and_then(|p| crate::load::read_file(p).ok());
         match on_disk {
-            Some(file) => self.set_text(uri, file.text),
+            Some(file) => self.set_text(uri, file.text, None),
             None => {
                 let path = key(uri);
                 if let Some(id) = self.workspace.id(&path) {
@@ -297,7 +306,12 @@ impl Server {
     }
 
     /// Applies edits: whole texts, or ranges (for clients that send them anyway).
-    fn change(&mut self, uri: &Url, changes: Vec<lsp_types::TextDocumentContentChangeEvent>) {
+    fn change(
+        &mut self,
+        uri: &Url,
+        changes: Vec<lsp_types::TextDocumentContentChangeEvent>,
+        version: Option<i32>,
+    ) {
         let id = self.workspace.id(&key(uri));
         let mut text = id
             .and_then(|id| self.workspace.text(id))
@@ -316,15 +330,18 @@ impl Server {
                 }
             }
         }
-        self.set_text(uri, text);
+        self.set_text(uri, text, version);
     }
 
     /// Sets a file's text: that file is parsed and indexed again, no other.
-    fn set_text(&mut self, uri: &Url, text: String) {
+    /// `version`: the editor's version of an open document, echoed when its diagnostics are
+    /// published (so a client can tell which edit they belong to).
+    fn set_text(&mut self, uri: &Url, text: String, version: Option<i32>) {
         let id = self.workspace.set(&key(uri), text);
         let text = self.workspace.text(id).unwrap_or("");
         let state = FileState {
             uri: Some(uri.clone()),
+            version,
             lines: Lines::new(text),
             index: FileIndex::new(text),
         };
@@ -349,7 +366,11 @@ impl Server {
         self.published.clear();
         for id in publish {
             let diagnostics = by_file.remove(&id).unwrap_or_default();
-            let Some(uri) = self.files.get(&id).and_then(|f| f.uri.clone()) else {
+            let Some((uri, version)) = self
+                .files
+                .get(&id)
+                .and_then(|f| Some((f.uri.clone()?, f.version)))
+            else {
                 continue;
             };
             if !diagnostics.is_empty() {
@@ -358,7 +379,7 @@ impl Server {
             let params = lsp_types::PublishDiagnosticsParams {
                 uri,
                 diagnostics,
-                version: None,
+                version,
             };
             self.outbox.push(Message::Notification(Notification::new(
                 "textDocument/publishDiagnostics".to_string(),
