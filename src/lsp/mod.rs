@@ -47,6 +47,7 @@ struct FileState {
     index: FileIndex,
 }
 
+/// The server's state: the workspace, each file's lines and names, and the last check.
 #[derive(Default)]
 pub struct Server {
     workspace: Workspace,
