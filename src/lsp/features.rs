@@ -448,18 +448,12 @@ pub fn document_symbols(
     let plain = |name: String, kind, label: &Option<crate::ast::Text>, whole: Span, name_span| {
         Some((name, kind, label.clone(), whole, name_span, Vec::new()))
     };
+    let named = |n: &crate::ast::Name, kind, label: &Option<crate::ast::Text>| {
+        plain(n.node.to_string(), kind, label, n.span, n.span)
+    };
     for item in &tree.items {
         let found = match item {
-            Item::Party(p) => {
-                let n = &p.name;
-                plain(
-                    n.node.to_string(),
-                    SymbolKind::CLASS,
-                    &p.label,
-                    n.span,
-                    n.span,
-                )
-            }
+            Item::Party(p) => named(&p.name, SymbolKind::CLASS, &p.label),
             Item::Asset(a) => plain(
                 format!("{}.{}", a.owner.node, a.name.node),
                 SymbolKind::FIELD,
@@ -467,36 +461,9 @@ pub fn document_symbols(
                 a.owner.span.to(a.name.span),
                 a.name.span,
             ),
-            Item::Action(a) => {
-                let n = &a.name;
-                plain(
-                    n.node.to_string(),
-                    SymbolKind::FUNCTION,
-                    &a.label,
-                    n.span,
-                    n.span,
-                )
-            }
-            Item::Channel(c) => {
-                let n = &c.name;
-                plain(
-                    n.node.to_string(),
-                    SymbolKind::INTERFACE,
-                    &c.label,
-                    n.span,
-                    n.span,
-                )
-            }
-            Item::Event(e) => {
-                let n = &e.name;
-                plain(
-                    n.node.to_string(),
-                    SymbolKind::EVENT,
-                    &e.label,
-                    n.span,
-                    n.span,
-                )
-            }
+            Item::Action(a) => named(&a.name, SymbolKind::FUNCTION, &a.label),
+            Item::Channel(c) => named(&c.name, SymbolKind::INTERFACE, &c.label),
+            Item::Event(e) => named(&e.name, SymbolKind::EVENT, &e.label),
             Item::Deal(d) => {
                 let terms = d
                     .terms
