@@ -50,8 +50,7 @@ pub fn format_file(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> 
 /// The text laid out canonically; `None` when it does not parse (it is then left as it is).
 pub fn format_text(text: &str) -> Option<String> {
     let tokens = layout_tokens(text)?;
-    let gaps = gaps(text, &tokens);
-    let pads = label_pads(&tokens, &gaps);
+    let pads = label_pads(text, &tokens);
     let mut printer = Printer::default();
     if text.starts_with('\u{feff}') {
         printer.out.push('\u{feff}');
@@ -60,7 +59,9 @@ pub fn format_text(text: &str) -> Option<String> {
     let mut prev: Option<&Token> = None;
     let mut prev_item_block = false;
     for (i, token) in tokens.iter().enumerate() {
-        let gap = gaps.get(i).cloned().unwrap_or_default();
+        // Read from the text as needed, not kept: a gap a token would take more memory than
+        // the tokens themselves.
+        let gap = gap_before(text, &tokens, i);
         let this_item_block = token.role == Role::Item && item_is_block(&tokens, i);
         // Whether the token starts a line, its indent then, and the indent of comments before
         // it. A line broken by a comment inside an item or entry continues one level deeper.
@@ -132,17 +133,14 @@ struct Gap {
     blank_last: bool,
 }
 
-fn gaps(text: &str, tokens: &[Token]) -> Vec<Gap> {
-    let mut prev_end = 0;
-    tokens
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let gap = gap_at(text, prev_end, t.start, i > 0);
-            prev_end = t.end;
-            gap
-        })
-        .collect()
+/// The gap before token `i`.
+fn gap_before(text: &str, tokens: &[Token], i: usize) -> Gap {
+    let prev_end = i
+        .checked_sub(1)
+        .and_then(|p| tokens.get(p))
+        .map_or(0, |t| t.end);
+    let start = tokens.get(i).map_or(text.len(), |t| t.start);
+    gap_at(text, prev_end, start, i > 0)
 }
 
 /// The gap `text[from..to]`, which holds only whitespace and comments.
@@ -189,7 +187,7 @@ fn item_is_block(tokens: &[Token], i: usize) -> bool {
 
 /// For the first token of each labelled term's body, the spaces that align it with the bodies
 /// of its neighbours: consecutive labelled terms, with no comment or blank line between.
-fn label_pads(tokens: &[Token], gaps: &[Gap]) -> Vec<Option<usize>> {
+fn label_pads(text: &str, tokens: &[Token]) -> Vec<Option<usize>> {
     let mut pads = vec![None; tokens.len()];
     let mut group: Vec<(usize, usize)> = Vec::new(); // (body token index, label width)
     let flush = |group: &mut Vec<(usize, usize)>, pads: &mut Vec<Option<usize>>| {
@@ -209,8 +207,8 @@ fn label_pads(tokens: &[Token], gaps: &[Gap]) -> Vec<Option<usize>> {
         if !starts_entry {
             continue;
         }
-        let gap = gaps.get(i);
-        let broken = gap.is_none_or(|g| !g.comments.is_empty() || g.blank_first);
+        let gap = gap_before(text, tokens, i);
+        let broken = !gap.comments.is_empty() || gap.blank_first;
         if token.role != Role::Label || broken {
             flush(&mut group, &mut pads);
         }
@@ -232,7 +230,7 @@ fn separator(prev: &Token, next: &Token, pad: Option<usize>) -> String {
         next.kind,
         TokenKind::Comma | TokenKind::Close | TokenKind::Colon
     ) || matches!(prev.kind, TokenKind::Open | TokenKind::Sign)
-        || (next.kind == TokenKind::Open && CALLS.contains(&prev.text.as_str()));
+        || (next.kind == TokenKind::Open && CALLS.contains(&prev.text.as_ref()));
     if tight {
         String::new()
     } else {

@@ -535,7 +535,8 @@ pub fn document_symbols(
 
 pub fn formatting(server: &Server, params: &DocumentFormattingParams) -> Option<Vec<TextEdit>> {
     let (_, text, state) = server.file(&params.text_document.uri)?;
-    let formatted = crate::fmt::format_text(text)?;
+    // As `dealcheck fmt`: a file with any error the parser reports is left as it is.
+    let formatted = crate::fmt::format_file(crate::source::FileId(0), text).ok()?;
     if formatted == text {
         return Some(Vec::new());
     }

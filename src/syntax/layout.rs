@@ -7,16 +7,18 @@ use super::grammar::{DealParser, Rule};
 use super::scan::{pieces, Piece};
 use pest::iterators::Pair;
 use pest::Parser;
+use std::borrow::Cow;
 
 /// One token as the formatter prints it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token {
+pub struct Token<'t> {
     /// Byte offsets in the file.
     pub start: usize,
     pub end: usize,
     /// The text to print: as written, with runs of whitespace inside it (`38  billion`,
-    /// `30\n days`) made one space; a string literal exactly as written.
-    pub text: String,
+    /// `30\n days`) made one space; a string literal exactly as written. Borrowed from the
+    /// file unless made one space: a 10 MB file has two million tokens.
+    pub text: Cow<'t, str>,
     pub kind: TokenKind,
     pub role: Role,
 }
@@ -87,7 +89,7 @@ fn is_entry(rule: Rule) -> bool {
 ///
 /// Parsed a chunk of whole items at a time (as the checker parses), so memory follows the
 /// largest item, not the file.
-pub fn layout_tokens(text: &str) -> Option<Vec<Token>> {
+pub fn layout_tokens(text: &str) -> Option<Vec<Token<'_>>> {
     let mut tokens = Vec::new();
     for (start, end) in item_chunks(text) {
         let chunk = text.get(start..end)?;
@@ -107,7 +109,7 @@ pub fn layout_tokens(text: &str) -> Option<Vec<Token>> {
 }
 
 /// The tokens of one item, with the silent punctuation (`{`, `}`, `:`, `=`) found between them.
-fn item_tokens(item: Pair<'_, Rule>, offset: usize, text: &str, out: &mut Vec<Token>) {
+fn item_tokens<'t>(item: Pair<'t, Rule>, offset: usize, text: &'t str, out: &mut Vec<Token<'t>>) {
     let span = item.as_span();
     let (item_start, item_end) = (offset + span.start(), offset + span.end());
     let mut leaves = Vec::new();
@@ -136,7 +138,7 @@ fn item_tokens(item: Pair<'_, Rule>, offset: usize, text: &str, out: &mut Vec<To
     punctuation_between(text, at, item_end, out);
 }
 
-fn collect_leaves(pair: Pair<'_, Rule>, offset: usize, out: &mut Vec<Token>) {
+fn collect_leaves<'t>(pair: Pair<'t, Rule>, offset: usize, out: &mut Vec<Token<'t>>) {
     let rule = pair.as_rule();
     let span = pair.as_span();
     let mut inner = pair.clone().into_inner().peekable();
@@ -147,10 +149,12 @@ fn collect_leaves(pair: Pair<'_, Rule>, offset: usize, out: &mut Vec<Token>) {
         return;
     }
     let written = span.as_str();
-    let text = if rule == Rule::label {
-        written.to_string()
+    let spaced_once =
+        || !written.contains(|c: char| c.is_whitespace() && c != ' ') && !written.contains("  ");
+    let text = if rule == Rule::label || spaced_once() {
+        Cow::Borrowed(written)
     } else {
-        written.split_whitespace().collect::<Vec<_>>().join(" ")
+        Cow::Owned(written.split_whitespace().collect::<Vec<_>>().join(" "))
     };
     if text.is_empty() {
         return;
@@ -173,7 +177,7 @@ fn collect_leaves(pair: Pair<'_, Rule>, offset: usize, out: &mut Vec<Token>) {
 
 /// The grammar's silent punctuation in `text[from..to]` (which holds no string: strings are
 /// tokens), skipping comments.
-fn punctuation_between(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
+fn punctuation_between(text: &str, from: usize, to: usize, out: &mut Vec<Token<'_>>) {
     let Some(gap) = text.get(from..to) else {
         return;
     };
@@ -188,7 +192,7 @@ fn punctuation_between(text: &str, from: usize, to: usize, out: &mut Vec<Token>)
         out.push(Token {
             start: from + i,
             end: from + i + 1,
-            text: symbol.to_string(),
+            text: Cow::Borrowed(symbol),
             kind,
             role: Role::Inside,
         });
@@ -203,7 +207,7 @@ mod tests {
     fn tokens_carry_roles_and_silent_punctuation() {
         let text = "deal d { // c\n  x: pay $5B from A to B\n}\nrate 1 GBP = 1.2 USD\n";
         let tokens = layout_tokens(text).unwrap_or_default();
-        let shown: Vec<(&str, Role)> = tokens.iter().map(|t| (t.text.as_str(), t.role)).collect();
+        let shown: Vec<(&str, Role)> = tokens.iter().map(|t| (t.text.as_ref(), t.role)).collect();
         assert_eq!(
             shown.first().copied(),
             Some(("deal", Role::Item)),
