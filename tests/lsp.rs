@@ -418,3 +418,96 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     reader.read_exact(&mut body).ok()?;
     serde_json::from_slice(&body).ok()
 }
+
+mod hostile {
+    use dealcheck::lsp::{Message, Notification, Request, Server};
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+
+    const METHODS: [&str; 14] = [
+        "textDocument/didOpen",
+        "textDocument/didChange",
+        "textDocument/didClose",
+        "textDocument/hover",
+        "textDocument/definition",
+        "textDocument/references",
+        "textDocument/rename",
+        "textDocument/prepareRename",
+        "textDocument/completion",
+        "textDocument/documentSymbol",
+        "textDocument/formatting",
+        "textDocument/codeLens",
+        "workspace/didChangeWatchedFiles",
+        "$/cancelRequest",
+    ];
+
+    /// Parameters that are mostly well-formed: a document (one of two), positions anywhere,
+    /// texts cut from a real rule file at random places, ranges in any order.
+    fn params() -> impl Strategy<Value = Value> {
+        let text = (0..super::DEALS.len(), 0..super::DEALS.len()).prop_map(|(a, b)| {
+            let (a, b) = (a.min(b), a.max(b));
+            let cut = |i: usize| {
+                (0..=i)
+                    .rev()
+                    .find(|&j| super::DEALS.is_char_boundary(j))
+                    .unwrap_or(0)
+            };
+            super::DEALS[cut(a)..cut(b)].to_string()
+        });
+        let position =
+            (0u32..40, 0u32..120).prop_map(|(l, c)| json!({ "line": l, "character": c }));
+        let uri = prop::sample::select(&["file:///w/a.deal", "file:///w/b.deal", "untitled:c"][..]);
+        (uri, text, position.clone(), position, any::<bool>(), "[a-zA-Zë_ ]{0,8}").prop_map(
+            |(uri, text, start, end, ranged, name)| {
+                let change = if ranged {
+                    json!({ "range": { "start": start, "end": end }, "text": text })
+                } else {
+                    json!({ "text": text })
+                };
+                json!({
+                    "textDocument": { "uri": uri, "languageId": "deal", "version": 1, "text": text },
+                    "contentChanges": [change],
+                    "position": start,
+                    "newName": name,
+                    "context": { "includeDeclaration": ranged },
+                    "options": { "tabSize": 2, "insertSpaces": true },
+                    "changes": [{ "uri": uri, "type": 2 }],
+                })
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Any sequence of these, in any order: every request gets a response, and the server
+        /// still answers afterwards.
+        #[test]
+        fn random_sequences_of_messages_are_answered(
+            messages in prop::collection::vec((prop::sample::select(&METHODS[..]), params()), 1..25)
+        ) {
+            let mut server = Server::new();
+            server.handle_message(Message::Request(Request::new(0.into(), "initialize".to_string(), json!({ "capabilities": {} }))));
+            for (i, (method, params)) in messages.into_iter().enumerate() {
+                let id = i as i32 + 1;
+                let is_request = !method.starts_with("textDocument/did") && !method.starts_with("workspace/") && !method.starts_with('$');
+                let message = if is_request {
+                    Message::Request(Request::new(id.into(), method.to_string(), params))
+                } else {
+                    Message::Notification(Notification::new(method.to_string(), params))
+                };
+                let out = server.handle_message(message);
+                if is_request {
+                    let answered = out.iter().any(|m| matches!(m, Message::Response(r) if r.id == id.into()));
+                    prop_assert!(answered, "{method} got no response: {out:?}");
+                    // A handler that panicked is answered with an internal error: none may.
+                    let failed = out.iter().any(|m| matches!(m, Message::Response(r) if r.error.as_ref().is_some_and(|e| e.code == -32603)));
+                    prop_assert!(!failed, "{method} failed: {out:?}");
+                }
+            }
+            let out = server.handle_message(Message::Request(Request::new(999.into(), "shutdown".to_string(), Value::Null)));
+            let ok = out.iter().any(|m| matches!(m, Message::Response(r) if r.id == 999.into() && r.error.is_none()));
+            prop_assert!(ok);
+        }
+    }
+}
