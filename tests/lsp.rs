@@ -42,6 +42,17 @@ impl Server {
         server
     }
 
+    /// The labels a completion offers.
+    fn completion_labels(&mut self, at: Value) -> Vec<String> {
+        let completion = self.request("textDocument/completion", at);
+        completion["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect()
+    }
+
     /// The Markdown a hover shows.
     fn hover_text(&mut self, at: Value) -> String {
         let hover = self.request("textDocument/hover", at);
@@ -117,15 +128,29 @@ fn workspace(name: &str) -> PathBuf {
     dir
 }
 
+/// A server on a fresh workspace, and the URIs of its two files (deals, parties).
+fn started(name: &str) -> (Server, String, String) {
+    let root = workspace(name);
+    let server = Server::start(&root);
+    (
+        server,
+        uri(&root.join("deals.deal")),
+        uri(&root.join("parties.deal")),
+    )
+}
+
+/// The line of DEALS that contains `text`.
+fn line_of(text: &str) -> u32 {
+    DEALS.lines().position(|l| l.contains(text)).unwrap() as u32
+}
+
 fn at(file: &str, line: u32, character: u32) -> Value {
     json!({ "textDocument": { "uri": file }, "position": { "line": line, "character": character } })
 }
 
 #[test]
 fn typing_a_typo_shows_a_diagnostic_and_fixing_it_clears_it() {
-    let root = workspace("lsp-typo");
-    let mut server = Server::start(&root);
-    let deals = uri(&root.join("deals.deal"));
+    let (mut server, deals, _) = started("lsp-typo");
     server.notify(
         "textDocument/didOpen",
         json!({ "textDocument": { "uri": deals, "languageId": "deal", "version": 1, "text": DEALS } }),
@@ -176,11 +201,8 @@ fn typing_a_typo_shows_a_diagnostic_and_fixing_it_clears_it() {
 
 #[test]
 fn hover_definition_references_and_rename() {
-    let root = workspace("lsp-names");
-    let mut server = Server::start(&root);
-    let deals = uri(&root.join("deals.deal"));
-    let parties = uri(&root.join("parties.deal"));
-    let excl_line = DEALS.lines().position(|l| l.contains("excl:")).unwrap() as u32;
+    let (mut server, deals, parties) = started("lsp-names");
+    let excl_line = line_of("excl:");
 
     // A party: its label, group and rights.
     let text = server.hover_text(at(&deals, excl_line, 22));
@@ -248,32 +270,22 @@ fn hover_definition_references_and_rename() {
 
 #[test]
 fn completion_symbols_formatting_and_code_lenses() {
-    let root = workspace("lsp-authoring");
-    let mut server = Server::start(&root);
-    let deals = uri(&root.join("deals.deal"));
-    let excl_line = DEALS.lines().position(|l| l.contains("excl:")).unwrap() as u32;
+    let (mut server, deals, _) = started("lsp-authoring");
+    let excl_line = line_of("excl:");
 
     // After `may`, actions; after `Zoë.`, Zoë's assets.
     let line = DEALS.lines().nth(excl_line as usize).unwrap();
     let after_may = line.find("may ").unwrap() as u32 + 4;
-    let completion = server.request("textDocument/completion", at(&deals, excl_line, after_may));
-    let labels: Vec<&str> = completion["result"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
-    assert_eq!(labels, ["stream"]);
+    assert_eq!(
+        server.completion_labels(at(&deals, excl_line, after_may)),
+        ["stream"]
+    );
     let after_dot = line.find("Zoë.").unwrap();
     let after_dot = line[..after_dot].encode_utf16().count() as u32 + 4;
-    let completion = server.request("textDocument/completion", at(&deals, excl_line, after_dot));
-    let labels: Vec<&str> = completion["result"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
-    assert_eq!(labels, ["catalogue"]);
+    assert_eq!(
+        server.completion_labels(at(&deals, excl_line, after_dot)),
+        ["catalogue"]
+    );
 
     let symbols = server.request(
         "textDocument/documentSymbol",
