@@ -106,11 +106,12 @@ fn stdin(common: &Common) -> u8 {
 
 /// The text formatted, or `None` after reporting why it was left as it is.
 fn format(common: &Common, path: &str, text: &str) -> Option<String> {
-    let mut sources = SourceMap::default();
-    let id: FileId = sources.add(path.to_string(), text.to_string());
-    match dealcheck::fmt::format_file(id, text) {
+    match dealcheck::fmt::format_file(FileId(0), text) {
         Ok(formatted) => Some(formatted),
         Err(errors) => {
+            // The file as the one of a source map, only to draw the errors.
+            let mut sources = SourceMap::default();
+            sources.add(path.to_string(), text.to_string());
             report(common, &sources, &errors);
             err(&format!("{path}: left as it is (it does not parse)\n"));
             None

@@ -7,6 +7,7 @@ use super::Server;
 use crate::diagnostic::{Location as Place, Severity};
 use crate::eval::rules::{CheckOutcome, RuleOutcome};
 use crate::source::{FileId, Span};
+use crate::syntax::is_name_char;
 use crate::Report;
 use lsp_server::ErrorCode;
 use lsp_types::*;
@@ -282,12 +283,7 @@ pub fn rename(
         return Ok(None);
     }
     let new_name = params.new_name.as_str();
-    let valid = new_name
-        .chars()
-        .next()
-        .is_some_and(|c| c == '_' || c.is_alphabetic())
-        && new_name.chars().all(|c| c == '_' || c.is_alphanumeric());
-    if !valid || crate::syntax::KEYWORDS.contains(&new_name) {
+    if !crate::syntax::is_name(new_name) {
         return Err((
             ErrorCode::InvalidParams,
             format!("`{new_name}` cannot be a name: a name is a letter or `_` then letters, digits or `_`, and not a keyword"),
@@ -314,7 +310,7 @@ pub fn completion(server: &Server, params: &CompletionParams) -> Option<Completi
     let typed_len = before
         .chars()
         .rev()
-        .take_while(|c| *c == '_' || c.is_alphanumeric())
+        .take_while(|c| is_name_char(*c))
         .map(char::len_utf8)
         .sum::<usize>();
     let head = before.get(..before.len() - typed_len)?;
@@ -340,7 +336,7 @@ pub fn completion(server: &Server, params: &CompletionParams) -> Option<Completi
         let first: String = owner
             .chars()
             .rev()
-            .take_while(|c| *c == '_' || c.is_alphanumeric())
+            .take_while(|c| is_name_char(*c))
             .collect::<Vec<_>>()
             .into_iter()
             .rev()
@@ -357,7 +353,7 @@ pub fn completion(server: &Server, params: &CompletionParams) -> Option<Completi
         return Some(CompletionResponse::Array(items));
     }
     let previous: Vec<&str> = head
-        .split(|c: char| !(c == '_' || c.is_alphanumeric()))
+        .split(|c: char| !is_name_char(c))
         .filter(|w| !w.is_empty())
         .rev()
         .take(2)

@@ -9,7 +9,7 @@ mod layout;
 mod lower;
 mod lower_rule;
 mod scan;
-pub use scan::{lexemes, Lexeme};
+pub use scan::{is_name, is_name_char, lexemes, Lexeme};
 
 pub use depth::MAX_NESTING;
 pub use layout::{layout_tokens, Role, Token, TokenKind};

@@ -67,6 +67,23 @@ pub enum Lexeme {
     Punct(u8, usize),
 }
 
+/// A character a name may go on with: the grammar's `XID_CONTINUE` (digits and `_` included).
+pub fn is_name_char(c: char) -> bool {
+    pest::unicode::XID_CONTINUE(c)
+}
+
+/// Whether `text` can be declared as a name: the grammar's `decl_name`, not a keyword, not too
+/// long (the checker's `keyword-name` and length rules).
+pub fn is_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || pest::unicode::XID_START(c))
+        && chars.all(is_name_char)
+        && text.len() <= crate::limits::MAX_NAME_BYTES
+        && !super::KEYWORDS.contains(&text)
+}
+
 /// The words and punctuation of `text`, in order. Runs that start with a digit (`10B`,
 /// `2025s`) are numbers, not words.
 pub fn lexemes(text: &str) -> Vec<Lexeme> {
@@ -83,7 +100,7 @@ pub fn lexemes(text: &str) -> Vec<Lexeme> {
                 let rest = text.get(i..).unwrap_or("");
                 let len: usize = rest
                     .char_indices()
-                    .take_while(|&(_, c)| c == '_' || c.is_alphanumeric())
+                    .take_while(|&(_, c)| is_name_char(c))
                     .last()
                     .map_or(0, |(at, c)| at + c.len_utf8());
                 if len == 0 {
@@ -101,7 +118,13 @@ pub fn lexemes(text: &str) -> Vec<Lexeme> {
 
 #[cfg(test)]
 mod tests {
-    use super::{lexemes, pieces, Lexeme, Piece};
+    use super::{is_name, lexemes, pieces, Lexeme, Piece};
+
+    #[test]
+    fn names_are_the_grammar_s_and_not_keywords() {
+        assert!(is_name("Zoë_2") && is_name("_x"));
+        assert!(!is_name("2x") && !is_name("a-b") && !is_name("") && !is_name("deal"));
+    }
 
     #[test]
     fn lexemes_are_words_and_punctuation_outside_strings_and_comments() {
