@@ -28,11 +28,16 @@ use transport::Incoming;
 /// `shutdown`, else 1 (as the protocol asks).
 pub fn run_stdio() -> u8 {
     let (sender, receiver) = mpsc::channel();
-    std::thread::spawn(move || {
+    // `Builder::spawn`, not `thread::spawn`: a thread the system refuses is an exit status,
+    // not a panic.
+    let reader = std::thread::Builder::new().spawn(move || {
         let stdin = std::io::stdin();
         let mut input = stdin.lock();
         transport::read_all(&mut input, |incoming| sender.send(incoming).is_ok());
     });
+    if reader.is_err() {
+        return 1;
+    }
     let stdout = std::io::stdout();
     let mut server = Server::default();
     server.serve(&receiver, &mut stdout.lock())
@@ -389,7 +394,8 @@ impl Server {
         }
         let old = (self.rules.replace(rules), self.report.replace(report));
         // Freeing the last rule set takes milliseconds on a large one: not while the user waits.
-        std::thread::spawn(move || drop(old));
+        // Freed here after all when no thread can be had.
+        let _ = std::thread::Builder::new().spawn(move || drop(old));
     }
 
     /// A request's answer.
